@@ -1,0 +1,27 @@
+import cluster from "node:cluster";
+import { AggregatorRegistry } from "prom-client";
+import { metricsRegistry } from "../prometheus/tracker";
+
+let aggregator: AggregatorRegistry<any> | null = null;
+
+/**
+ * Node `cluster` support, built on prom-client's aggregation: in workers the
+ * registry answers the primary's requests; in the primary, scrapes return the
+ * sum over all workers (build_info once).
+ * @internal
+ */
+export function enableCluster(): void {
+  AggregatorRegistry.setRegistries([metricsRegistry()]);
+  aggregator ??= new AggregatorRegistry();
+}
+
+/** @internal */
+export function disableCluster(): void {
+  aggregator = null;
+}
+
+/** @internal The workers' metrics summed, when this is a cluster primary with cluster mode on; else null. */
+export async function clusterMetrics(): Promise<string | null> {
+  if (aggregator === null || !cluster.isPrimary) return null;
+  return aggregator.clusterMetrics();
+}

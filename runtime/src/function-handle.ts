@@ -1,0 +1,201 @@
+import { type Frame, currentFrame, runInFrame } from "./context";
+import { type Objective, type ResolvedObjective, resolveObjective } from "./objectives";
+import { reportOnce } from "./report";
+import { settings } from "./settings";
+
+/** Per-function options, shared by the plugins' output and the manual wrapper. */
+export interface FunctionOptions {
+  objective?: Objective;
+  /** Also report `function_calls_concurrent` for this function. */
+  trackConcurrency?: boolean;
+  /** Called with the return (or resolved) value: return true to count the call as an error. */
+  recordErrorIf?: (result: any) => boolean;
+  /** Called with the thrown (or rejection) value: return true to count the call as ok. */
+  recordSuccessIf?: (error: unknown) => boolean;
+}
+
+/** @internal An exemplar as prom-client renders it. */
+export interface Exemplar {
+  labelSet: Record<string, string>;
+  value: number;
+  timestamp: number;
+}
+
+/** @internal The `function_calls_total` series of one function for one caller. */
+export class CallerSeries {
+  ok = 0;
+  error = 0;
+  okExemplar: Exemplar | undefined = undefined;
+  errorExemplar: Exemplar | undefined = undefined;
+  constructor(readonly caller: Frame | null) {}
+}
+
+const perf = performance;
+const promiseThen = Promise.prototype.then;
+
+/**
+ * One instrumented function: its labels, resolved once, and every number
+ * recorded for it. A call costs two clock reads, a context swap and a few
+ * in-place increments; the caller's series is found by identity, with a
+ * one-entry cache in front of a Map, so no label is hashed or built per call.
+ */
+export class FunctionHandle implements Frame {
+  objective: ResolvedObjective | undefined;
+  trackConcurrency: boolean;
+  concurrent = 0;
+  /** Every caller seen so far, the entry point (no caller) first. */
+  readonly series: CallerSeries[];
+  private readonly byCaller = new Map<Frame, CallerSeries>();
+  private lastCaller: Frame | null = null;
+  private lastSeries: CallerSeries;
+  /** Histogram: per-bucket (not cumulative) counts, the last slot for +Inf. */
+  bounds: readonly number[] = settings.buckets;
+  counts: Float64Array;
+  sum = 0;
+  count = 0;
+  exemplars: (Exemplar | undefined)[] | null = null;
+  private readonly recordErrorIf: ((result: any) => boolean) | undefined;
+  private readonly recordSuccessIf: ((error: unknown) => boolean) | undefined;
+
+  readonly function: string;
+  readonly module: string;
+  readonly options: FunctionOptions;
+
+  constructor(name: string, module: string, options: FunctionOptions = {}) {
+    this.function = name;
+    this.module = module;
+    this.options = options;
+    this.objective = resolveObjective(options.objective, settings.buckets);
+    this.trackConcurrency = options.trackConcurrency ?? settings.trackConcurrency;
+    this.recordErrorIf = options.recordErrorIf;
+    this.recordSuccessIf = options.recordSuccessIf;
+    this.lastSeries = new CallerSeries(null);
+    this.series = [this.lastSeries];
+    this.counts = new Float64Array(this.bounds.length + 1);
+  }
+
+  /** Calls `body` (the function's original body) as this function, timing it. */
+  run<T>(body: () => T): T {
+    const caller = currentFrame();
+    const start = perf.now();
+    if (this.trackConcurrency) this.concurrent++;
+    let result: T;
+    try {
+      result = runInFrame(this, body);
+    } catch (error) {
+      this.finish(caller, start, this.isSuccess(error));
+      throw error;
+    }
+    if (result instanceof Promise) {
+      // Timed to settlement; the caller gets the very same promise back.
+      promiseThen.call(
+        result,
+        (value: unknown) => this.finish(caller, start, !this.isError(value)),
+        (error: unknown) => this.finish(caller, start, this.isSuccess(error)),
+      );
+    } else {
+      this.finish(caller, start, this.recordErrorIf === undefined || !this.isError(result));
+    }
+    return result;
+  }
+
+  /** Calls `body`, an async function, as this function, timing it to settlement. */
+  async runAsync<T>(body: () => Promise<T>): Promise<T> {
+    const caller = currentFrame();
+    const start = perf.now();
+    if (this.trackConcurrency) this.concurrent++;
+    let value: T;
+    try {
+      value = await runInFrame(this, body);
+    } catch (error) {
+      this.finish(caller, start, this.isSuccess(error));
+      throw error;
+    }
+    this.finish(caller, start, this.recordErrorIf === undefined || !this.isError(value));
+    return value;
+  }
+
+  private isError(result: unknown): boolean {
+    if (this.recordErrorIf === undefined) return false;
+    try {
+      return this.recordErrorIf(result) === true;
+    } catch (e) {
+      reportOnce(`recordErrorIf:${this.module}:${this.function}`, `recordErrorIf of ${this.function} threw`, e);
+      return false;
+    }
+  }
+
+  private isSuccess(error: unknown): boolean {
+    if (this.recordSuccessIf === undefined) return false;
+    try {
+      return this.recordSuccessIf(error) === true;
+    } catch (e) {
+      reportOnce(`recordSuccessIf:${this.module}:${this.function}`, `recordSuccessIf of ${this.function} threw`, e);
+      return false;
+    }
+  }
+
+  private finish(caller: Frame | null, start: number, ok: boolean): void {
+    const seconds = (perf.now() - start) / 1000;
+    if (this.trackConcurrency) this.concurrent--;
+    const series = caller === this.lastCaller ? this.lastSeries : this.seriesFor(caller);
+    if (ok) series.ok++;
+    else series.error++;
+    const bounds = this.bounds;
+    let i = 0;
+    while (i < bounds.length && seconds > bounds[i]!) i++;
+    this.counts[i]++;
+    this.sum += seconds;
+    this.count++;
+    if (settings.exemplar !== null) this.exemplify(series, ok, i, seconds);
+  }
+
+  private seriesFor(caller: Frame | null): CallerSeries {
+    let series = caller === null ? this.series[0]! : this.byCaller.get(caller);
+    if (series === undefined) {
+      series = new CallerSeries(caller);
+      this.byCaller.set(caller!, series);
+      this.series.push(series);
+    }
+    this.lastCaller = caller;
+    this.lastSeries = series;
+    return series;
+  }
+
+  private exemplify(series: CallerSeries, ok: boolean, bucket: number, seconds: number): void {
+    let labelSet: Record<string, string> | undefined;
+    try {
+      labelSet = settings.exemplar!();
+    } catch (e) {
+      reportOnce("exemplar", "could not read the active trace for exemplars", e);
+    }
+    if (labelSet === undefined) return;
+    const timestamp = Date.now() / 1000;
+    const exemplars = (this.exemplars ??= new Array(this.counts.length).fill(undefined));
+    exemplars[bucket] = { labelSet, value: seconds, timestamp };
+    const counterExemplar = { labelSet, value: 1, timestamp };
+    if (ok) series.okExemplar = counterExemplar;
+    else series.errorExemplar = counterExemplar;
+  }
+
+  /** @internal Switches to new histogram buckets; only valid before any call was recorded. */
+  setBuckets(bounds: readonly number[]): void {
+    this.objective = resolveObjective(this.options.objective, bounds, `objective of ${this.function} (${this.module})`);
+    this.bounds = bounds;
+    this.counts = new Float64Array(bounds.length + 1);
+    this.exemplars = null;
+  }
+
+  /** @internal Zeroes every number, keeping the series (prom-client's `resetMetrics`). */
+  reset(): void {
+    for (const s of this.series) {
+      s.ok = 0;
+      s.error = 0;
+      s.okExemplar = s.errorExemplar = undefined;
+    }
+    this.counts.fill(0);
+    this.sum = 0;
+    this.count = 0;
+    this.exemplars = null;
+  }
+}

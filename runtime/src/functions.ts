@@ -1,0 +1,31 @@
+import { FunctionHandle, type FunctionOptions } from "./function-handle";
+import { reportOnce } from "./report";
+
+/** @internal Every function registered in this process, in registration order. */
+export const functions: FunctionHandle[] = [];
+const byKey = new Map<string, FunctionHandle>();
+
+/**
+ * The entry point instrumented code calls, once per function at module load:
+ * `instrument("handleRequest", "src/server.js", { objective })`. The series of
+ * the function appear at once, with zero counts. Registering the same function
+ * and module again (a module evaluated twice, a bundle with duplicates) returns
+ * the first handle, so its numbers stay in one place.
+ */
+export function instrument(name: string, module: string, options?: FunctionOptions): FunctionHandle {
+  const key = `${module}\u0000${name}`;
+  const existing = byKey.get(key);
+  if (existing !== undefined) {
+    if (options?.objective?.name !== existing.options.objective?.name) {
+      reportOnce(
+        `conflict:${key}`,
+        `${name} in ${module} was registered twice with different objectives; keeping the first`,
+      );
+    }
+    return existing;
+  }
+  const handle = new FunctionHandle(name, module, options);
+  byKey.set(key, handle);
+  functions.push(handle);
+  return handle;
+}
