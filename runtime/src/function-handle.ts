@@ -178,9 +178,14 @@ export class FunctionHandle implements Frame {
     else series.errorExemplar = counterExemplar;
   }
 
+  /** @internal Checks this function's objective against other buckets; throws if it would not fit. */
+  objectiveFor(bounds: readonly number[]): ResolvedObjective | undefined {
+    return resolveObjective(this.options.objective, bounds, `objective of ${this.function} (${this.module})`);
+  }
+
   /** @internal Switches to new histogram buckets; only valid before any call was recorded. */
-  setBuckets(bounds: readonly number[]): void {
-    this.objective = resolveObjective(this.options.objective, bounds, `objective of ${this.function} (${this.module})`);
+  setBuckets(bounds: readonly number[], objective: ResolvedObjective | undefined): void {
+    this.objective = objective;
     this.bounds = bounds;
     this.counts = new Float64Array(bounds.length + 1);
     this.exemplars = null;

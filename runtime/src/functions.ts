@@ -1,4 +1,5 @@
 import { FunctionHandle, type FunctionOptions } from "./function-handle";
+import { metricsRegistry } from "./prometheus/tracker";
 import { reportOnce } from "./report";
 
 /** @internal Every function registered in this process, in registration order. */
@@ -25,6 +26,7 @@ export function instrument(name: string, module: string, options?: FunctionOptio
     return existing;
   }
   const handle = new FunctionHandle(name, module, options);
+  if (functions.length === 0) metricsRegistry(); // the metrics join the registry with the first function
   byKey.set(key, handle);
   functions.push(handle);
   return handle;

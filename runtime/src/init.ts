@@ -133,16 +133,18 @@ let running: RunningExporter | undefined;
  */
 export function init(options: InitOptions = {}): Autometrics {
   checkOptions(options);
+  const exemplar = options.exemplars === true ? exemplarSource() : null;
   const buckets = options.buckets === undefined ? settings.buckets : checkBuckets(options.buckets);
-  if (buckets !== settings.buckets) {
+  const sameBuckets = buckets.length === settings.buckets.length && buckets.every((b, i) => b === settings.buckets[i]);
+  if (!sameBuckets) {
     if (functions.some((fn) => fn.count > 0)) {
       throw new AutometricsConfigError("buckets", "cannot change after calls were recorded: call init() before the first instrumented call");
     }
-    // Objectives are checked against the new buckets before anything changes.
-    for (const fn of functions) fn.setBuckets(buckets);
+    // Every objective is checked against the new buckets before anything changes.
+    const objectives = functions.map((fn) => fn.objectiveFor(buckets));
+    functions.forEach((fn, i) => fn.setBuckets(buckets, objectives[i]));
     settings.buckets = buckets;
   }
-  const exemplar = options.exemplars === true ? exemplarSource() : null;
 
   const registry = attach(options.registry ?? promClient.register);
   settings.exemplar = exemplar;

@@ -36,6 +36,8 @@ export function autometrics<F extends AnyFunction>(optionsOrFn: AutometricsOptio
         if (new.target !== undefined) return handle.run(() => Reflect.construct(fn, args, new.target));
         return handle.run(() => fn.apply(this, args));
       };
+  // `new wrapped()` builds the same kind of object `new fn()` does.
+  if (!isAsync && fn.prototype !== undefined) wrapped.prototype = fn.prototype;
   Object.defineProperty(wrapped, "name", { value: fn.name, configurable: true });
   Object.defineProperty(wrapped, "length", { value: fn.length, configurable: true });
   return wrapped as unknown as F;

@@ -1,0 +1,80 @@
+import { expect } from "chai";
+import { Registry, register as defaultRegistry } from "prom-client";
+import { AutometricsConfigError, init, instrument, metricsRegistry } from "../src";
+import { isolated } from "./helpers/isolated";
+import { freshInit, uniqueName } from "./helpers/runtime";
+
+describe("init()", () => {
+  after(() => freshInit());
+
+  it("rejects bad options with an error that names the option", () => {
+    const cases: [unknown, RegExp][] = [
+      [{ trackConcurency: true }, /`trackConcurency`: unknown option \(known: .*trackConcurrency/],
+      [{ trackConcurrency: "yes" }, /`trackConcurrency`: expected a boolean, got string/],
+      [{ tracker: "statsd" }, /`tracker`: unsupported tracker "statsd"/],
+      [{ registry: {} }, /`registry`: expected a prom-client Registry/],
+      [{ buckets: [0.1, 0.05] }, /`buckets`: buckets must be strictly increasing/],
+      [{ buckets: [] }, /`buckets`: expected a non-empty array/],
+      [{ buckets: [0.1, Infinity] }, /`buckets`: bucket null is not a positive finite number/],
+      [{ exporter: { type: "otlp" } }, /`exporter.type`: unsupported exporter "otlp"/],
+      [{ exporter: { type: "prometheus", port: 70000 } }, /`exporter.port`: expected an integer from 0 to 65535, got 70000/],
+      [{ exporter: { type: "prometheus", prot: 1 } }, /`exporter.prot`: unknown field/],
+      [{ buildInfo: { version: 1 } }, /`buildInfo.version`: expected a string, got number/],
+      [{ buildInfo: { sha: "x" } }, /`buildInfo.sha`: unknown field/],
+      [null, /`init`: expected an options object, got null/],
+    ];
+    for (const [options, message] of cases) {
+      expect(() => init(options as never), JSON.stringify(options)).to.throw(AutometricsConfigError, message);
+    }
+  });
+
+  it("puts the metrics on the registry it is given, and only there", async () => {
+    const mine = new Registry();
+    const name = uniqueName("onMine");
+    init({ registry: mine, detectBuildInfo: false });
+    instrument(name, "m.js").run(() => 1);
+    expect(metricsRegistry()).to.equal(mine);
+    expect(await mine.metrics()).to.contain(`function="${name}"`);
+    expect(await defaultRegistry.metrics()).not.to.contain("function_calls_total");
+  });
+
+  it("uses prom-client's default registry otherwise, next to the user's own metrics", async () => {
+    const out = await isolated(`
+      const client = require("prom-client");
+      new client.Counter({ name: "app_requests_total", help: "user metric" }).inc();
+      am.instrument("f", "m.js").run(() => 1);
+      process.stdout.write(await client.register.metrics());
+    `);
+    expect(out).to.contain("app_requests_total 1");
+    expect(out).to.contain('function_calls_total{function="f"');
+    expect(out).to.contain("build_info{");
+  });
+
+  it("does not break the app when a metric name is already taken, and says so", async () => {
+    const out = await isolated(`
+      const client = require("prom-client");
+      new client.Gauge({ name: "build_info", help: "the app's own" });
+      const warn = console.warn; const seen = []; console.warn = (m) => seen.push(m);
+      am.instrument("f", "m.js").run(() => 1);
+      const text = await client.register.metrics();
+      console.warn = warn;
+      console.log(JSON.stringify({ seen, hasCalls: text.includes('function_calls_total{function="f"') }));
+    `);
+    const { seen, hasCalls } = JSON.parse(out);
+    expect(hasCalls).to.equal(true);
+    expect(seen).to.have.length(1);
+    expect(seen[0]).to.contain("could not add build_info");
+  });
+
+  it("enables function_calls_concurrent for every function with trackConcurrency", async () => {
+    const out = await isolated(`
+      am.init({ trackConcurrency: true, detectBuildInfo: false });
+      const f = am.instrument("f", "m.js");
+      const g = am.instrument("g", "m.js", { trackConcurrency: false });
+      f.run(() => 1);
+      process.stdout.write(await am.metricsRegistry().metrics());
+    `);
+    expect(out).to.match(/function_calls_concurrent\{function="f",module="m.js",service_name="[^"]*"\} 0/);
+    expect(out).not.to.match(/function_calls_concurrent\{function="g"/);
+  });
+});

@@ -1,0 +1,123 @@
+import { expect } from "chai";
+import { instrument } from "../src";
+import { one } from "./helpers/exposition";
+import { freshInit, scrape, sleep, uniqueName } from "./helpers/runtime";
+
+async function counts(name: string) {
+  const { samples } = await scrape();
+  return {
+    ok: one(samples, "function_calls_total", { function: name, result: "ok", caller_function: "" }).value,
+    error: one(samples, "function_calls_total", { function: name, result: "error", caller_function: "" }).value,
+  };
+}
+
+describe("results", () => {
+  before(() => freshInit());
+
+  it("returns the very value and counts ok", async () => {
+    const name = uniqueName("value");
+    const value = { a: 1 };
+    expect(instrument(name, "m.js").run(() => value)).to.equal(value);
+    expect(await counts(name)).to.deep.equal({ ok: 1, error: 0 });
+  });
+
+  it("rethrows the same thrown object, Error or not, and counts error", async () => {
+    const name = uniqueName("throws");
+    const fn = instrument(name, "m.js");
+    const error = new TypeError("bad");
+    const notAnError = { code: 42 };
+    let caught: unknown;
+    try { fn.run(() => { throw error; }); } catch (e) { caught = e; }
+    expect(caught).to.equal(error);
+    try { fn.run(() => { throw notAnError; }); } catch (e) { caught = e; }
+    expect(caught).to.equal(notAnError);
+    try { fn.run(() => { throw undefined; }); caught = "not thrown"; } catch (e) { caught = e; }
+    expect(caught).to.equal(undefined);
+    expect(await counts(name)).to.deep.equal({ ok: 0, error: 3 });
+  });
+
+  it("keeps a sync function sync", () => {
+    const fn = instrument(uniqueName("sync"), "m.js");
+    let after = false;
+    const result = fn.run(() => { after = true; return 7; });
+    expect(after).to.equal(true);
+    expect(result).to.equal(7);
+  });
+
+  it("returns a returned promise unchanged and times it to settlement", async () => {
+    const name = uniqueName("promise");
+    const fn = instrument(name, "m.js");
+    const promise = sleep(30).then(() => "done");
+    const returned = fn.run(() => promise);
+    expect(returned).to.equal(promise);
+    expect(await counts(name)).to.deep.equal({ ok: 0, error: 0 });
+    expect(await returned).to.equal("done");
+    await null;
+    expect(await counts(name)).to.deep.equal({ ok: 1, error: 0 });
+    const { samples } = await scrape();
+    expect(one(samples, "function_calls_duration_seconds_bucket", { function: name, le: "0.025" }).value).to.equal(0);
+    expect(one(samples, "function_calls_duration_seconds_bucket", { function: name, le: "0.1" }).value).to.equal(1);
+  });
+
+  it("counts a rejected returned promise as error and leaves the rejection to the caller", async () => {
+    const name = uniqueName("rejects");
+    const reason = new Error("nope");
+    const returned = instrument(name, "m.js").run(() => Promise.reject(reason));
+    let caught: unknown;
+    try { await returned; } catch (e) { caught = e; }
+    expect(caught).to.equal(reason);
+    expect(await counts(name)).to.deep.equal({ ok: 0, error: 1 });
+  });
+
+  it("times async bodies to settlement, resolving and rejecting with the same values", async () => {
+    const name = uniqueName("async");
+    const fn = instrument(name, "m.js");
+    const value = {};
+    expect(await fn.runAsync(async () => { await sleep(5); return value; })).to.equal(value);
+    const reason = Symbol("reason");
+    let caught: unknown;
+    try { await fn.runAsync(async () => { await sleep(5); throw reason; }); } catch (e) { caught = e; }
+    expect(caught).to.equal(reason);
+    expect(await counts(name)).to.deep.equal({ ok: 1, error: 1 });
+  });
+
+  it("never calls then() on a thenable that is not a native promise", async () => {
+    const name = uniqueName("thenable");
+    let thenCalls = 0;
+    const lazyQuery = { then: () => { thenCalls++; } };
+    expect(instrument(name, "m.js").run(() => lazyQuery)).to.equal(lazyQuery);
+    expect(thenCalls).to.equal(0);
+    expect(await counts(name)).to.deep.equal({ ok: 1, error: 0 });
+  });
+
+  it("lets recordErrorIf and recordSuccessIf decide the result", async () => {
+    const name = uniqueName("custom");
+    const fn = instrument(name, "m.js", {
+      recordErrorIf: (r: { status: number }) => r.status >= 500,
+      recordSuccessIf: (e) => e instanceof RangeError,
+    });
+    fn.run(() => ({ status: 200 }));
+    fn.run(() => ({ status: 503 }));
+    await fn.runAsync(async () => ({ status: 500 }));
+    expect(() => fn.run(() => { throw new RangeError("client error"); })).to.throw(RangeError);
+    expect(() => fn.run(() => { throw new Error("server error"); })).to.throw(Error);
+    expect(await counts(name)).to.deep.equal({ ok: 2, error: 3 });
+  });
+
+  it("survives a recordErrorIf that throws: the caller still gets its result", async () => {
+    const name = uniqueName("brokenPredicate");
+    const fn = instrument(name, "m.js", { recordErrorIf: () => { throw new Error("predicate bug"); } });
+    const warn = console.warn;
+    const warnings: string[] = [];
+    console.warn = (m: string) => warnings.push(m);
+    try {
+      expect(fn.run(() => 5)).to.equal(5);
+      expect(fn.run(() => 6)).to.equal(6);
+    } finally {
+      console.warn = warn;
+    }
+    expect(warnings).to.have.length(1);
+    expect(warnings[0]).to.contain("recordErrorIf").and.contain("predicate bug");
+    expect(await counts(name)).to.deep.equal({ ok: 2, error: 0 });
+  });
+});
