@@ -1,0 +1,268 @@
+// Per-call overhead of instrumentation, all variants measured in this one
+// process, in interleaved rounds so that machine noise hits every variant.
+//   node --expose-gc runtime.js [--quick]
+"use strict";
+const os = require("node:os");
+const { createRequire } = require("node:module");
+const promClient = require("prom-client");
+const am = require("autometrics-runtime");
+
+const quick = process.argv.includes("--quick");
+const ROUNDS = quick ? 3 : 9;
+const SYNC_CALLS = quick ? 200_000 : 2_000_000;
+const ASYNC_CALLS = quick ? 50_000 : 300_000;
+const perf = performance;
+
+// --- the variants -----------------------------------------------------------
+
+function peerAutometrics() {
+  // The peer's own copy of @opentelemetry/sdk-metrics, so its meter gets a reader.
+  const peerRequire = createRequire(require.resolve("@autometrics/autometrics"));
+  const { MetricReader } = peerRequire("@opentelemetry/sdk-metrics");
+  class PullReader extends MetricReader {
+    async onForceFlush() {}
+    async onShutdown() {}
+  }
+  const peer = require("@autometrics/autometrics");
+  peer.registerExporter({ metricReader: new PullReader() });
+  return peer;
+}
+
+function handWrittenPromClient(register) {
+  const labelNames = ["function", "module", "service_name", "caller_function", "caller_module", "result"];
+  const counter = new promClient.Counter({ name: "bench_calls_total", help: "h", labelNames, registers: [register] });
+  const histogram = new promClient.Histogram({
+    name: "bench_duration_seconds",
+    help: "h",
+    labelNames: ["function", "module", "service_name"],
+    buckets: am.DEFAULT_BUCKETS,
+    registers: [register],
+  });
+  return { counter, histogram };
+}
+
+// Each variant is set up lazily, so a child process loads only its own.
+const syncVariants = {
+  "clock floor (2× performance.now)": () => (x) => {
+    const t = perf.now();
+    const r = x + 1;
+    return perf.now() - t > 1e9 ? r + 1 : r;
+  },
+  // Exactly the shape the plugins emit: the body in an arrow, run by the handle.
+  "autometrics-runtime": () => {
+    const h = am.instrument("work", "bench/runtime.js");
+    return (x) => h.run(() => x + 1);
+  },
+  "autometrics-runtime, trackCallers: false": () => {
+    am.init({ trackCallers: false, detectBuildInfo: false });
+    const h = am.instrument("work", "bench/runtime.js");
+    return (x) => h.run(() => x + 1);
+  },
+  "prom-client by hand (counter + histogram)": () => {
+    const { counter, histogram } = handWrittenPromClient(new promClient.Registry());
+    return (x) => {
+      const t = perf.now();
+      const r = x + 1;
+      histogram.observe(TIME_LABELS, (perf.now() - t) / 1000);
+      counter.inc(CALL_LABELS);
+      return r;
+    };
+  },
+  "@autometrics/autometrics 1.0.1": () => peerAutometrics().autometrics({ functionName: "work", moduleName: "bench" }, (x) => x + 1),
+};
+
+const asyncVariants = {
+  // The shape the plugins emit for an async function.
+  "autometrics-runtime": () => {
+    const h = am.instrument("workAsync", "bench/runtime.js");
+    return async (x) => {
+      const call = h.begin();
+      try {
+        return h.end(call, await h.enter(async () => x + 1));
+      } catch (error) {
+        throw h.fail(call, error);
+      }
+    };
+  },
+  "autometrics-runtime, trackCallers: false": () => {
+    am.init({ trackCallers: false, detectBuildInfo: false });
+    const h = am.instrument("workAsync", "bench/runtime.js");
+    return async (x) => {
+      const call = h.begin();
+      try {
+        return h.end(call, await h.enter(async () => x + 1));
+      } catch (error) {
+        throw h.fail(call, error);
+      }
+    };
+  },
+  "prom-client by hand (counter + histogram)": () => {
+    const { counter, histogram } = handWrittenPromClient(new promClient.Registry());
+    const body = async (x) => x + 1;
+    return async (x) => {
+      const t = perf.now();
+      const r = await body(x);
+      histogram.observe(TIME_LABELS, (perf.now() - t) / 1000);
+      counter.inc(CALL_LABELS);
+      return r;
+    };
+  },
+  "@autometrics/autometrics 1.0.1": () => peerAutometrics().autometrics({ functionName: "workAsync", moduleName: "bench" }, async (x) => x + 1),
+};
+
+const CALL_LABELS = { function: "work", module: "bench", service_name: "bench", caller_function: "", caller_module: "", result: "ok" };
+const TIME_LABELS = { function: "work", module: "bench", service_name: "bench" };
+
+// --- measuring --------------------------------------------------------------
+
+function timeSync(fn, calls) {
+  let sink = 0;
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < calls; i++) sink += fn(i);
+  const ns = Number(process.hrtime.bigint() - start) / calls;
+  if (sink === -1) console.log(sink);
+  return ns;
+}
+
+async function timeAsync(fn, calls) {
+  let sink = 0;
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < calls; i++) sink += await fn(i);
+  const ns = Number(process.hrtime.bigint() - start) / calls;
+  if (sink === -1) console.log(sink);
+  return ns;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+// In a child: set up one variant, then time it and a bare function in
+// alternating rounds. The bare function runs in the same process, so process-
+// wide costs that the variant switches on (AsyncLocalStorage's promise hooks
+// on Node 20) show up in the bare time too and are reported apart.
+async function measureChild(kind, name) {
+  const isAsync = kind === "async";
+  const fn = (isAsync ? asyncVariants : syncVariants)[name]();
+  const bare = isAsync ? async (x) => x + 1 : (x) => x + 1;
+  const timer = isAsync ? timeAsync : timeSync;
+  const calls = isAsync ? ASYNC_CALLS : SYNC_CALLS;
+  await timer(fn, calls / 10);
+  await timer(bare, calls / 10);
+  const mine = [];
+  const bares = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    mine.push(await timer(fn, calls));
+    bares.push(await timer(bare, calls));
+  }
+  return { ns: median(mine), bare: median(bares) };
+}
+
+function compare(kind, title) {
+  const { execFileSync } = require("node:child_process");
+  const set = kind === "async" ? asyncVariants : syncVariants;
+  const calls = kind === "async" ? ASYNC_CALLS : SYNC_CALLS;
+  console.log(`\n${title} (median of ${ROUNDS} rounds × ${calls.toLocaleString("en")} calls, one process per variant)`);
+  console.log("| variant | ns per call | bare call in the same process | overhead |");
+  console.log("|---|---:|---:|---:|");
+  for (const name of Object.keys(set)) {
+    const args = [__filename, `--measure=${kind}:${name}`, ...(quick ? ["--quick"] : [])];
+    const { ns, bare } = JSON.parse(execFileSync(process.execPath, args, { encoding: "utf8" }));
+    console.log(`| ${name} | ${ns.toFixed(1)} | ${bare.toFixed(1)} | +${(ns - bare).toFixed(1)} |`);
+  }
+}
+
+// Heap growth: 1,000 functions, each called from 6 callers (6 label sets),
+// 1M calls. Each variant runs in a fresh process so neither sees the other's heap.
+const FUNCTIONS = 1000;
+const CALLERS = 6;
+const HEAP_CALLS = 1_000_000;
+
+// Collects until the heap stops shrinking: V8 releases start-up leftovers over
+// several collections, which would otherwise read as negative growth.
+function gcHeap() {
+  let last = Infinity;
+  for (let i = 0; i < 50; i++) {
+    global.gc();
+    const used = process.memoryUsage().heapUsed;
+    if (last - used < 4096) return used;
+    last = used;
+  }
+  return last;
+}
+
+// What a variant builds stays reachable until after the last measurement.
+const retained = [];
+
+const heapVariants = {
+  "no instrumentation (the loop alone)"() {
+    const fns = Array.from({ length: FUNCTIONS }, () => () => 1);
+    retained.push(fns);
+    const before = gcHeap();
+    let sink = 0;
+    for (let i = 0; i < HEAP_CALLS; i++) sink += fns[i % FUNCTIONS]();
+    return gcHeap() - before + (sink === -1 ? 1 : 0);
+  },
+  "autometrics-runtime"() {
+    am.init({ registry: new promClient.Registry(), detectBuildInfo: false });
+    const callers = Array.from({ length: CALLERS }, (_, c) => am.instrument(`caller${c}`, "bench/heap.js"));
+    const fns = Array.from({ length: FUNCTIONS }, (_, f) => am.instrument(`fn${f}`, "bench/heap.js"));
+    const body = () => 1;
+    retained.push(callers, fns);
+    const before = gcHeap();
+    for (let i = 0; i < HEAP_CALLS; i++) {
+      const fn = fns[i % FUNCTIONS];
+      callers[((i / FUNCTIONS) | 0) % CALLERS].run(() => fn.run(body));
+    }
+    return gcHeap() - before;
+  },
+  "prom-client by hand"() {
+    const { counter, histogram } = handWrittenPromClient(new promClient.Registry());
+    retained.push(counter, histogram);
+    const before = gcHeap();
+    for (let i = 0; i < HEAP_CALLS; i++) {
+      const f = i % FUNCTIONS;
+      const c = ((i / FUNCTIONS) | 0) % CALLERS;
+      const t = perf.now();
+      histogram.observe({ function: `fn${f}`, module: "bench/heap.js", service_name: "bench" }, (perf.now() - t) / 1000);
+      counter.inc({
+        function: `fn${f}`,
+        module: "bench/heap.js",
+        service_name: "bench",
+        caller_function: `caller${c}`,
+        caller_module: "bench/heap.js",
+        result: "ok",
+      });
+    }
+    return gcHeap() - before;
+  },
+};
+
+function heapGrowth() {
+  const { execFileSync } = require("node:child_process");
+  console.log(`\nHeap growth over ${HEAP_CALLS.toLocaleString("en")} calls to ${FUNCTIONS} functions × ${CALLERS} callers (after GC, fresh process each)`);
+  console.log("| variant | heap growth |");
+  console.log("|---|---:|");
+  for (const name of Object.keys(heapVariants)) {
+    const bytes = Number(execFileSync(process.execPath, ["--expose-gc", "--no-flush-bytecode", __filename, `--heap=${name}`], { encoding: "utf8" }));
+    console.log(`| ${name} | ${(bytes / 1024 / 1024).toFixed(2)} MB |`);
+  }
+}
+
+(async () => {
+  const measureArg = process.argv.find((a) => a.startsWith("--measure="));
+  if (measureArg !== undefined) {
+    const [kind, name] = [measureArg.slice(10, measureArg.indexOf(":")), measureArg.slice(measureArg.indexOf(":") + 1)];
+    process.stdout.write(JSON.stringify(await measureChild(kind, name)));
+    return;
+  }
+  if (typeof global.gc !== "function") throw new Error("run with node --expose-gc");
+  const heapArg = process.argv.find((a) => a.startsWith("--heap="));
+  if (heapArg !== undefined) {
+    process.stdout.write(String(heapVariants[heapArg.slice(7)]()));
+    return;
+  }
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  console.log(`Node ${process.version}, ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`);
+  compare("sync", "Sync function");
+  compare("async", "Async function");
+  heapGrowth();
+})();
