@@ -1,0 +1,146 @@
+import type { NodePath, PluginObj, PluginPass, types as t } from "@babel/core";
+import { isAbsolute, relative, resolve, sep } from "node:path";
+import { labelOf } from "./names";
+import { type Options, objectiveFor, parseOptions } from "./options";
+import { directiveOf, dropDirectives, functionDirectives, isInstrumented, onRequestOnly } from "./select";
+import { type HandleRef, registration, wrapFunction } from "./wrap";
+
+export { OptionError } from "./options";
+
+interface BabelApi {
+  assertVersion(range: number | string): void;
+  types: typeof t;
+}
+
+interface Selected {
+  path: NodePath<t.Function>;
+  label: string;
+}
+
+/** The file's path relative to root with `/` separators, or null when it has no name or lies outside root. */
+function relativePath(filename: string | undefined, root: string): string | null {
+  if (filename === undefined) return null;
+  const rel = relative(root, filename);
+  if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) return null;
+  return sep === "/" ? rel : rel.split(sep).join("/");
+}
+
+/** docs/transform.md, "Bringing in the runtime": import for ECMAScript modules, require otherwise. */
+function isEsm(program: NodePath<t.Program>, filename: string | undefined, usesImportMeta: boolean, options: Options): boolean {
+  if (options.moduleSystem !== "auto") return options.moduleSystem === "esm";
+  if (filename !== undefined && /\.m[jt]s$/.test(filename)) return true;
+  if (filename !== undefined && /\.c[jt]s$/.test(filename)) return false;
+  if (usesImportMeta) return true;
+  return program.node.body.some(
+    (s) =>
+      s.type === "ImportDeclaration" ||
+      s.type === "ExportNamedDeclaration" ||
+      s.type === "ExportDefaultDeclaration" ||
+      s.type === "ExportAllDeclaration",
+  );
+}
+
+function instrumentProgram(types: typeof t, program: NodePath<t.Program>, state: PluginPass, options: Options): void {
+  const filename = state.filename ?? undefined;
+  const root = options.root === undefined ? state.cwd : resolve(state.cwd, options.root);
+  const file = relativePath(filename, root);
+  const moduleLabel = filename === undefined ? "unknown" : (file ?? relative(root, filename).split(sep).join("/"));
+  const moduleDirective = directiveOf(program.node.directives);
+  const byConfig = file !== null && !options.include.empty && options.include.matches(file) && !options.exclude.matches(file);
+  const mayHaveDirective = state.file.code.includes("use autometrics") || state.file.code.includes("use no autometrics");
+  // Nothing can be selected: leave the file as it is, without walking it.
+  if (!byConfig && !mayHaveDirective) return;
+
+  const selected: Selected[] = [];
+  const touched: t.Function[] = [];
+  let usesImportMeta = false;
+  program.traverse({
+    MetaProperty(path) {
+      if (path.node.meta.name === "import") usesImportMeta = true;
+    },
+    Function(path) {
+      const node = path.node;
+      const own = directiveOf(functionDirectives(node));
+      if (own !== null) touched.push(node);
+      if (own === "no" || node.generator || isInstrumented(path)) return;
+      const label = labelOf(path);
+      if (own === "use") {
+        selected.push({ path, label: label ?? "anonymous" });
+        return;
+      }
+      if (label === null || onRequestOnly(node) || moduleDirective === "no") return;
+      if (moduleDirective === "use" || (byConfig && (options.functions.empty || options.functions.matches(label)))) {
+        selected.push({ path, label });
+      }
+    },
+  });
+  dropDirectives(program.node.directives);
+  for (const node of touched) dropDirectives(functionDirectives(node));
+  if (selected.length === 0) return;
+
+  // Source order; a label used twice in the file gets #2, #3, … (docs/transform.md).
+  selected.sort((a, b) => (a.path.node.start ?? 0) - (b.path.node.start ?? 0));
+  const seen = new Map<string, number>();
+  for (const s of selected) {
+    const n = (seen.get(s.label) ?? 0) + 1;
+    seen.set(s.label, n);
+    if (n > 1) s.label = `${s.label}#${n}`;
+  }
+
+  const scope = program.scope;
+  const instrument = scope.generateUidIdentifier("instrument");
+  const esm = isEsm(program, filename, usesImportMeta, options);
+  const header: t.Statement[] = [
+    esm
+      ? types.importDeclaration([types.importSpecifier(instrument, types.identifier("instrument"))], types.stringLiteral(options.runtime))
+      : types.variableDeclaration("var", [
+          types.variableDeclarator(
+            instrument,
+            types.memberExpression(
+              types.callExpression(types.identifier("require"), [types.stringLiteral(options.runtime)]),
+              types.identifier("instrument"),
+            ),
+          ),
+        ]),
+  ];
+  const handles: HandleRef[] = selected.map(({ label }) => {
+    const register = registration(
+      types,
+      instrument,
+      label,
+      moduleLabel,
+      objectiveFor(options, file, label),
+      options.trackConcurrency,
+    );
+    const id = scope.generateUidIdentifier("am");
+    header.push(types.variableDeclaration("var", [types.variableDeclarator(types.cloneNode(id), register())]));
+    return { id, register };
+  });
+
+  let call: t.Identifier | undefined;
+  let error: t.Identifier | undefined;
+  const uid = (name: string) => {
+    if (name === "call") return types.cloneNode((call ??= scope.generateUidIdentifier("call")));
+    return types.cloneNode((error ??= scope.generateUidIdentifier("error")));
+  };
+  // Inner functions first: rewriting an outer one moves the inner ones into its new arrow.
+  for (let i = selected.length - 1; i >= 0; i--) wrapFunction(types, selected[i]!.path, handles[i]!, uid);
+
+  for (const path of program.unshiftContainer("body", header)) scope.registerDeclaration(path);
+  scope.crawl();
+}
+
+/** The Babel plugin: `plugins: [["autometrics", { include: ["src/**"] }]]` (docs/transform.md). */
+export default function autometricsPlugin(api: BabelApi, rawOptions: unknown): PluginObj {
+  api.assertVersion("^7.0.0 || ^8.0.0");
+  const options = parseOptions(rawOptions);
+  const types = api.types;
+  return {
+    name: "autometrics",
+    visitor: {
+      Program(program, state) {
+        instrumentProgram(types, program, state, options);
+      },
+    },
+  };
+}

@@ -1,0 +1,146 @@
+import type { NodePath, types as t } from "@babel/core";
+
+/**
+ * The `function` label of a function, from the source as written
+ * (docs/transform.md, "Eligible functions and their labels"), or null when it
+ * has no name to go by (an anonymous inline callback).
+ */
+export type Types = typeof t;
+
+const TRANSPARENT = new Set([
+  "ParenthesizedExpression",
+  "TSAsExpression",
+  "TSSatisfiesExpression",
+  "TSNonNullExpression",
+  "TSTypeAssertion",
+  "TypeCastExpression",
+]);
+
+/** The nearest ancestor that is not a transparent wrapper (parentheses, type assertions). */
+function meaningfulParent(path: NodePath): NodePath | null {
+  let current: NodePath | null = path.parentPath;
+  while (current !== null && TRANSPARENT.has(current.node.type)) current = current.parentPath;
+  return current;
+}
+
+/** A property key as a label segment, or null when it is not static. */
+export function keyName(key: t.Node, computed: boolean): string | null {
+  switch (key.type) {
+    case "Identifier":
+      return computed ? null : key.name;
+    case "PrivateName":
+      return `#${key.id.name}`;
+    case "StringLiteral":
+      return key.value;
+    case "NumericLiteral":
+      return String(key.value);
+    case "TemplateLiteral":
+      return computed && key.expressions.length === 0 ? (key.quasis[0]?.value.cooked ?? null) : null;
+    default:
+      return null;
+  }
+}
+
+/** `a.b.c` for a static member chain; `exports.`/`module.exports.` and `this.` dropped, `.prototype.` collapsed. */
+export function memberName(node: t.Node): string | null {
+  const parts: string[] = [];
+  let current: t.Node = node;
+  while (current.type === "MemberExpression" || current.type === "OptionalMemberExpression") {
+    const part = keyName(current.property, current.computed);
+    if (part === null) return null;
+    parts.unshift(part);
+    current = current.object;
+  }
+  if (current.type === "Identifier") parts.unshift(current.name);
+  else if (current.type !== "ThisExpression") return null;
+  if (parts[0] === "module" && parts[1] === "exports") parts.splice(0, 2);
+  else if (parts[0] === "exports" && current.type === "Identifier") parts.splice(0, 1);
+  const collapsed = parts.filter((p, i) => !(p === "prototype" && i > 0 && i < parts.length - 1));
+  return collapsed.length === 0 ? "" : collapsed.join(".");
+}
+
+/** The name an expression in `path`'s position is bound to: a variable, an assignment target, `default`. */
+function bindingName(path: NodePath): string | null {
+  const parent = meaningfulParent(path);
+  if (parent === null) return null;
+  const node = parent.node;
+  switch (node.type) {
+    case "VariableDeclarator":
+      return node.id.type === "Identifier" ? node.id.name : null;
+    case "AssignmentExpression": {
+      if (node.left.type === "Identifier") return node.left.name;
+      const name = memberName(node.left);
+      return name === "" ? "default" : name;
+    }
+    case "ExportDefaultDeclaration":
+      return "default";
+    default:
+      return null;
+  }
+}
+
+/** The prefix for members of an object literal: its binding name and enclosing keys, or "" when it has none. */
+function objectPrefix(objectPath: NodePath): string {
+  const parent = meaningfulParent(objectPath);
+  if (parent === null) return "";
+  if (parent.node.type === "ObjectProperty") {
+    const key = keyName(parent.node.key, parent.node.computed);
+    if (key === null || parent.parentPath === null) return "";
+    const prefix = objectPrefix(parent.parentPath);
+    return prefix === "" ? key : `${prefix}.${key}`;
+  }
+  const name = bindingName(objectPath);
+  return name === null || name === "default" ? "" : name;
+}
+
+/** The name of a class: its own, else its binding, else `default` for `export default class {}`; null if anonymous. */
+function className(classPath: NodePath): string | null {
+  const node = classPath.node as t.Class;
+  if (node.id) return node.id.name;
+  return bindingName(classPath);
+}
+
+function memberLabel(owner: string | null, key: string): string {
+  return owner === null || owner === "" ? key : `${owner}.${key}`;
+}
+
+export function labelOf(path: NodePath): string | null {
+  const node = path.node;
+  switch (node.type) {
+    case "FunctionDeclaration":
+      if (node.id) return node.id.name;
+      return path.parentPath?.node.type === "ExportDefaultDeclaration" ? "default" : null;
+    case "ClassMethod":
+    case "ClassPrivateMethod": {
+      const key = keyName(node.key, node.type === "ClassMethod" && node.computed);
+      if (key === null) return null;
+      const owner = className(path.parentPath!.parentPath!);
+      const prefixed = node.kind === "get" || node.kind === "set" ? `${node.kind} ${key}` : node.kind === "constructor" ? "constructor" : key;
+      return memberLabel(owner, prefixed);
+    }
+    case "ObjectMethod": {
+      const key = keyName(node.key, node.computed);
+      if (key === null) return null;
+      const prefixed = node.kind === "get" || node.kind === "set" ? `${node.kind} ${key}` : key;
+      return memberLabel(objectPrefix(path.parentPath!), prefixed);
+    }
+    case "FunctionExpression":
+    case "ArrowFunctionExpression": {
+      const own = node.type === "FunctionExpression" && node.id ? node.id.name : null;
+      const parent = meaningfulParent(path);
+      if (parent === null) return own;
+      const p = parent.node;
+      if (p.type === "ObjectProperty") {
+        const key = keyName(p.key, p.computed);
+        return key === null ? own : memberLabel(objectPrefix(parent.parentPath!), key);
+      }
+      if (p.type === "ClassProperty" || p.type === "ClassPrivateProperty") {
+        const key = keyName(p.key, p.type === "ClassProperty" && p.computed);
+        return key === null ? own : memberLabel(className(parent.parentPath!.parentPath!), key);
+      }
+      return bindingName(path) ?? own;
+    }
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,186 @@
+import { GlobError, GlobSet } from "./glob";
+
+/** The specification's default histogram buckets, in seconds. */
+export const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+const PERCENTILE = /^\d+(\.\d+)?$/;
+
+export interface ObjectiveSpec {
+  name: string;
+  successRate?: string;
+  latency?: [string, string];
+}
+
+interface ObjectiveRule {
+  objective: ObjectiveSpec;
+  files: GlobSet | null;
+  functions: GlobSet | null;
+}
+
+export interface Options {
+  include: GlobSet;
+  exclude: GlobSet;
+  functions: GlobSet;
+  root: string | undefined;
+  runtime: string;
+  objectives: ObjectiveRule[];
+  trackConcurrency: boolean;
+  buckets: number[];
+  moduleSystem: "auto" | "esm" | "commonjs";
+}
+
+const KNOWN = ["include", "exclude", "functions", "root", "runtime", "objectives", "trackConcurrency", "buckets", "moduleSystem"];
+
+/** The one wording both plugins use for bad options (see docs/transform.md). */
+export class OptionError extends Error {
+  constructor(option: string, problem: string) {
+    super(`autometrics: invalid option \`${option}\`: ${problem}`);
+    this.name = "OptionError";
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value;
+}
+
+function globs(value: unknown, option: string, separator: "/" | ".", fallback: string[]): GlobSet {
+  if (value === undefined) return new GlobSet(fallback, separator);
+  const list = typeof value === "string" ? [value] : value;
+  const what = separator === "/" ? "a glob or an array of globs" : "a name pattern or an array of them";
+  if (!Array.isArray(list)) throw new OptionError(option, `expected ${what}, got ${describe(value)}`);
+  list.forEach((p, i) => {
+    if (typeof p !== "string") throw new OptionError(`${option}[${i}]`, `expected a string, got ${describe(p)}`);
+  });
+  try {
+    return new GlobSet(list as string[], separator);
+  } catch (e) {
+    if (e instanceof GlobError) throw new OptionError(option, e.message);
+    throw e;
+  }
+}
+
+function shortest(n: number): string {
+  return String(n);
+}
+
+function percentile(value: unknown, option: string): string {
+  const text = typeof value === "number" ? String(value) : value;
+  if (typeof text !== "string" || !PERCENTILE.test(text)) {
+    throw new OptionError(option, `expected a percentile such as "99.9", got ${JSON.stringify(value)}`);
+  }
+  const n = Number(text);
+  if (!(n > 0 && n < 100)) throw new OptionError(option, `percentile ${text} is not between 0 and 100`);
+  return text;
+}
+
+function objective(value: unknown, option: string, buckets: number[]): ObjectiveRule {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new OptionError(option, `expected an object, got ${describe(value)}`);
+  }
+  const entry = value as Record<string, unknown>;
+  for (const key of Object.keys(entry)) {
+    if (!["name", "successRate", "latency", "files", "functions"].includes(key)) {
+      throw new OptionError(`${option}.${key}`, "unknown field (known: name, successRate, latency, files, functions)");
+    }
+  }
+  if (typeof entry.name !== "string" || entry.name.trim() === "") {
+    throw new OptionError(`${option}.name`, "an objective needs a non-empty name");
+  }
+  if (entry.successRate === undefined && entry.latency === undefined) {
+    throw new OptionError(option, `objective "${entry.name}" has neither successRate nor latency`);
+  }
+  const spec: ObjectiveSpec = { name: entry.name };
+  if (entry.successRate !== undefined) spec.successRate = percentile(entry.successRate, `${option}.successRate`);
+  if (entry.latency !== undefined) {
+    const latency = entry.latency;
+    if (!Array.isArray(latency) || latency.length !== 2) {
+      throw new OptionError(`${option}.latency`, "expected [threshold in seconds, percentile]");
+    }
+    const [threshold, pct] = latency;
+    const bound = typeof threshold === "string" && threshold.trim() !== "" ? Number(threshold) : threshold;
+    if (typeof bound !== "number" || !Number.isFinite(bound) || bound <= 0) {
+      throw new OptionError(`${option}.latency`, `threshold ${JSON.stringify(threshold)} is not a positive number of seconds`);
+    }
+    if (!buckets.includes(bound)) {
+      throw new OptionError(
+        `${option}.latency`,
+        `threshold ${shortest(bound)} is not a histogram bucket (buckets: ${buckets.map(shortest).join(", ")})`,
+      );
+    }
+    spec.latency = [shortest(bound), percentile(pct, `${option}.latency`)];
+  }
+  return {
+    objective: spec,
+    files: entry.files === undefined ? null : globs(entry.files, `${option}.files`, "/", []),
+    functions: entry.functions === undefined ? null : globs(entry.functions, `${option}.functions`, ".", []),
+  };
+}
+
+/** Validates the plugin options; every problem is an `OptionError` naming the option. */
+export function parseOptions(raw: unknown): Options {
+  const input = (raw ?? {}) as Record<string, unknown>;
+  if (typeof input !== "object" || Array.isArray(input)) {
+    throw new OptionError("options", `expected an object, got ${describe(raw)}`);
+  }
+  for (const key of Object.keys(input)) {
+    if (!KNOWN.includes(key)) throw new OptionError(key, `unknown option (known: ${KNOWN.join(", ")})`);
+  }
+  const flag = (key: string): boolean => {
+    const v = input[key];
+    if (v === undefined) return false;
+    if (typeof v !== "boolean") throw new OptionError(key, `expected a boolean, got ${describe(v)}`);
+    return v;
+  };
+  const text = (key: string): string | undefined => {
+    const v = input[key];
+    if (v === undefined) return undefined;
+    if (typeof v !== "string" || v === "") throw new OptionError(key, `expected a non-empty string, got ${describe(v)}`);
+    return v;
+  };
+
+  let buckets = DEFAULT_BUCKETS;
+  if (input.buckets !== undefined) {
+    const b = input.buckets;
+    if (!Array.isArray(b) || b.length === 0) throw new OptionError("buckets", "expected a non-empty array of numbers (seconds)");
+    let previous = -Infinity;
+    for (const x of b) {
+      if (typeof x !== "number" || !Number.isFinite(x) || x <= 0) {
+        throw new OptionError("buckets", `bucket ${JSON.stringify(x)} is not a positive finite number`);
+      }
+      if (x <= previous) throw new OptionError("buckets", "buckets must be strictly increasing");
+      previous = x;
+    }
+    buckets = b as number[];
+  }
+
+  const moduleSystem = input.moduleSystem ?? "auto";
+  if (moduleSystem !== "auto" && moduleSystem !== "esm" && moduleSystem !== "commonjs") {
+    throw new OptionError("moduleSystem", `expected "auto", "esm" or "commonjs", got ${JSON.stringify(moduleSystem)}`);
+  }
+
+  const objectivesRaw = input.objectives ?? [];
+  if (!Array.isArray(objectivesRaw)) throw new OptionError("objectives", `expected an array, got ${describe(objectivesRaw)}`);
+
+  return {
+    include: globs(input.include, "include", "/", []),
+    exclude: globs(input.exclude, "exclude", "/", ["**/node_modules/**"]),
+    functions: globs(input.functions, "functions", ".", []),
+    root: text("root"),
+    runtime: text("runtime") ?? "autometrics-runtime",
+    objectives: objectivesRaw.map((o, i) => objective(o, `objectives[${i}]`, buckets)),
+    trackConcurrency: flag("trackConcurrency"),
+    buckets,
+    moduleSystem,
+  };
+}
+
+/** The objective for a function: the first rule matching its file and label. */
+export function objectiveFor(options: Options, file: string | null, label: string): ObjectiveSpec | undefined {
+  for (const rule of options.objectives) {
+    if (rule.files !== null && (file === null || !rule.files.matches(file))) continue;
+    if (rule.functions !== null && !rule.functions.matches(label)) continue;
+    return rule.objective;
+  }
+  return undefined;
+}

@@ -1,0 +1,72 @@
+import type { NodePath, types as t } from "@babel/core";
+
+export type Directive = "use" | "no" | null;
+
+/** `"use autometrics"` / `"use no autometrics"` among directives, or null. */
+export function directiveOf(directives: readonly t.Directive[] | undefined): Directive {
+  if (directives === undefined) return null;
+  let found: Directive = null;
+  for (const d of directives) {
+    if (d.value.value === "use no autometrics") return "no";
+    if (d.value.value === "use autometrics") found = "use";
+  }
+  return found;
+}
+
+/**
+ * Removes `"use autometrics"`, keeping every other directive in place.
+ * `"use no autometrics"` stays: a later run over the output must still see it.
+ */
+export function dropDirectives(directives: t.Directive[] | undefined): void {
+  if (directives === undefined) return;
+  for (let i = directives.length - 1; i >= 0; i--) {
+    if (directives[i]!.value.value === "use autometrics") directives.splice(i, 1);
+  }
+}
+
+/** Functions left alone unless their own directive asks: constructors, accessors. */
+export function onRequestOnly(node: t.Function): boolean {
+  return (node.type === "ClassMethod" || node.type === "ObjectMethod") && node.kind !== "method";
+}
+
+/** Directives of a function's body (arrows with an expression body have none). */
+export function functionDirectives(node: t.Function): t.Directive[] | undefined {
+  return node.body.type === "BlockStatement" ? node.body.directives : undefined;
+}
+
+function isLazyHandle(node: t.Node): boolean {
+  // `(h || (h = instrument(…)))`
+  return (
+    node.type === "LogicalExpression" &&
+    node.operator === "||" &&
+    node.left.type === "Identifier" &&
+    node.right.type === "AssignmentExpression" &&
+    node.right.left.type === "Identifier" &&
+    node.right.left.name === node.left.name &&
+    node.right.right.type === "CallExpression"
+  );
+}
+
+function isHandleCall(node: t.Node | null | undefined, method: string): boolean {
+  return (
+    node?.type === "CallExpression" &&
+    node.callee.type === "MemberExpression" &&
+    node.callee.property.type === "Identifier" &&
+    node.callee.property.name === method &&
+    isLazyHandle(node.callee.object)
+  );
+}
+
+/** True when the function already has the shape the plugins produce (docs/transform.md, Idempotence). */
+export function isInstrumented(path: NodePath<t.Function>): boolean {
+  const body = path.node.body;
+  if (body.type !== "BlockStatement") return isHandleCall(body, "run");
+  const [first, second] = body.body;
+  if (body.body.length === 1 && first?.type === "ReturnStatement") return isHandleCall(first.argument, "run");
+  return (
+    body.body.length === 2 &&
+    first?.type === "VariableDeclaration" &&
+    isHandleCall(first.declarations[0]?.init, "begin") &&
+    second?.type === "TryStatement"
+  );
+}
