@@ -2,12 +2,12 @@ import { expect } from "chai";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { compareMetrics, compileAndRun, loadCases, outputName } from "../../fixtures/harness/corpus";
-import { compileWithBabel } from "./babel";
+import { BABEL_MAJOR, compileWithBabel } from "./babel";
 
-const RUN_DIR = join(__dirname, ".run");
+const RUN_DIR = join(__dirname, ".run", `babel${process.env.AUTOMETRICS_BABEL === "8" ? 8 : 7}`);
 const overwrite = process.env.OVERWRITE === "1";
 
-describe("shared fixture corpus (Babel 7)", () => {
+describe(`shared fixture corpus (Babel ${BABEL_MAJOR})`, () => {
   for (const c of loadCases()) {
     describe(c.name, () => {
       const entryCode = () => readFileSync(join(c.dir, c.entry), "utf8");
