@@ -127,7 +127,6 @@ function instrumentProgram(types: typeof t, program: NodePath<t.Program>, state:
   for (let i = selected.length - 1; i >= 0; i--) wrapFunction(types, selected[i]!.path, handles[i]!, uid);
 
   for (const path of program.unshiftContainer("body", header)) scope.registerDeclaration(path);
-  scope.crawl();
 }
 
 /** The Babel plugin: `plugins: [["autometrics", { include: ["src/**"] }]]` (docs/transform.md). */

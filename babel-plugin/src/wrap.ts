@@ -107,6 +107,14 @@ export function wrapFunction(types: Types, path: NodePath<t.Function>, handle: H
     innerBody.end = original.end;
   }
 
+  // The body's own bindings now belong to the arrow, whose scope Babel builds
+  // when it gets there; the function keeps its parameters and its own name.
+  if (original.type === "BlockStatement") {
+    for (const [name, binding] of Object.entries(path.scope.bindings)) {
+      if (binding.kind !== "param" && binding.kind !== "local") delete path.scope.bindings[name];
+    }
+  }
+
   if (!node.async) {
     const run = method(types, lazyHandle(types, handle), "run", [types.arrowFunctionExpression([], innerBody)]);
     if (node.type === "ArrowFunctionExpression" && original.type !== "BlockStatement") node.body = run;
