@@ -47,6 +47,19 @@ describe("babel.config.js", () => {
   });
 });
 
+describe("babel.config.js, directive-only", () => {
+  it("instruments what the source asks for with `plugins: [\"autometrics\"]`", () => {
+    const dir = join(__dirname, ".run", "directive-app");
+    rmSync(dir, { recursive: true, force: true });
+    write(join(dir, "babel.config.js"), `module.exports = { plugins: ["autometrics"] };\n`);
+    write(join(dir, "lib/a.js"), `"use autometrics";\nfunction a() {}\nfunction b() { "use no autometrics"; }\n`);
+    write(join(dir, "lib/c.js"), `function c() {}\nfunction d() { "use autometrics"; }\n`);
+    const compile = (file: string) => babel.transformFileSync(join(dir, file), { cwd: dir })!.code!;
+    expect(compile("lib/a.js")).to.contain('_instrument("a", "lib/a.js")').and.not.contain('_instrument("b"');
+    expect(compile("lib/c.js")).to.contain('_instrument("d", "lib/c.js")').and.not.contain('_instrument("c"');
+  });
+});
+
 describe("source maps", () => {
   it("map the moved body back to the original lines and columns", () => {
     const code = [
