@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+// Builds the SWC plugin to wasm32-wasip1 and copies it to
+// swc-plugin-wasm/swc_plugin_autometrics.wasm (the package's `main`).
+//
+// Two toolchains are supported, tried in this order:
+//   1. rustup, with a toolchain that has the wasm32-wasip1 target installed
+//      (`rustup target add wasm32-wasip1`): a plain cargo build.
+//   2. Debian's packages `rustc-web cargo-web rust-web-src lld wasi-libc`:
+//      /usr/bin/cargo and /usr/bin/rustc build the standard library for the
+//      target from source (-Zbuild-std, allowed by RUSTC_BOOTSTRAP=1), link
+//      with /usr/bin/wasm-ld against wasi-libc in /usr/lib/wasm32-wasi.
+// `--toolchain=rustup` or `--toolchain=debian` forces one of them.
+//
+// Cargo's target directory is kept outside the repository so builds are
+// reused: $AUTOMETRICS_CARGO_TARGET_DIR, else ~/.cache/autometrics/cargo-target.
+//
+// RUSTFLAGS is set here (it replaces any rustflags from .cargo/config), and
+// always carries --cfg=swc_ast_unknown: the plugin then accepts AST nodes
+// from hosts newer than itself instead of failing to deserialize them.
+
+import { execFileSync, spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, statSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const TARGET = "wasm32-wasip1";
+const CRATE = "swc_plugin_autometrics";
+const here = dirname(fileURLToPath(import.meta.url));
+const output = join(here, `${CRATE}.wasm`);
+const targetDir =
+  process.env.AUTOMETRICS_CARGO_TARGET_DIR || join(homedir(), ".cache", "autometrics", "cargo-target");
+const SWC_CFG = "--cfg=swc_ast_unknown";
+const DEBIAN_PACKAGES = "rustc-web cargo-web rust-web-src lld wasi-libc";
+
+const log = (message) => console.log(`[swc-plugin-wasm] ${message}`);
+
+function fail(message) {
+  console.error(`[swc-plugin-wasm] error: ${message}`);
+  process.exit(1);
+}
+
+/** stdout of a command, or undefined when it cannot run or fails. */
+function tryRun(file, args) {
+  try {
+    return execFileSync(file, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  } catch {
+    return undefined;
+  }
+}
+
+/** A rustup toolchain with the target installed: the default one first. */
+function findRustupToolchain() {
+  const list = tryRun("rustup", ["toolchain", "list"]);
+  if (list === undefined) return undefined;
+  const toolchains = list
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => ({ name: line.split(/\s+/)[0], isDefault: /\(.*default.*\)/.test(line) }))
+    .sort((a, b) => Number(b.isDefault) - Number(a.isDefault));
+  for (const { name } of toolchains) {
+    const installed = tryRun("rustup", ["target", "list", "--installed", "--toolchain", name]);
+    if (installed?.split("\n").some((t) => t.trim() === TARGET)) return name;
+  }
+  return undefined;
+}
+
+/** Whether Debian's compiler, std source, linker and wasi-libc are all there. */
+function findDebianToolchain() {
+  const cargo = "/usr/bin/cargo";
+  const rustc = "/usr/bin/rustc";
+  const linker = "/usr/bin/wasm-ld";
+  const wasiLibc = "/usr/lib/wasm32-wasi";
+  if (![cargo, rustc, linker, join(wasiLibc, "libc.a")].every((p) => existsSync(p))) return undefined;
+  const sysroot = tryRun(rustc, ["--print", "sysroot"])?.trim();
+  if (!sysroot || !existsSync(join(sysroot, "lib/rustlib/src/rust/library/std/Cargo.toml"))) return undefined;
+  return { cargo, rustc, linker, wasiLibc };
+}
+
+function plan(forced) {
+  if (forced !== "debian") {
+    const toolchain = findRustupToolchain();
+    if (toolchain) {
+      return {
+        describe: `rustup toolchain ${toolchain} (${TARGET} installed)`,
+        command: "rustup",
+        args: ["run", toolchain, "cargo", "build"],
+        env: { RUSTFLAGS: SWC_CFG },
+      };
+    }
+    if (forced === "rustup") fail(`no rustup toolchain has ${TARGET}: run \`rustup target add ${TARGET}\``);
+  }
+  const debian = findDebianToolchain();
+  if (debian) {
+    return {
+      describe: `Debian rustc (${tryRun(debian.rustc, ["--version"])?.trim()}), std built from source`,
+      command: debian.cargo,
+      args: ["build", "-Zbuild-std=std,panic_abort"],
+      env: {
+        RUSTC: debian.rustc,
+        RUSTC_BOOTSTRAP: "1",
+        CARGO_TARGET_WASM32_WASIP1_LINKER: debian.linker,
+        RUSTFLAGS: `-C link-self-contained=no -L ${debian.wasiLibc} ${SWC_CFG}`,
+      },
+    };
+  }
+  fail(
+    `no Rust toolchain that can build ${TARGET} was found. Either run ` +
+      `\`rustup target add ${TARGET}\` (with rustup), or, on Debian/Ubuntu, ` +
+      `\`apt-get install -y ${DEBIAN_PACKAGES}\`.`,
+  );
+}
+
+const forced = process.argv.find((a) => a.startsWith("--toolchain="))?.slice("--toolchain=".length);
+if (forced && forced !== "rustup" && forced !== "debian") fail(`unknown --toolchain=${forced} (rustup or debian)`);
+
+const build = plan(forced);
+const args = [...build.args, "--release", "--locked", "--target", TARGET, "-p", CRATE];
+log(`toolchain: ${build.describe}`);
+log(`target dir: ${targetDir}`);
+log(`running: ${Object.entries(build.env).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(" ")} ${build.command} ${args.join(" ")}`);
+
+const started = Date.now();
+const env = { ...process.env, ...build.env, CARGO_TARGET_DIR: targetDir };
+if (build.command === "rustup") {
+  // Let rustup pick its own compiler, whatever RUSTC the caller has set.
+  delete env.RUSTC;
+}
+const result = spawnSync(build.command, args, { cwd: here, env, stdio: "inherit" });
+if (result.error) fail(`could not run ${build.command}: ${result.error.message}`);
+if (result.status !== 0) fail(`cargo build failed (exit status ${result.status ?? result.signal})`);
+
+const artifact = join(targetDir, TARGET, "release", `${CRATE}.wasm`);
+if (!existsSync(artifact)) fail(`cargo succeeded but ${artifact} is missing`);
+copyFileSync(artifact, output);
+const bytes = statSync(output).size;
+log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+log(`wrote ${relative(process.cwd(), output) || output}: ${bytes} bytes (${(bytes / 1024).toFixed(0)} KiB)`);
