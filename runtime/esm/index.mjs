@@ -14,4 +14,6 @@ export const {
   AutometricsConfigError,
   AUTOMETRICS_SPEC_VERSION,
   FunctionHandle,
+  autometricsMetricProducer,
+  AutometricsMetricProducer,
 } = runtime;

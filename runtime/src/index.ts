@@ -8,6 +8,7 @@ export { ObjectiveLatency, ObjectivePercentile, DEFAULT_BUCKETS } from "./object
 export { AutometricsConfigError } from "./errors";
 export { AUTOMETRICS_SPEC_VERSION } from "./build-info";
 export { FunctionHandle } from "./function-handle";
+export { autometricsMetricProducer, AutometricsMetricProducer } from "./opentelemetry/producer";
 
 export type { Objective } from "./objectives";
 export type { FunctionOptions } from "./function-handle";
@@ -16,3 +17,7 @@ export type { InitOptions, Autometrics } from "./init";
 export type { BuildInfo } from "./build-info";
 export type { Frame } from "./context";
 export type { PrometheusExporterOptions, RunningExporter } from "./exporters/prometheus-server";
+export type { PushGatewayOptions } from "./exporters/push-gateway";
+export type { OtlpExporterOptions } from "./opentelemetry/pipeline";
+export type { MetricProducerOptions } from "./opentelemetry/producer";
+export type { ExporterOptions } from "./init";

@@ -5,19 +5,35 @@ import { setAsyncCallers } from "./context";
 import { AutometricsConfigError } from "./errors";
 import { disableCluster, enableCluster } from "./exporters/cluster";
 import { type PrometheusExporterOptions, type RunningExporter, startPrometheusExporter } from "./exporters/prometheus-server";
+import { type PushGatewayOptions, type RunningPush, startPushGateway } from "./exporters/push-gateway";
+import { type OtlpExporterOptions, attachToMeterProvider, startOtelPipeline } from "./opentelemetry/pipeline";
+import { AutometricsMetricProducer } from "./opentelemetry/producer";
 import { functions } from "./functions";
 import { checkBuckets } from "./objectives";
-import { attach } from "./prometheus/tracker";
+import { attach, detach } from "./prometheus/tracker";
 import { reportOnce } from "./report";
 import { setBuildInfo, settings } from "./settings";
 
+export type ExporterOptions = PrometheusExporterOptions | OtlpExporterOptions | PushGatewayOptions;
+
 export interface InitOptions {
-  /** Where metrics are recorded. Only "prometheus" (prom-client) for now. */
-  tracker?: "prometheus";
+  /**
+   * How the metrics leave the process: "prometheus" (default) puts them on a
+   * prom-client registry; "opentelemetry" hands them to OpenTelemetry metric
+   * readers (yours, through `meterProvider`, or ours, through `exporter`).
+   * Recording is the same either way.
+   */
+  tracker?: "prometheus" | "opentelemetry";
   /** The prom-client registry to put the metrics on; default: prom-client's default `register`. */
   registry?: promClient.Registry;
-  /** Scrape endpoint to start. Omit it to serve the registry yourself (see `metricsHandler`). */
-  exporter?: PrometheusExporterOptions;
+  /** With the OpenTelemetry tracker: your `MeterProvider` (@opentelemetry/sdk-metrics 2.x or 3.x); its readers export the metrics. */
+  meterProvider?: object;
+  /**
+   * Where to send the metrics: a Prometheus scrape endpoint (both trackers), OTLP
+   * over HTTP/JSON, HTTP/protobuf or gRPC (OpenTelemetry tracker), or a push
+   * gateway (both). Omit it to serve the registry yourself (see `metricsHandler`).
+   */
+  exporter?: ExporterOptions;
   /** Aggregate over Node `cluster` workers: call `init` in the primary and in every worker. */
   cluster?: boolean;
   /** Histogram buckets in seconds; default: the specification's. */
@@ -41,6 +57,8 @@ export interface Autometrics {
   readonly registry: promClient.Registry;
   /** The scrape endpoint, when `exporter` asked for one. */
   readonly exporter: RunningExporter | undefined;
+  /** Pushes to the push gateway now, when `exporter` is one. */
+  push(): Promise<void>;
   /** Stops the exporter; metrics keep being recorded. */
   shutdown(): Promise<void>;
 }
@@ -48,6 +66,7 @@ export interface Autometrics {
 const OPTION_TYPES: Record<keyof InitOptions, string> = {
   tracker: "string",
   registry: "object",
+  meterProvider: "object",
   exporter: "object",
   cluster: "boolean",
   buckets: "object",
@@ -59,7 +78,67 @@ const OPTION_TYPES: Record<keyof InitOptions, string> = {
   detectBuildInfo: "boolean",
 };
 const BUILD_INFO_KEYS = ["version", "commit", "branch", "repositoryUrl", "repositoryProvider"];
-const EXPORTER_KEYS = ["type", "hostname", "port"];
+const EXPORTER_KEYS: Record<string, string[]> = {
+  prometheus: ["type", "hostname", "port"],
+  "otlp-http": ["type", "url", "headers", "intervalMs", "timeoutMs"],
+  "otlp-proto": ["type", "url", "headers", "intervalMs", "timeoutMs"],
+  "otlp-grpc": ["type", "url", "headers", "intervalMs", "timeoutMs"],
+  "push-gateway": ["type", "url", "jobName", "groupings", "intervalMs", "timeoutMs"],
+};
+
+function checkStringMap(value: unknown, option: string): void {
+  if (value === undefined) return;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new AutometricsConfigError(option, "expected an object of strings");
+  }
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v !== "string") throw new AutometricsConfigError(`${option}.${k}`, `expected a string, got ${typeof v}`);
+  }
+}
+
+function checkExporter(exporter: ExporterOptions, tracker: string): void {
+  const known = EXPORTER_KEYS[exporter.type as string];
+  if (known === undefined) {
+    throw new AutometricsConfigError(
+      "exporter.type",
+      `unsupported exporter ${JSON.stringify(exporter.type)} (supported: ${Object.keys(EXPORTER_KEYS).map((k) => `"${k}"`).join(", ")})`,
+    );
+  }
+  for (const key of Object.keys(exporter)) {
+    if (!known.includes(key)) throw new AutometricsConfigError(`exporter.${key}`, `unknown field for "${exporter.type}" (known: ${known.join(", ")})`);
+  }
+  if (exporter.type.startsWith("otlp-") && tracker !== "opentelemetry") {
+    throw new AutometricsConfigError("exporter.type", `"${exporter.type}" needs tracker: "opentelemetry"`);
+  }
+  const e = exporter as unknown as Record<string, unknown>;
+  if (e.port !== undefined && !(Number.isInteger(e.port) && (e.port as number) >= 0 && (e.port as number) <= 65535)) {
+    throw new AutometricsConfigError("exporter.port", `expected an integer from 0 to 65535, got ${JSON.stringify(e.port)}`);
+  }
+  if (e.hostname !== undefined && (typeof e.hostname !== "string" || e.hostname === "")) {
+    throw new AutometricsConfigError("exporter.hostname", "expected a non-empty string");
+  }
+  for (const key of ["intervalMs", "timeoutMs"]) {
+    if (e[key] !== undefined && !(typeof e[key] === "number" && Number.isFinite(e[key]) && (e[key] as number) > 0)) {
+      throw new AutometricsConfigError(`exporter.${key}`, `expected a positive number of milliseconds, got ${JSON.stringify(e[key])}`);
+    }
+  }
+  if (e.url !== undefined || exporter.type === "push-gateway") {
+    let ok = typeof e.url === "string";
+    if (ok) {
+      try {
+        ok = /^https?:$/.test(new URL(e.url as string).protocol) || exporter.type === "otlp-grpc";
+      } catch {
+        ok = false;
+      }
+    }
+    if (!ok) throw new AutometricsConfigError("exporter.url", `expected an http(s) URL, got ${JSON.stringify(e.url)}`);
+  }
+  if (e.jobName !== undefined && (typeof e.jobName !== "string" || e.jobName === "")) {
+    throw new AutometricsConfigError("exporter.jobName", "expected a non-empty string");
+  }
+  checkStringMap(e.headers, "exporter.headers");
+  checkStringMap(e.groupings, "exporter.groupings");
+}
 
 function checkOptions(options: InitOptions): void {
   if (typeof options !== "object" || options === null) {
@@ -73,9 +152,6 @@ function checkOptions(options: InitOptions): void {
     if (value !== undefined && (typeof value !== type || value === null)) {
       throw new AutometricsConfigError(key, `expected a ${type}, got ${value === null ? "null" : typeof value}`);
     }
-  }
-  if (options.tracker !== undefined && options.tracker !== "prometheus") {
-    throw new AutometricsConfigError("tracker", `unsupported tracker ${JSON.stringify(options.tracker)} (supported: "prometheus")`);
   }
   if (options.registry !== undefined && !(options.registry instanceof promClient.Registry)) {
     throw new AutometricsConfigError(
@@ -91,21 +167,21 @@ function checkOptions(options: InitOptions): void {
       throw new AutometricsConfigError(`buildInfo.${key}`, `expected a string, got ${typeof value}`);
     }
   }
-  const exporter = options.exporter;
-  if (exporter !== undefined) {
-    for (const key of Object.keys(exporter)) {
-      if (!EXPORTER_KEYS.includes(key)) {
-        throw new AutometricsConfigError(`exporter.${key}`, `unknown field (known: ${EXPORTER_KEYS.join(", ")})`);
-      }
-    }
-    if (exporter.type !== "prometheus") {
-      throw new AutometricsConfigError("exporter.type", `unsupported exporter ${JSON.stringify(exporter.type)} (supported: "prometheus")`);
-    }
-    if (exporter.port !== undefined && !(Number.isInteger(exporter.port) && exporter.port >= 0 && exporter.port <= 65535)) {
-      throw new AutometricsConfigError("exporter.port", `expected an integer from 0 to 65535, got ${JSON.stringify(exporter.port)}`);
-    }
-    if (exporter.hostname !== undefined && (typeof exporter.hostname !== "string" || exporter.hostname === "")) {
-      throw new AutometricsConfigError("exporter.hostname", "expected a non-empty string");
+  if (options.tracker !== undefined && options.tracker !== "prometheus" && options.tracker !== "opentelemetry") {
+    throw new AutometricsConfigError("tracker", `unsupported tracker ${JSON.stringify(options.tracker)} (supported: "prometheus", "opentelemetry")`);
+  }
+  const tracker = options.tracker ?? "prometheus";
+  if (tracker === "opentelemetry" && options.registry !== undefined) {
+    throw new AutometricsConfigError("registry", 'is for tracker "prometheus"; the OpenTelemetry tracker exports through meterProvider or exporter');
+  }
+  if (tracker !== "opentelemetry" && options.meterProvider !== undefined) {
+    throw new AutometricsConfigError("meterProvider", 'needs tracker: "opentelemetry"');
+  }
+  if (options.exporter !== undefined) {
+    if (typeof options.exporter !== "object" || options.exporter === null) throw new AutometricsConfigError("exporter", "expected an object");
+    checkExporter(options.exporter, tracker);
+    if (options.meterProvider !== undefined && options.exporter.type !== "push-gateway") {
+      throw new AutometricsConfigError("exporter", "the metrics already go through the readers of your meterProvider: give one or the other");
     }
   }
 }
@@ -124,7 +200,7 @@ function exemplarSource(): () => Record<string, string> | undefined {
   };
 }
 
-let running: RunningExporter | undefined;
+let current: { stop(): Promise<void> } | undefined;
 
 /**
  * Configures the runtime; call it once at start-up, before serving traffic.
@@ -146,35 +222,54 @@ export function init(options: InitOptions = {}): Autometrics {
     settings.buckets = buckets;
   }
 
-  const registry = attach(options.registry ?? promClient.register);
+  const tracker = options.tracker ?? "prometheus";
+  const otelProducer = tracker === "opentelemetry" ? new AutometricsMetricProducer() : undefined;
+  // Attaching to the user's MeterProvider can fail (unknown SDK shape): do it before changing anything.
+  const detachProducer = options.meterProvider !== undefined ? attachToMeterProvider(options.meterProvider, otelProducer!) : undefined;
+
+  const registry = tracker === "prometheus" ? attach(options.registry ?? promClient.register) : promClient.register;
+  if (tracker === "opentelemetry") detach();
   settings.exemplar = exemplar;
-  if (exemplar !== null) registry.setContentType(promClient.Registry.OPENMETRICS_CONTENT_TYPE as never);
+  if (exemplar !== null && tracker === "prometheus") registry.setContentType(promClient.Registry.OPENMETRICS_CONTENT_TYPE as never);
   settings.trackConcurrency = options.trackConcurrency === true;
   for (const fn of functions) fn.trackConcurrency = fn.options.trackConcurrency ?? settings.trackConcurrency;
   setAsyncCallers(options.trackCallers !== false);
-  setBuildInfo(
-    resolveBuildInfo({ ...options.buildInfo, serviceName: options.serviceName }, process.env, options.detectBuildInfo !== false),
-  );
+  const info = resolveBuildInfo({ ...options.buildInfo, serviceName: options.serviceName }, process.env, options.detectBuildInfo !== false);
+  setBuildInfo(info);
   if (options.cluster === true) enableCluster();
   else disableCluster();
 
-  const previous = running;
-  running = undefined;
-  if (previous !== undefined) void previous.close();
-  if (options.exporter !== undefined) {
-    const exporter = startPrometheusExporter(options.exporter);
-    exporter.url.catch((error) => reportOnce(`listen:${options.exporter?.port}`, "the Prometheus exporter could not start", error));
-    running = exporter;
+  const previous = current;
+  current = undefined;
+  if (previous !== undefined) void previous.stop();
+
+  let exporter: RunningExporter | undefined;
+  let pusher: RunningPush | undefined;
+  let otel: { close(): Promise<void> } | undefined;
+  const spec = options.exporter;
+  if (spec?.type === "push-gateway") {
+    pusher = startPushGateway(spec, info.serviceName);
+  } else if (spec !== undefined && tracker === "opentelemetry") {
+    const pipeline = startOtelPipeline(spec, info.serviceName);
+    if (pipeline.url !== undefined) exporter = { url: pipeline.url, close: () => pipeline.close() };
+    else otel = pipeline;
+  } else if (spec?.type === "prometheus") {
+    exporter = startPrometheusExporter(spec);
+    exporter.url.catch((error) => reportOnce(`listen:${spec.port}`, "the Prometheus exporter could not start", error));
   }
-  const exporter = running;
+  const stop = async () => {
+    detachProducer?.();
+    await Promise.all([exporter?.close(), pusher?.close(), otel?.close()]);
+  };
+  const instance = { stop };
+  current = instance;
   return {
     registry,
     exporter,
+    push: async () => pusher?.push(),
     shutdown: async () => {
-      if (exporter !== undefined) {
-        if (running === exporter) running = undefined;
-        await exporter.close();
-      }
+      if (current === instance) current = undefined;
+      await stop();
     },
   };
 }

@@ -20,3 +20,15 @@ export function reportOnce(key: string, message: string, error?: unknown): void 
 export function resetReports(): void {
   reported.clear();
 }
+
+const lastReported = new Map<string, number>();
+
+/** @internal Like `reportOnce`, for failures that recur (an exporter endpoint down): at most once per interval. */
+export function reportThrottled(key: string, message: string, error?: unknown, intervalMs = 60_000): void {
+  const now = Date.now();
+  const last = lastReported.get(key);
+  if (last !== undefined && now - last < intervalMs) return;
+  lastReported.set(key, now);
+  reported.delete(key);
+  reportOnce(key, message, error);
+}

@@ -1,0 +1,163 @@
+import { AUTOMETRICS_SPEC_VERSION } from "../build-info";
+import type { FunctionHandle } from "../function-handle";
+import { functions } from "../functions";
+import { getBuildInfo } from "../settings";
+
+// The SDK's public enum values, spelled out so that this file needs no
+// particular @opentelemetry/sdk-metrics major: its output is read by 2.x and 3.x.
+const HISTOGRAM = 0;
+const GAUGE = 2;
+const SUM = 3;
+const CUMULATIVE = 1;
+const INT = 0;
+const DOUBLE = 1;
+
+type HrTime = [number, number];
+
+function hrTime(ms: number): HrTime {
+  return [Math.floor(ms / 1000), Math.round((ms % 1000) * 1e6)];
+}
+
+/** Counting started when the runtime was loaded: the start of every cumulative point. */
+const START = hrTime(Date.now());
+
+const EMPTY_RESOURCE = {
+  attributes: {},
+  asyncAttributesPending: false,
+  waitForAsyncAttributes: async () => {},
+  getRawAttributes: () => [],
+  merge(other: unknown) {
+    return other ?? this;
+  },
+};
+
+export interface MetricProducerOptions {
+  /**
+   * Name the histogram `function.calls.duration.seconds`, for OpenTelemetry JS's
+   * Prometheus exporter, which (unlike the Collector) does not append the unit:
+   * the scraped name is then `function_calls_duration_seconds`, as the autometrics
+   * queries expect.
+   */
+  prometheusNames?: boolean;
+}
+
+function histogramPoint(fn: FunctionHandle) {
+  return { buckets: { boundaries: [...fn.bounds], counts: Array.from(fn.counts) }, sum: fn.sum, count: fn.count };
+}
+
+/**
+ * Hands the metrics to OpenTelemetry as a `MetricProducer`: a `MetricReader`
+ * calls `collect()` when it exports, and gets the numbers the runtime keeps
+ * (cumulative, like Prometheus). Nothing goes through the SDK's per-record
+ * attribute hashing, so recording costs what it costs with prom-client, and no
+ * SDK cardinality limit applies: the series are bounded by functions × callers.
+ */
+export class AutometricsMetricProducer {
+  constructor(private readonly options: MetricProducerOptions = {}) {}
+
+  async collect() {
+    const end = hrTime(Date.now());
+    const info = getBuildInfo();
+    const service = info.serviceName;
+    const calls = [];
+    const durations = [];
+    const concurrent = [];
+    for (const fn of functions) {
+      const success = fn.objective?.successPercentile ? fn.objective : undefined;
+      for (const s of fn.series) {
+        const attributes = {
+          function: fn.function,
+          module: fn.module,
+          "service.name": service,
+          "caller.function": s.caller?.function ?? "",
+          "caller.module": s.caller?.module ?? "",
+          "objective.name": success?.name ?? "",
+          "objective.percentile": success?.successPercentile ?? "",
+        };
+        calls.push({ startTime: START, endTime: end, attributes: { ...attributes, result: "ok" }, value: s.ok });
+        calls.push({ startTime: START, endTime: end, attributes: { ...attributes, result: "error" }, value: s.error });
+      }
+      const latency = fn.objective?.latencyThreshold ? fn.objective : undefined;
+      durations.push({
+        startTime: START,
+        endTime: end,
+        attributes: {
+          function: fn.function,
+          module: fn.module,
+          "service.name": service,
+          "objective.name": latency?.name ?? "",
+          "objective.percentile": latency?.latencyPercentile ?? "",
+          "objective.latency_threshold": latency?.latencyThreshold ?? "",
+        },
+        value: histogramPoint(fn),
+      });
+      if (fn.trackConcurrency) {
+        concurrent.push({
+          startTime: START,
+          endTime: end,
+          attributes: { function: fn.function, module: fn.module, "service.name": service },
+          value: fn.concurrent,
+        });
+      }
+    }
+    const descriptor = (name: string, description: string, unit: string, valueType: number) => ({ name, description, unit, valueType });
+    const metrics: unknown[] = [
+      {
+        descriptor: descriptor("function.calls", "Autometrics counter for tracking function calls", "", INT),
+        aggregationTemporality: CUMULATIVE,
+        dataPointType: SUM,
+        isMonotonic: true,
+        dataPoints: calls,
+      },
+      {
+        descriptor: descriptor(
+          this.options.prometheusNames ? "function.calls.duration.seconds" : "function.calls.duration",
+          "Autometrics histogram for tracking function call duration",
+          "s",
+          DOUBLE,
+        ),
+        aggregationTemporality: CUMULATIVE,
+        dataPointType: HISTOGRAM,
+        dataPoints: durations,
+      },
+      {
+        descriptor: descriptor("build_info", "Autometrics info metric for tracking software version and build details", "", INT),
+        aggregationTemporality: CUMULATIVE,
+        dataPointType: GAUGE,
+        dataPoints: [
+          {
+            startTime: START,
+            endTime: end,
+            attributes: {
+              version: info.version,
+              commit: info.commit,
+              branch: info.branch,
+              "service.name": service,
+              "repository.url": info.repositoryUrl,
+              "repository.provider": info.repositoryProvider,
+              "autometrics.version": AUTOMETRICS_SPEC_VERSION,
+            },
+            value: 1,
+          },
+        ],
+      },
+    ];
+    if (concurrent.length > 0) {
+      metrics.push({
+        descriptor: descriptor("function.calls.concurrent", "Autometrics gauge for tracking concurrent function calls", "", INT),
+        aggregationTemporality: CUMULATIVE,
+        dataPointType: GAUGE,
+        dataPoints: concurrent,
+      });
+    }
+    return {
+      resourceMetrics: { resource: EMPTY_RESOURCE, scopeMetrics: [{ scope: { name: "autometrics-runtime", version: AUTOMETRICS_SPEC_VERSION }, metrics }] },
+      errors: [],
+    };
+  }
+}
+
+/** A `MetricProducer` to give your own `MetricReader`s: `new PeriodicExportingMetricReader({ exporter, metricProducers: [autometricsMetricProducer()] })`. */
+export function autometricsMetricProducer(options?: MetricProducerOptions): AutometricsMetricProducer {
+  return new AutometricsMetricProducer(options);
+}
