@@ -45,11 +45,11 @@ export function parseExposition(text: string): { samples: Sample[]; families: Ma
   const families = new Map<string, Family>();
   for (const line of text.split("\n")) {
     if (line === "" || line === "# EOF") continue;
-    const meta = /^# (HELP|TYPE) (\S+) (.*)$/.exec(line);
+    const meta = /^# (HELP|TYPE|UNIT) (\S+) (.*)$/.exec(line);
     if (meta !== null) {
       const family = families.get(meta[2]!) ?? { name: meta[2]!, type: "", help: "" };
       if (meta[1] === "HELP") family.help = meta[3]!;
-      else family.type = meta[3]!;
+      else if (meta[1] === "TYPE") family.type = meta[3]!;
       families.set(family.name, family);
       continue;
     }

@@ -1,0 +1,60 @@
+import { expect } from "chai";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { find, one, parseExposition } from "./helpers/exposition";
+import { type Gateway, startPushGateway } from "./helpers/pushgateway";
+import { freePort } from "./helpers/ports";
+
+const run = promisify(execFile);
+const RUNTIME = require.resolve("../dist");
+
+/** A short-lived job: it records a few calls and ends by itself, leaving the last push to the exit hook. */
+const job = (tracker: string, url: string, jobName: string) => `
+  const am = require(${JSON.stringify(RUNTIME)});
+  am.init({ tracker: ${JSON.stringify(tracker)}, serviceName: "batch", detectBuildInfo: false,
+            exporter: { type: "push-gateway", url: ${JSON.stringify(url)}, jobName: ${JSON.stringify(jobName)}, groupings: { instance: "worker-1" }, intervalMs: 60000 } });
+  const step = am.instrument("step", "jobs/import.js");
+  const main = am.instrument("main", "jobs/import.js");
+  main.run(() => { for (let i = 0; i < 7; i++) step.run(() => i); });
+  try { step.run(() => { throw new Error("bad row"); }); } catch {}
+`;
+
+describe("push gateway exporter, against Debian's prometheus-pushgateway", function () {
+  this.timeout(30_000);
+  let gateway: Gateway;
+  before(async () => {
+    gateway = await startPushGateway();
+  });
+  after(async () => gateway?.stop());
+
+  for (const tracker of ["prometheus", "opentelemetry"]) {
+    it(`pushes a short-lived process's metrics before it exits (${tracker} tracker)`, async () => {
+      const jobName = `import-${tracker}`;
+      const started = Date.now();
+      await run(process.execPath, ["-e", job(tracker, gateway.url, jobName)], { timeout: 15_000 });
+      expect(Date.now() - started).to.be.lessThan(10_000);
+      const { samples } = parseExposition(await gateway.metrics());
+      const mine = find(samples, "function_calls_total", { job: jobName, instance: "worker-1" });
+      expect(one(mine, "function_calls_total", { function: "step", caller_function: "main", result: "ok" }).value).to.equal(7);
+      expect(one(mine, "function_calls_total", { function: "step", caller_function: "", result: "error" }).value).to.equal(1);
+      expect(one(samples, "function_calls_duration_seconds_count", { job: jobName, function: "main" }).value).to.equal(1);
+      expect(one(samples, "build_info", { job: jobName }).labels.service_name).to.equal("batch");
+    });
+  }
+
+  it("lets a process exit promptly when the gateway cannot be reached, and says so", async () => {
+    const port = await freePort(); // nothing listens there
+    const started = Date.now();
+    const { stderr } = await run(process.execPath, ["-e", job("prometheus", `http://127.0.0.1:${port}`, "lost")], { timeout: 15_000 });
+    expect(Date.now() - started).to.be.lessThan(8_000);
+    expect(stderr).to.contain(`pushing metrics to http://127.0.0.1:${port} failed`);
+  });
+
+  it("rejects a push gateway without a usable URL", async () => {
+    const { stdout } = await run(process.execPath, [
+      "-e",
+      `const am = require(${JSON.stringify(RUNTIME)}); try { am.init({ exporter: { type: "push-gateway", url: "gateway:9091" } }); } catch (e) { console.log(e.message); }`,
+    ]);
+    expect(stdout).to.contain('`exporter.url`: expected an http(s) URL, got "gateway:9091"');
+  });
+});
