@@ -58,6 +58,21 @@ const syncVariants = {
     const h = am.instrument("work", "bench/runtime.js");
     return (x) => h.run(() => x + 1);
   },
+  "autometrics-runtime, OpenTelemetry tracker": () => {
+    am.init({ tracker: "opentelemetry", meterProvider: userMeterProvider(), detectBuildInfo: false });
+    const h = am.instrument("work", "bench/runtime.js");
+    return (x) => h.run(() => x + 1);
+  },
+  "OpenTelemetry SDK by hand (counter + histogram)": () => {
+    const { counter, histogram, callAttributes, timeAttributes } = otelByHand();
+    return (x) => {
+      const t = perf.now();
+      const r = x + 1;
+      histogram.record((perf.now() - t) / 1000, timeAttributes);
+      counter.add(1, callAttributes);
+      return r;
+    };
+  },
   "prom-client by hand (counter + histogram)": () => {
     const { counter, histogram } = handWrittenPromClient(new promClient.Registry());
     return (x) => {
@@ -96,6 +111,29 @@ const asyncVariants = {
       }
     };
   },
+  "autometrics-runtime, OpenTelemetry tracker": () => {
+    am.init({ tracker: "opentelemetry", meterProvider: userMeterProvider(), detectBuildInfo: false });
+    const h = am.instrument("workAsync", "bench/runtime.js");
+    return async (x) => {
+      const call = h.begin();
+      try {
+        return h.end(call, await h.enter(async () => x + 1));
+      } catch (error) {
+        throw h.fail(call, error);
+      }
+    };
+  },
+  "OpenTelemetry SDK by hand (counter + histogram)": () => {
+    const { counter, histogram, callAttributes, timeAttributes } = otelByHand();
+    const body = async (x) => x + 1;
+    return async (x) => {
+      const t = perf.now();
+      const r = await body(x);
+      histogram.record((perf.now() - t) / 1000, timeAttributes);
+      counter.add(1, callAttributes);
+      return r;
+    };
+  },
   "prom-client by hand (counter + histogram)": () => {
     const { counter, histogram } = handWrittenPromClient(new promClient.Registry());
     const body = async (x) => x + 1;
@@ -109,6 +147,24 @@ const asyncVariants = {
   },
   "@autometrics/autometrics 1.0.1": () => peerAutometrics().autometrics({ functionName: "workAsync", moduleName: "bench" }, async (x) => x + 1),
 };
+
+function userMeterProvider() {
+  const { MeterProvider, PeriodicExportingMetricReader, InMemoryMetricExporter, AggregationTemporality } = require("@opentelemetry/sdk-metrics");
+  const reader = new PeriodicExportingMetricReader({
+    exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
+    exportIntervalMillis: 3_600_000,
+  });
+  return new MeterProvider({ readers: [reader] });
+}
+
+function otelByHand() {
+  const meter = userMeterProvider().getMeter("bench");
+  const counter = meter.createCounter("function.calls");
+  const histogram = meter.createHistogram("function.calls.duration", { unit: "s" });
+  const callAttributes = { function: "work", module: "bench", "service.name": "bench", "caller.function": "", "caller.module": "", result: "ok" };
+  const timeAttributes = { function: "work", module: "bench", "service.name": "bench" };
+  return { counter, histogram, callAttributes, timeAttributes };
+}
 
 const CALL_LABELS = { function: "work", module: "bench", service_name: "bench", caller_function: "", caller_module: "", result: "ok" };
 const TIME_LABELS = { function: "work", module: "bench", service_name: "bench" };
