@@ -114,6 +114,9 @@ function checkExporter(exporter: ExporterOptions, tracker: string): void {
   if (e.port !== undefined && !(Number.isInteger(e.port) && (e.port as number) >= 0 && (e.port as number) <= 65535)) {
     throw new AutometricsConfigError("exporter.port", `expected an integer from 0 to 65535, got ${JSON.stringify(e.port)}`);
   }
+  if (e.port === 0 && exporter.type === "prometheus" && tracker === "opentelemetry") {
+    throw new AutometricsConfigError("exporter.port", "0 (any free port) is not supported by OpenTelemetry's PrometheusExporter: give a port");
+  }
   if (e.hostname !== undefined && (typeof e.hostname !== "string" || e.hostname === "")) {
     throw new AutometricsConfigError("exporter.hostname", "expected a non-empty string");
   }
