@@ -86,42 +86,30 @@ const syncVariants = {
   "@autometrics/autometrics 1.0.1": () => peerAutometrics().autometrics({ functionName: "work", moduleName: "bench" }, (x) => x + 1),
 };
 
+// The shape the plugins emit for an async function (docs/transform.md).
+const pluginAsyncShape = (h) => async (x) => {
+  const call = h.begin();
+  try {
+    return h.end(call, await h.enter(async () => x + 1));
+  } catch (error) {
+    throw h.fail(call, error);
+  }
+};
+
 const asyncVariants = {
-  // The shape the plugins emit for an async function.
   "autometrics-runtime": () => {
     const h = am.instrument("workAsync", "bench/runtime.js");
-    return async (x) => {
-      const call = h.begin();
-      try {
-        return h.end(call, await h.enter(async () => x + 1));
-      } catch (error) {
-        throw h.fail(call, error);
-      }
-    };
+    return pluginAsyncShape(h);
   },
   "autometrics-runtime, trackCallers: false": () => {
     am.init({ trackCallers: false, detectBuildInfo: false });
     const h = am.instrument("workAsync", "bench/runtime.js");
-    return async (x) => {
-      const call = h.begin();
-      try {
-        return h.end(call, await h.enter(async () => x + 1));
-      } catch (error) {
-        throw h.fail(call, error);
-      }
-    };
+    return pluginAsyncShape(h);
   },
   "autometrics-runtime, OpenTelemetry tracker": () => {
     am.init({ tracker: "opentelemetry", meterProvider: userMeterProvider(), detectBuildInfo: false });
     const h = am.instrument("workAsync", "bench/runtime.js");
-    return async (x) => {
-      const call = h.begin();
-      try {
-        return h.end(call, await h.enter(async () => x + 1));
-      } catch (error) {
-        throw h.fail(call, error);
-      }
-    };
+    return pluginAsyncShape(h);
   },
   "OpenTelemetry SDK by hand (counter + histogram)": () => {
     const { counter, histogram, callAttributes, timeAttributes } = otelByHand();
