@@ -1,0 +1,15 @@
+// The legacy-codebase case: no source edits, every function selected by globs.
+module.exports = {
+  plugins: [
+    [
+      "autometrics",
+      {
+        include: ["src/**"],
+        objectives: [
+          { name: "api", successRate: "95", functions: ["getUser"] },
+          { name: "reports", latency: [0.25, "90"], functions: ["buildReport"] },
+        ],
+      },
+    ],
+  ],
+};
