@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import { panelQueries, substitute, variableQueries } from "../harness/dashboards";
 import { Processes } from "../harness/processes";
 import { type Prometheus, RULES, requireBinary, startPrometheus } from "../harness/prometheus";
+import { prometheusLink, queriesFor } from "autometrics-runtime";
 
 const APP = join(__dirname, "..", "apps", "node-service");
 const BUILD = join(__dirname, "..", ".build");
@@ -163,6 +164,24 @@ for (const tracker of ["prometheus", "opentelemetry"]) {
       expect(latency).to.have.length(1);
       expect(latency[0]!.labels.objective_name).to.equal("reports");
       expect(latency[0]!.value).to.equal(1);
+    });
+
+    it("answers the runtime's own per-function queries with the values the load implies", async () => {
+      const user = queriesFor("getUser", "src/service.js", { objective: { name: "api", successRate: "95" }, window: "1m" });
+      expect((await value(user.requestRate))[0]!.value).to.be.greaterThan(0);
+      const ratio = (await value(user.errorRatio))[0]!;
+      expect(ratio.value).to.be.closeTo(0.1, 0.02);
+      expect(ratio.labels).to.include({ version: "1.4.2", commit: "0123abc" });
+      expect((await value(user.callers)).filter((r) => r.value > 0).map((r) => r.labels.caller_function)).to.deep.equal(["handleRequest"]);
+      expect((await value(user.successRateBurn!))[0]!.value).to.be.closeTo(2, 0.4); // 10% errors on a 5% budget
+      const sales = queriesFor("loadSales", "src/repository.js", { window: "1m" });
+      expect((await value(sales.latency.p99))[0]!.value).to.be.within(0.25, 0.5);
+      expect((await value(sales.latency.p50))[0]!.labels.percentile_latency).to.equal("50");
+      const report = queriesFor("buildReport", "src/service.js", { objective: { name: "reports", latency: [0.25, "90"] }, window: "1m" });
+      expect((await value(report.latencyBurn!))[0]!.value).to.be.closeTo(10, 0.01); // every call slow, 10% budget
+      const link = new URL(prometheusLink(user.errorRatio, prometheus.url));
+      expect(link.searchParams.get("g0.expr")).to.equal(user.errorRatio);
+      expect((await fetch(link)).ok).to.equal(true);
     });
 
     it("fills the dashboards' variables, except the one that names a pre-1.0 metric", async () => {

@@ -16,4 +16,6 @@ export const {
   FunctionHandle,
   autometricsMetricProducer,
   AutometricsMetricProducer,
+  queriesFor,
+  prometheusLink,
 } = runtime;

@@ -9,6 +9,7 @@ export { AutometricsConfigError } from "./errors";
 export { AUTOMETRICS_SPEC_VERSION } from "./build-info";
 export { FunctionHandle } from "./function-handle";
 export { autometricsMetricProducer, AutometricsMetricProducer } from "./opentelemetry/producer";
+export { queriesFor, prometheusLink } from "./queries";
 
 export type { Objective } from "./objectives";
 export type { FunctionOptions } from "./function-handle";
@@ -21,3 +22,4 @@ export type { PushGatewayOptions } from "./exporters/push-gateway";
 export type { OtlpExporterOptions } from "./opentelemetry/pipeline";
 export type { MetricProducerOptions } from "./opentelemetry/producer";
 export type { ExporterOptions } from "./init";
+export type { FunctionQueries } from "./queries";
