@@ -1,7 +1,7 @@
 import type { NodePath, PluginObj, PluginPass, types as t } from "@babel/core";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { labelOf } from "./names";
-import { type Options, objectiveFor, parseOptions } from "./options";
+import { type ObjectiveSpec, type Options, objectiveFor, parseOptions } from "./options";
 import { directiveOf, dropDirectives, functionDirectives, isInstrumented, onRequestOnly } from "./select";
 import { type HandleRef, registration, wrapFunction } from "./wrap";
 
@@ -10,6 +10,14 @@ export { OptionError } from "./options";
 interface BabelApi {
   assertVersion(range: number | string): void;
   types: typeof t;
+}
+
+/** One instrumented function, as reported in Babel's `metadata.autometrics`. */
+export interface InstrumentedFunction {
+  function: string;
+  module: string;
+  line: number;
+  objective: ObjectiveSpec | undefined;
 }
 
 interface Selected {
@@ -103,15 +111,11 @@ function instrumentProgram(types: typeof t, program: NodePath<t.Program>, state:
           ),
         ]),
   ];
-  const handles: HandleRef[] = selected.map(({ label }) => {
-    const register = registration(
-      types,
-      instrument,
-      label,
-      moduleLabel,
-      objectiveFor(options, file, label),
-      options.trackConcurrency,
-    );
+  const instrumented: InstrumentedFunction[] = [];
+  const handles: HandleRef[] = selected.map(({ label, path }) => {
+    const objective = objectiveFor(options, file, label);
+    instrumented.push({ function: label, module: moduleLabel, line: path.node.loc?.start.line ?? 0, objective });
+    const register = registration(types, instrument, label, moduleLabel, objective, options.trackConcurrency);
     const id = scope.generateUidIdentifier("am");
     header.push(types.variableDeclaration("var", [types.variableDeclarator(types.cloneNode(id), register())]));
     return { id, register };
@@ -127,6 +131,8 @@ function instrumentProgram(types: typeof t, program: NodePath<t.Program>, state:
   for (let i = selected.length - 1; i >= 0; i--) wrapFunction(types, selected[i]!.path, handles[i]!, uid);
 
   for (const path of program.unshiftContainer("body", header)) scope.registerDeclaration(path);
+  // What was instrumented, for tools (`autometrics list`): Babel returns it as `metadata.autometrics`.
+  (state.file.metadata as { autometrics?: InstrumentedFunction[] }).autometrics = instrumented;
 }
 
 /** The Babel plugin: `plugins: [["autometrics", { include: ["src/**"] }]]` (docs/transform.md). */

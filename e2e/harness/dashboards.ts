@@ -7,7 +7,7 @@ export interface PanelQuery {
   expr: string;
 }
 
-const DIR = join(__dirname, "..", "conformance", "dashboards");
+const DIR = join(__dirname, "..", "..", "runtime", "conformance", "dashboards");
 
 /** Every panel query of the autometrics dashboards, as shipped. */
 export function panelQueries(): PanelQuery[] {

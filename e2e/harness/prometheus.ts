@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Processes } from "./processes";
 
-export const RULES = join(__dirname, "..", "conformance", "autometrics.rules.yml");
+export const RULES = join(__dirname, "..", "..", "runtime", "conformance", "autometrics.rules.yml");
 
 /** Fails loudly when a binary the e2e suite needs is not installed. */
 export function requireBinary(name: string, pkg: string): void {
@@ -19,7 +19,7 @@ export interface Prometheus {
 }
 
 /** Starts a real Prometheus scraping `targets` every second and evaluating the autometrics rules every second. */
-export async function startPrometheus(processes: Processes, port: number, job: string, targets: string[]): Promise<Prometheus> {
+export async function startPrometheus(processes: Processes, port: number, job: string, targets: string[], extraRules: string[] = []): Promise<Prometheus> {
   requireBinary("prometheus", "prometheus");
   const dir = mkdtempSync(join(tmpdir(), "am-prometheus-"));
   const config = join(dir, "prometheus.yml");
@@ -30,7 +30,7 @@ export async function startPrometheus(processes: Processes, port: number, job: s
       "  scrape_interval: 1s",
       "  evaluation_interval: 1s",
       "rule_files:",
-      `  - ${RULES}`,
+      ...[RULES, ...extraRules].map((r) => `  - ${r}`),
       "scrape_configs:",
       `  - job_name: ${job}`,
       "    static_configs:",

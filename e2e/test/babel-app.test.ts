@@ -12,6 +12,8 @@ import { prometheusLink, queriesFor } from "autometrics-runtime";
 const APP = join(__dirname, "..", "apps", "node-service");
 const BUILD = join(__dirname, "..", ".build");
 const LOGS = join(__dirname, "..", ".logs");
+const CLI = require.resolve("autometrics-runtime/package.json").replace(/package\.json$/, "dist/cli/main.js");
+const GENERATED_RULES = join(BUILD, "generated.rules.yml");
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -84,7 +86,9 @@ for (const tracker of ["prometheus", "opentelemetry"]) {
         TRACKER: tracker,
       });
       await processes.waitFor("app", async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).ok);
-      prometheus = await startPrometheus(processes, promPort, "e2e-shop", [`127.0.0.1:${metricsPort}`]);
+      // Rules for the objectives whose percentiles the shared file lacks, from the code, by the CLI.
+      execFileSync(process.execPath, [CLI, "rules", APP, "--out", GENERATED_RULES]);
+      prometheus = await startPrometheus(processes, promPort, "e2e-shop", [`127.0.0.1:${metricsPort}`], [GENERATED_RULES]);
       await processes.waitFor("prometheus", async () => (await value("up")).some((r) => r.value === 1));
       await load(appPort);
       // Wait until Prometheus has scraped the final numbers and the rules have run on them.
@@ -94,15 +98,26 @@ for (const tracker of ["prometheus", "opentelemetry"]) {
           (await value('sum(function_calls_total{function="getUser"})'))[0]?.value === 200 &&
           (await value('sum(function_calls_total{function="loadSales"})'))[0]?.value === 10 &&
           (await value('slo:sli_error:ratio_rate5m{sloth_slo="latency-90"}')).length > 0 &&
-          (await value('slo:sli_error:ratio_rate5m{sloth_slo="success-rate-95"}')).length > 0,
+          (await value('slo:sli_error:ratio_rate5m{sloth_slo="success-rate-95"}')).length > 0 &&
+          (await value('slo:sli_error:ratio_rate5m{sloth_slo="success-rate-97"}')).length > 0,
         60_000,
       );
     });
     after(async () => processes.stopAll());
 
-    it("passes promtool, and Prometheus loads every rule group", async () => {
+    it("passes promtool, and Prometheus loads every rule group, shared and generated", async () => {
       expect(execFileSync("promtool", ["check", "rules", RULES], { encoding: "utf8" })).to.contain("SUCCESS: 136 rules found");
-      expect((await prometheus.rules()).reduce((n, g) => n + g.rules.length, 0)).to.equal(136);
+      expect(execFileSync("promtool", ["check", "rules", GENERATED_RULES], { encoding: "utf8" })).to.contain("SUCCESS: 17 rules found");
+      expect((await prometheus.rules()).reduce((n, g) => n + g.rules.length, 0)).to.equal(136 + 17);
+    });
+
+    it("alerts on the generated rules for a percentile the shared file lacks", async () => {
+      const lookups = await value('slo:sli_error:ratio_rate5m{sloth_slo="success-rate-97"}');
+      expect(lookups).to.have.length(1);
+      expect(lookups[0]!.labels).to.include({ objective_name: "lookups", objective_percentile: "97" });
+      expect(lookups[0]!.value).to.be.closeTo(0.1, 0.02);
+      const burn = await value('slo:current_burn_rate:ratio{sloth_slo="success-rate-97"}');
+      expect(burn[0]!.value).to.be.closeTo(0.1 / 0.03, 0.7);
     });
 
     it("counts every call exactly, with callers", async () => {
@@ -191,7 +206,7 @@ for (const tracker of ["prometheus", "opentelemetry"]) {
         values[v.name] = (await prometheus.labelValues(label!, selector!)).filter((x) => x !== "");
       }
       expect(values.function).to.include.members(FUNCTIONS.split("|"));
-      expect(values.success_rate_objective).to.deep.equal(["api"]);
+      expect(values.success_rate_objective).to.deep.equal(["api", "lookups"]);
       expect(values.success_rate_objective_percentile).to.deep.equal(["95"]);
       expect(values.latency_objective_percentile).to.deep.equal(["90"]);
       expect(values.latency_objective_latency_threshold).to.deep.equal(["0.25"]);

@@ -8,6 +8,8 @@ module.exports = {
         objectives: [
           { name: "api", successRate: "95", functions: ["getUser"] },
           { name: "reports", latency: [0.25, "90"], functions: ["buildReport"] },
+          // A percentile the shared rules file does not cover: `autometrics rules` writes rules for it.
+          { name: "lookups", successRate: "97", functions: ["findUser"] },
         ],
       },
     ],

@@ -1,0 +1,61 @@
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+
+/** One function the plugins would instrument. */
+export interface Listed {
+  function: string;
+  module: string;
+  line: number;
+  objective?: { name: string; successRate?: string; latency?: [string, string] };
+}
+
+const SOURCE = /\.(js|jsx|ts|tsx|mjs|cjs|mts|cts)$/;
+
+function sourceFiles(root: string, dir = root): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir)) {
+    if (entry === "node_modules" || entry.startsWith(".")) continue;
+    const full = join(dir, entry);
+    if (statSync(full).isDirectory()) out.push(...sourceFiles(root, full));
+    else if (SOURCE.test(entry) && !entry.endsWith(".d.ts")) out.push(full);
+  }
+  return out.sort();
+}
+
+function load(root: string, name: string): any {
+  for (const base of [join(root, "package.json"), __filename]) {
+    try {
+      return createRequire(base)(name);
+    } catch {
+      // try the next place
+    }
+  }
+  throw new Error(`\`autometrics list\` reads the code with ${name}: npm install --save-dev ${name}`);
+}
+
+/**
+ * Every function the plugins would instrument under `root`, by the same rules
+ * and options (docs/transform.md): the Babel plugin runs over each file and
+ * reports what it selected, without writing anything.
+ */
+export function listFunctions(root: string, options: Record<string, unknown>): Listed[] {
+  const babel = load(root, "@babel/core");
+  const plugin = load(root, "babel-plugin-autometrics");
+  const found: Listed[] = [];
+  for (const file of sourceFiles(root)) {
+    const typescript = /\.(ts|tsx|mts|cts)$/.test(file);
+    const result = babel.transformSync(readFileSync(file, "utf8"), {
+      filename: file,
+      cwd: root,
+      babelrc: false,
+      configFile: false,
+      code: false,
+      sourceType: "unambiguous",
+      parserOpts: { plugins: [...(typescript ? ["typescript"] : []), ...(/x$/.test(file) || !typescript ? ["jsx"] : [])] },
+      plugins: [[plugin.default ?? plugin, { root, ...options }]],
+    });
+    for (const f of result?.metadata?.autometrics ?? []) found.push(f);
+  }
+  return found;
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+import { cpSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { queriesFor, prometheusLink } from "../queries";
+import { type ObjectiveKind, SHARED_PERCENTILES, generateRules } from "../rules";
+import { findPluginOptions } from "./config";
+import { type Listed, listFunctions } from "./list";
+
+const USAGE = `Usage: autometrics <command> [project directory] [options]
+
+Commands:
+  list         every function the plugins would instrument, with labels, objective and query links
+               --json                 machine-readable output
+  rules        Prometheus recording and alert rules for the objectives found in the code
+               --all                  also the percentiles the shared autometrics rules file covers
+               --out FILE             write to FILE instead of standard output
+  dashboards   the autometrics Grafana dashboards
+               --out DIR              where to write them (default: ./autometrics-dashboards)
+
+Plugin options come from the project's babel.config.js/.babelrc, .swcrc or next.config.js;
+--include GLOB (repeatable) overrides them. Links use PROMETHEUS_URL (default http://localhost:9090).`;
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+async function functionsOf(root: string, args: string[]): Promise<Listed[]> {
+  const includes = args.flatMap((a, i) => (args[i - 1] === "--include" ? [a] : []));
+  const found = await findPluginOptions(root);
+  const options = includes.length > 0 ? { ...found?.options, include: includes } : (found?.options ?? {});
+  return listFunctions(root, options);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const root = resolve(rest.find((a, i) => !a.startsWith("--") && !["--include", "--out"].includes(rest[i - 1] ?? "")) ?? ".");
+  switch (command) {
+    case "list": {
+      const functions = await functionsOf(root, rest);
+      if (rest.includes("--json")) {
+        const withQueries = functions.map((f) => ({ ...f, queries: queriesFor(f.function, f.module, { objective: f.objective as never }) }));
+        process.stdout.write(`${JSON.stringify(withQueries, null, 2)}\n`);
+        return 0;
+      }
+      for (const f of functions) {
+        const objective = f.objective ? `  objective ${f.objective.name}` : "";
+        console.log(`${f.module}:${f.line}  ${f.function}${objective}`);
+        console.log(`    ${prometheusLink(queriesFor(f.function, f.module).errorRatio)}`);
+      }
+      console.log(`${functions.length} function${functions.length === 1 ? "" : "s"}`);
+      return 0;
+    }
+    case "rules": {
+      const percentiles: { kind: ObjectiveKind; percentile: string }[] = [];
+      for (const f of await functionsOf(root, rest)) {
+        if (f.objective?.successRate) percentiles.push({ kind: "success-rate", percentile: f.objective.successRate });
+        if (f.objective?.latency) percentiles.push({ kind: "latency", percentile: f.objective.latency[1] });
+      }
+      const wanted = rest.includes("--all") ? percentiles : percentiles.filter((p) => !SHARED_PERCENTILES.includes(p.percentile));
+      const yaml = generateRules(wanted);
+      const out = flag(rest, "--out");
+      if (out) writeFileSync(out, yaml);
+      else process.stdout.write(yaml);
+      return 0;
+    }
+    case "dashboards": {
+      const out = resolve(flag(rest, "--out") ?? "autometrics-dashboards");
+      const from = join(__dirname, "..", "..", "conformance", "dashboards");
+      mkdirSync(out, { recursive: true });
+      cpSync(from, out, { recursive: true });
+      for (const f of readdirSync(from)) console.log(join(out, f));
+      return 0;
+    }
+    default:
+      console.error(USAGE);
+      return command === undefined || command === "--help" ? 0 : 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exitCode = 1;
+  },
+);
