@@ -1,103 +1,439 @@
-//! The plugin options, as `docs/transform.md` ("Options") names them.
-//!
-//! Only the shape is checked here for now. The contract's error wording
-//! (``autometrics: invalid option `<option>`: …``) and the semantic checks
-//! (globs, objectives against buckets) are still to be written.
+//! The plugin options (`docs/transform.md`, "Options"), validated by hand over
+//! the JSON the host hands the plugin, so that every error reads word for word
+//! as the Babel plugin's (`babel-plugin/src/options.ts`): same checks, same
+//! order, same wording.
 
-use serde::Deserialize;
+use serde_json::{Map, Value};
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Config {
-    /// Files whose every eligible function is instrumented.
-    #[serde(default)]
-    pub include: Option<OneOrMany>,
-    /// Files that `include` never selects; `["**/node_modules/**"]` when absent.
-    #[serde(default)]
-    pub exclude: Option<OneOrMany>,
-    /// Narrows what `include` selects, by `function` label.
-    #[serde(default)]
-    pub functions: Option<OneOrMany>,
-    /// What globs and the `module` label are relative to; the compiler's
-    /// working directory when absent.
-    #[serde(default)]
-    pub root: Option<String>,
-    /// The module the injected import or require names.
-    #[serde(default)]
-    pub runtime: Option<String>,
-    #[serde(default)]
-    pub objectives: Vec<Objective>,
-    #[serde(default)]
-    pub track_concurrency: bool,
-    #[serde(default)]
-    pub buckets: Option<Vec<f64>>,
-    #[serde(default)]
-    pub module_system: ModuleSystem,
-}
+use crate::{
+    glob::{GlobError, GlobSet},
+    js::{describe, json_number, json_stringify, number_to_string, object_keys, string_to_number, trim},
+};
+
+/// The specification's default histogram buckets, in seconds.
+pub const DEFAULT_BUCKETS: [f64; 14] =
+    [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0];
 
 pub const DEFAULT_RUNTIME: &str = "autometrics-runtime";
 
-impl Config {
-    /// Parses the options object the host hands the plugin (a JSON string;
-    /// empty or `null` means no options).
-    pub fn from_json(json: &str) -> Result<Config, String> {
-        let json = json.trim();
-        if json.is_empty() || json == "null" {
-            return Ok(Config::default());
-        }
-        serde_json::from_str(json).map_err(|e| format!("autometrics: invalid options: {e}"))
-    }
+const KNOWN: [&str; 9] = [
+    "include",
+    "exclude",
+    "functions",
+    "root",
+    "runtime",
+    "objectives",
+    "trackConcurrency",
+    "buckets",
+    "moduleSystem",
+];
 
-    pub fn runtime(&self) -> &str {
-        self.runtime.as_deref().unwrap_or(DEFAULT_RUNTIME)
-    }
-}
+const OBJECTIVE_FIELDS: [&str; 5] = ["name", "successRate", "latency", "files", "functions"];
 
-/// A glob (or name pattern) or a list of them.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum OneOrMany {
-    One(String),
-    Many(Vec<String>),
-}
-
-impl OneOrMany {
-    pub fn as_slice(&self) -> &[String] {
-        match self {
-            OneOrMany::One(s) => std::slice::from_ref(s),
-            OneOrMany::Many(v) => v,
-        }
-    }
-}
-
-/// `{ name, successRate?, latency?: [threshold, percentile], files?, functions? }`
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Objective {
-    pub name: String,
-    #[serde(default)]
-    pub success_rate: Option<String>,
-    #[serde(default)]
-    pub latency: Option<(Threshold, String)>,
-    #[serde(default)]
-    pub files: Option<OneOrMany>,
-    #[serde(default)]
-    pub functions: Option<OneOrMany>,
-}
-
-/// A latency threshold in seconds, written as a number or a string.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum Threshold {
-    Number(f64),
-    String(String),
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum ModuleSystem {
     #[default]
     Auto,
     Esm,
     Commonjs,
+}
+
+/// What an objective rule attaches: `{ name, successRate?, latency? }`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectiveSpec {
+    pub name: String,
+    pub success_rate: Option<String>,
+    /// `[threshold, percentile]`, the threshold as the shortest decimal string.
+    pub latency: Option<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ObjectiveRule {
+    pub objective: ObjectiveSpec,
+    pub files: Option<GlobSet>,
+    pub functions: Option<GlobSet>,
+}
+
+/// The validated options.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub include: GlobSet,
+    pub exclude: GlobSet,
+    pub functions: GlobSet,
+    pub root: Option<String>,
+    pub runtime: String,
+    pub objectives: Vec<ObjectiveRule>,
+    pub track_concurrency: bool,
+    pub buckets: Vec<f64>,
+    pub module_system: ModuleSystem,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options::from_value(&Value::Null).expect("the defaults are valid")
+    }
+}
+
+/// ``autometrics: invalid option `<option>`: <problem>``, or a message the
+/// Babel plugin lets through as it is (a glob whose RegExp does not compile).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptionError(pub String);
+
+impl OptionError {
+    fn new(option: &str, problem: impl AsRef<str>) -> OptionError {
+        OptionError(format!("autometrics: invalid option `{option}`: {}", problem.as_ref()))
+    }
+}
+
+impl std::fmt::Display for OptionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+type Result<T> = std::result::Result<T, OptionError>;
+
+fn globs(value: Option<&Value>, option: &str, sep: char, fallback: &[&str]) -> Result<GlobSet> {
+    let list: Vec<String> = match value {
+        None => fallback.iter().map(|s| s.to_string()).collect(),
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Array(items)) => {
+            let mut list = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                match item {
+                    Value::String(s) => list.push(s.clone()),
+                    other => {
+                        return Err(OptionError::new(
+                            &format!("{option}[{i}]"),
+                            format!("expected a string, got {}", describe(other)),
+                        ))
+                    }
+                }
+            }
+            list
+        }
+        Some(other) => {
+            let what = if sep == '/' { "a glob or an array of globs" } else { "a name pattern or an array of them" };
+            return Err(OptionError::new(option, format!("expected {what}, got {}", describe(other))));
+        }
+    };
+    GlobSet::new(&list, sep).map_err(|e| match e {
+        GlobError::Pattern(message) => OptionError::new(option, message),
+        GlobError::Regex(message) => OptionError(message),
+    })
+}
+
+/// `/^\d+(\.\d+)?$/`
+fn is_percentile_text(text: &str) -> bool {
+    let (whole, fraction) = match text.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (text, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    digits(whole) && fraction.is_none_or(digits)
+}
+
+fn percentile(value: &Value, option: &str) -> Result<String> {
+    let text = match value {
+        Value::Number(n) => Some(number_to_string(json_number(n))),
+        Value::String(s) => Some(s.clone()),
+        _ => None,
+    };
+    let Some(text) = text.filter(|t| is_percentile_text(t)) else {
+        return Err(OptionError::new(
+            option,
+            format!("expected a percentile such as \"99.9\", got {}", json_stringify(value)),
+        ));
+    };
+    let n: f64 = text.parse().unwrap_or(f64::NAN);
+    if !(n > 0.0 && n < 100.0) {
+        return Err(OptionError::new(option, format!("percentile {text} is not between 0 and 100")));
+    }
+    Ok(text)
+}
+
+fn objective(value: &Value, option: &str, buckets: &[f64]) -> Result<ObjectiveRule> {
+    let Value::Object(entry) = value else {
+        return Err(OptionError::new(option, format!("expected an object, got {}", describe(value))));
+    };
+    for key in object_keys(entry) {
+        if !OBJECTIVE_FIELDS.contains(&key.as_str()) {
+            return Err(OptionError::new(
+                &format!("{option}.{key}"),
+                "unknown field (known: name, successRate, latency, files, functions)",
+            ));
+        }
+    }
+    let name = match entry.get("name") {
+        Some(Value::String(s)) if !trim(s).is_empty() => s.clone(),
+        _ => return Err(OptionError::new(&format!("{option}.name"), "an objective needs a non-empty name")),
+    };
+    let success_rate = entry.get("successRate");
+    let latency = entry.get("latency");
+    if success_rate.is_none() && latency.is_none() {
+        return Err(OptionError::new(option, format!("objective \"{name}\" has neither successRate nor latency")));
+    }
+    let mut spec = ObjectiveSpec { name, success_rate: None, latency: None };
+    if let Some(rate) = success_rate {
+        spec.success_rate = Some(percentile(rate, &format!("{option}.successRate"))?);
+    }
+    if let Some(latency) = latency {
+        let latency_option = format!("{option}.latency");
+        let (threshold, pct) = match latency {
+            Value::Array(pair) if pair.len() == 2 => (&pair[0], &pair[1]),
+            _ => return Err(OptionError::new(&latency_option, "expected [threshold in seconds, percentile]")),
+        };
+        let bound = match threshold {
+            Value::String(s) if !trim(s).is_empty() => Some(string_to_number(s)),
+            Value::Number(n) => Some(json_number(n)),
+            _ => None,
+        };
+        let Some(bound) = bound.filter(|b| b.is_finite() && *b > 0.0) else {
+            return Err(OptionError::new(
+                &latency_option,
+                format!("threshold {} is not a positive number of seconds", json_stringify(threshold)),
+            ));
+        };
+        if !buckets.contains(&bound) {
+            let list = buckets.iter().map(|b| number_to_string(*b)).collect::<Vec<_>>().join(", ");
+            return Err(OptionError::new(
+                &latency_option,
+                format!("threshold {} is not a histogram bucket (buckets: {list})", number_to_string(bound)),
+            ));
+        }
+        spec.latency = Some((number_to_string(bound), percentile(pct, &latency_option)?));
+    }
+    let files = match entry.get("files") {
+        None => None,
+        Some(v) => Some(globs(Some(v), &format!("{option}.files"), '/', &[])?),
+    };
+    let functions = match entry.get("functions") {
+        None => None,
+        Some(v) => Some(globs(Some(v), &format!("{option}.functions"), '.', &[])?),
+    };
+    Ok(ObjectiveRule { objective: spec, files, functions })
+}
+
+impl Options {
+    /// Parses the options JSON the host hands the plugin (`None`, empty or
+    /// `null`: no options).
+    pub fn from_json(json: Option<&str>) -> Result<Options> {
+        let json = json.map(str::trim).unwrap_or("");
+        if json.is_empty() {
+            return Options::from_value(&Value::Null);
+        }
+        match serde_json::from_str::<Value>(json) {
+            Ok(value) => Options::from_value(&value),
+            Err(e) => Err(OptionError::new("options", format!("not valid JSON ({e})"))),
+        }
+    }
+
+    /// `parseOptions` of the Babel plugin, check for check.
+    pub fn from_value(raw: &Value) -> Result<Options> {
+        let empty = Map::new();
+        let input = match raw {
+            Value::Null => &empty,
+            Value::Object(map) => map,
+            other => return Err(OptionError::new("options", format!("expected an object, got {}", describe(other)))),
+        };
+        for key in object_keys(input) {
+            if !KNOWN.contains(&key.as_str()) {
+                return Err(OptionError::new(key, format!("unknown option (known: {})", KNOWN.join(", "))));
+            }
+        }
+        let flag = |key: &str| -> Result<bool> {
+            match input.get(key) {
+                None => Ok(false),
+                Some(Value::Bool(b)) => Ok(*b),
+                Some(other) => Err(OptionError::new(key, format!("expected a boolean, got {}", describe(other)))),
+            }
+        };
+        let text = |key: &str| -> Result<Option<String>> {
+            match input.get(key) {
+                None => Ok(None),
+                Some(Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
+                Some(other) => Err(OptionError::new(key, format!("expected a non-empty string, got {}", describe(other)))),
+            }
+        };
+
+        let mut buckets = DEFAULT_BUCKETS.to_vec();
+        if let Some(b) = input.get("buckets") {
+            let list = match b {
+                Value::Array(items) if !items.is_empty() => items,
+                _ => return Err(OptionError::new("buckets", "expected a non-empty array of numbers (seconds)")),
+            };
+            let mut previous = f64::NEG_INFINITY;
+            let mut values = Vec::with_capacity(list.len());
+            for x in list {
+                let v = match x {
+                    Value::Number(n) => json_number(n),
+                    _ => f64::NAN,
+                };
+                if !(v.is_finite() && v > 0.0) {
+                    return Err(OptionError::new(
+                        "buckets",
+                        format!("bucket {} is not a positive finite number", json_stringify(x)),
+                    ));
+                }
+                if v <= previous {
+                    return Err(OptionError::new("buckets", "buckets must be strictly increasing"));
+                }
+                previous = v;
+                values.push(v);
+            }
+            buckets = values;
+        }
+
+        let module_system = match input.get("moduleSystem") {
+            None | Some(Value::Null) => ModuleSystem::Auto,
+            Some(Value::String(s)) if s == "auto" => ModuleSystem::Auto,
+            Some(Value::String(s)) if s == "esm" => ModuleSystem::Esm,
+            Some(Value::String(s)) if s == "commonjs" => ModuleSystem::Commonjs,
+            Some(other) => {
+                return Err(OptionError::new(
+                    "moduleSystem",
+                    format!("expected \"auto\", \"esm\" or \"commonjs\", got {}", json_stringify(other)),
+                ))
+            }
+        };
+
+        let objectives_raw: &[Value] = match input.get("objectives") {
+            None | Some(Value::Null) => &[],
+            Some(Value::Array(items)) => items,
+            Some(other) => {
+                return Err(OptionError::new("objectives", format!("expected an array, got {}", describe(other))))
+            }
+        };
+
+        let include = globs(input.get("include"), "include", '/', &[])?;
+        let exclude = globs(input.get("exclude"), "exclude", '/', &["**/node_modules/**"])?;
+        let functions = globs(input.get("functions"), "functions", '.', &[])?;
+        let root = text("root")?;
+        let runtime = text("runtime")?.unwrap_or_else(|| DEFAULT_RUNTIME.to_string());
+        let objectives = objectives_raw
+            .iter()
+            .enumerate()
+            .map(|(i, o)| objective(o, &format!("objectives[{i}]"), &buckets))
+            .collect::<Result<Vec<_>>>()?;
+        let track_concurrency = flag("trackConcurrency")?;
+        Ok(Options {
+            include,
+            exclude,
+            functions,
+            root,
+            runtime,
+            objectives,
+            track_concurrency,
+            buckets,
+            module_system,
+        })
+    }
+
+    /// The objective for a function: the first rule matching its file and label.
+    pub fn objective_for(&self, file: Option<&str>, label: &str) -> Option<&ObjectiveSpec> {
+        self.objectives.iter().find_map(|rule| {
+            if let Some(files) = &rule.files {
+                if !file.is_some_and(|f| files.matches(f)) {
+                    return None;
+                }
+            }
+            if let Some(functions) = &rule.functions {
+                if !functions.matches(label) {
+                    return None;
+                }
+            }
+            Some(&rule.objective)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn parse(v: Value) -> Result<Options> {
+        Options::from_value(&v)
+    }
+
+    // The cases of babel-plugin/test/options.test.ts, with the same answers.
+    #[test]
+    fn has_the_documented_defaults() {
+        let o = Options::from_json(None).unwrap();
+        assert!(o.include.is_empty());
+        assert_eq!(o.exclude.patterns, ["**/node_modules/**"]);
+        assert_eq!(o.runtime, "autometrics-runtime");
+        assert_eq!(o.module_system, ModuleSystem::Auto);
+        assert!(!o.track_concurrency);
+        assert_eq!(o.root, None);
+        assert!(Options::from_json(Some("null")).is_ok());
+    }
+
+    #[test]
+    fn takes_a_single_glob_as_well_as_a_list() {
+        assert!(parse(json!({ "include": "src/**" })).unwrap().include.matches("src/a.js"));
+    }
+
+    #[test]
+    fn names_the_option_in_every_error_in_the_shared_wording() {
+        let cases = [
+            (json!({ "include": 3 }), "autometrics: invalid option `include`: expected a glob or an array of globs, got number"),
+            (json!({ "include": ["ok", 3] }), "autometrics: invalid option `include[1]`: expected a string, got number"),
+            (json!({ "functions": {} }), "autometrics: invalid option `functions`: expected a name pattern or an array of them, got object"),
+            (json!({ "root": "" }), "autometrics: invalid option `root`: expected a non-empty string, got string"),
+            (json!({ "runtime": 1 }), "autometrics: invalid option `runtime`: expected a non-empty string, got number"),
+            (json!({ "buckets": [1, 0.5] }), "autometrics: invalid option `buckets`: buckets must be strictly increasing"),
+            (json!({ "objectives": {} }), "autometrics: invalid option `objectives`: expected an array, got object"),
+            (json!({ "objectives": [{ "successRate": "99" }] }), "autometrics: invalid option `objectives[0].name`: an objective needs a non-empty name"),
+            (json!({ "objectives": [{ "name": "x" }] }), "autometrics: invalid option `objectives[0]`: objective \"x\" has neither successRate nor latency"),
+            (json!({ "objectives": [{ "name": "x", "successRate": "100" }] }), "autometrics: invalid option `objectives[0].successRate`: percentile 100 is not between 0 and 100"),
+            (json!({ "objectives": [{ "name": "x", "latency": [0.1] }] }), "autometrics: invalid option `objectives[0].latency`: expected [threshold in seconds, percentile]"),
+            (json!({ "objectives": [{ "name": "x", "successRate": "99", "file": "a" }] }), "autometrics: invalid option `objectives[0].file`: unknown field (known: name, successRate, latency, files, functions)"),
+            (json!({ "objectives": [{ "name": "x", "successRate": "99", "files": "{" }] }), "autometrics: invalid option `objectives[0].files`: pattern \"{\" has an unclosed {"),
+            // More of options.ts's checks, worded as Node words them.
+            (json!({ "trackConcurency": true }), "autometrics: invalid option `trackConcurency`: unknown option (known: include, exclude, functions, root, runtime, objectives, trackConcurrency, buckets, moduleSystem)"),
+            (json!({ "trackConcurrency": null }), "autometrics: invalid option `trackConcurrency`: expected a boolean, got null"),
+            (json!({ "moduleSystem": 3 }), "autometrics: invalid option `moduleSystem`: expected \"auto\", \"esm\" or \"commonjs\", got 3"),
+            (json!({ "buckets": [] }), "autometrics: invalid option `buckets`: expected a non-empty array of numbers (seconds)"),
+            (json!({ "buckets": [1, "2"] }), "autometrics: invalid option `buckets`: bucket \"2\" is not a positive finite number"),
+            (json!({ "objectives": [{ "name": "x", "latency": ["0.3", "99"] }] }), "autometrics: invalid option `objectives[0].latency`: threshold 0.3 is not a histogram bucket (buckets: 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10)"),
+            (json!({ "objectives": [{ "name": "x", "latency": [" ", "99"] }] }), "autometrics: invalid option `objectives[0].latency`: threshold \" \" is not a positive number of seconds"),
+            (json!({ "objectives": [{ "name": "x", "latency": [1, 99.95e3] }] }), "autometrics: invalid option `objectives[0].latency`: percentile 99950 is not between 0 and 100"),
+            (json!({ "objectives": [{ "name": "x", "successRate": 1e-7 }] }), "autometrics: invalid option `objectives[0].successRate`: expected a percentile such as \"99.9\", got 1e-7"),
+            (json!({ "objectives": [{ "name": "\u{feff} ", "successRate": "9" }] }), "autometrics: invalid option `objectives[0].name`: an objective needs a non-empty name"),
+            (json!({ "include": ["[z-a]"] }), "Invalid regular expression: /^[z-a]$/s: Range out of order in character class"),
+            (json!([]), "autometrics: invalid option `options`: expected an object, got an array"),
+        ];
+        for (options, message) in cases {
+            assert_eq!(parse(options.clone()).unwrap_err().0, message, "{options}");
+        }
+    }
+
+    #[test]
+    fn accepts_bucket_thresholds_as_numbers_or_strings_rendered_like_le() {
+        let o = parse(json!({
+            "objectives": [{ "name": "x", "latency": ["1.0", 99] }, { "name": "y", "latency": [2, "95"] }],
+            "buckets": [0.5, 1, 2],
+        }))
+        .unwrap();
+        let latencies: Vec<_> = o.objectives.iter().map(|r| r.objective.latency.clone().unwrap()).collect();
+        assert_eq!(latencies, [("1".to_string(), "99".to_string()), ("2".to_string(), "95".to_string())]);
+    }
+
+    #[test]
+    fn attaches_the_first_objective_whose_files_and_functions_match() {
+        let o = parse(json!({
+            "objectives": [
+                { "name": "api", "successRate": "99", "files": "src/routes/**", "functions": "handle*" },
+                { "name": "jobs", "successRate": "95", "files": ["src/jobs/**"] },
+                { "name": "fallback", "successRate": "90" },
+            ],
+        }))
+        .unwrap();
+        let name = |file: Option<&str>, label: &str| o.objective_for(file, label).map(|s| s.name.clone());
+        assert_eq!(name(Some("src/routes/a.js"), "handleGet").as_deref(), Some("api"));
+        assert_eq!(name(Some("src/routes/a.js"), "helper").as_deref(), Some("fallback"));
+        assert_eq!(name(Some("src/jobs/x.js"), "handleGet").as_deref(), Some("jobs"));
+        assert_eq!(name(None, "handleGet").as_deref(), Some("fallback"));
+    }
 }

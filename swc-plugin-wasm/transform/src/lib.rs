@@ -1,33 +1,40 @@
-//! The autometrics transform (`docs/transform.md`) on the SWC AST.
+//! The autometrics transform (`docs/transform.md`) on the SWC AST: the same
+//! contract as the Babel plugin (`babel-plugin/src`), decided the same way.
 //!
 //! This crate knows nothing of the plugin runtime: the `cdylib` beside it
 //! reads the options and metadata from the host and calls [`autometrics`].
 //!
-//! Implemented so far: the module and function directives on function
-//! declarations (including `export default function`), the non-`async` body
-//! shape, the runtime import/require and the registrations.
+//! - [`config`]: the options and their errors, worded as the Babel plugin's;
+//! - [`glob`]: the glob dialect;
+//! - `walk`: which functions, under which labels, and the rewrite;
+//! - `wrap`, `params`: the code the transform writes;
+//! - `paths`: the `module` label and what globs match.
 
-mod config;
+pub mod config;
 mod directives;
+pub mod glob;
+mod js;
+mod labels;
 mod names;
+mod params;
 mod paths;
+mod walk;
 mod wrap;
 
 use std::collections::HashMap;
 
 use swc_core::{
-    common::{util::take::Take, Mark, SyntaxContext},
-    ecma::{
-        ast::*,
-        visit::{Visit, VisitMut, VisitMutWith, VisitWith},
-    },
+    common::{errors::HANDLER, Mark, SyntaxContext},
+    ecma::{ast::*, visit::VisitMutWith},
 };
 
-pub use crate::config::{Config, ModuleSystem, Objective, OneOrMany, Threshold, DEFAULT_RUNTIME};
-pub use crate::paths::module_label;
+pub use crate::config::{ModuleSystem, ObjectiveSpec, OptionError, Options, DEFAULT_BUCKETS, DEFAULT_RUNTIME};
+pub use crate::paths::{file_paths, FilePaths};
 use crate::{
-    directives::{take_directives, Directive},
+    directives::{directive_of, drop_use, prologue_len},
     names::Names,
+    walk::Walker,
+    wrap::{import_runtime, instrument_args, require_runtime, AsyncNames, Handle},
 };
 
 /// The transform as an SWC pass.
@@ -35,185 +42,36 @@ use crate::{
 /// `filename` and `cwd` are what the host reports for the file being
 /// compiled; `unresolved_mark` is the mark the resolver gave unresolved
 /// (global) references, used for the `require` it injects.
-pub fn autometrics(
-    config: Config,
-    filename: Option<&str>,
-    cwd: Option<&str>,
-    unresolved_mark: Mark,
-) -> impl Pass {
-    let module = module_label(filename, config.root.as_deref(), cwd);
+pub fn autometrics(options: Options, filename: Option<&str>, cwd: Option<&str>, unresolved_mark: Mark) -> impl Pass {
+    let paths = file_paths(filename, options.root.as_deref(), cwd);
     Autometrics {
-        filename_esm: filename.is_some_and(|f| f.ends_with(".mjs") || f.ends_with(".mts")),
-        module,
+        paths,
+        filename: filename.unwrap_or_default().to_string(),
         unresolved_ctxt: SyntaxContext::empty().apply_mark(unresolved_mark),
-        names: Names::default(),
-        instrument: Ident::dummy(),
-        module_directive: None,
-        registrations: Vec::new(),
-        labels: HashMap::new(),
-        config,
+        options,
     }
 }
 
 struct Autometrics {
-    config: Config,
-    module: String,
-    filename_esm: bool,
+    options: Options,
+    paths: FilePaths,
+    filename: String,
     unresolved_ctxt: SyntaxContext,
-    /// Where generated names come from.
-    names: Names,
-    /// The local name of the runtime's `instrument`, one per file.
-    instrument: Ident,
-    /// `"use autometrics"` / `"use no autometrics"` in the module prologue.
-    module_directive: Option<Directive>,
-    /// `var _am = _instrument(…)`, one per instrumented function, in source order.
-    registrations: Vec<Stmt>,
-    /// How often each `function` label was used, for `#2`, `#3`, …
-    labels: HashMap<String, u32>,
 }
 
-impl Pass for Autometrics {
-    fn process(&mut self, program: &mut Program) {
-        self.module_directive = match program {
-            Program::Module(m) => take_directives(&mut m.body, module_item_as_stmt),
-            Program::Script(s) => take_directives(&mut s.body, directives::stmt),
-            #[cfg(swc_ast_unknown)]
-            _ => return,
-        };
-
-        self.names = Names::of(program);
-        self.instrument = self.names.fresh("_instrument");
-        program.visit_mut_with(self);
-
-        if self.registrations.is_empty() {
-            return;
-        }
-        let esm = match self.config.module_system {
-            ModuleSystem::Esm => true,
-            ModuleSystem::Commonjs => false,
-            ModuleSystem::Auto => self.filename_esm || looks_like_esm(program),
-        };
-        if esm {
-            if let Program::Script(script) = program {
-                // An import needs a module; everything else stays as it was.
-                let script = std::mem::take(script);
-                *program = Program::Module(Module {
-                    span: script.span,
-                    body: script.body.into_iter().map(ModuleItem::Stmt).collect(),
-                    shebang: script.shebang,
-                });
-            }
-        }
-        let runtime = self.config.runtime().to_string();
-        let registrations = std::mem::take(&mut self.registrations);
-        match program {
-            Program::Module(m) => {
-                let at = directives::prologue_len(&m.body, module_item_as_stmt);
-                let head = if esm {
-                    wrap::import_runtime(&self.instrument, &runtime)
-                } else {
-                    ModuleItem::Stmt(wrap::require_runtime(
-                        &self.instrument,
-                        &runtime,
-                        self.unresolved_ctxt,
-                    ))
-                };
-                let inserted =
-                    std::iter::once(head).chain(registrations.into_iter().map(ModuleItem::Stmt));
-                m.body.splice(at..at, inserted);
-            }
-            Program::Script(s) => {
-                let at = directives::prologue_len(&s.body, directives::stmt);
-                let head = wrap::require_runtime(&self.instrument, &runtime, self.unresolved_ctxt);
-                s.body
-                    .splice(at..at, std::iter::once(head).chain(registrations));
-            }
-            #[cfg(swc_ast_unknown)]
-            _ => {}
-        }
+/// A warning through the host, when there is one to report to.
+fn warn(message: &str) {
+    if HANDLER.is_set() {
+        HANDLER.with(|handler| handler.warn(message));
     }
 }
 
-fn module_item_as_stmt(item: &ModuleItem) -> Option<&Stmt> {
-    match item {
-        ModuleItem::Stmt(s) => Some(s),
-        _ => None,
-    }
-}
-
-impl Autometrics {
-    /// Decides whether `function` (labelled `label`) is instrumented, then
-    /// visits its body, then rewrites it.
-    fn function(&mut self, label: &str, function: &mut Function) {
-        let Some(body) = function.body.as_mut() else {
-            function.visit_mut_children_with(self);
-            return;
-        };
-        let own_directive = take_directives(&mut body.stmts, directives::stmt);
-        let selected = match own_directive.or(self.module_directive) {
-            Some(Directive::Use) => true,
-            Some(Directive::UseNo) => false,
-            // Selection by `include`/`exclude`/`functions`: not yet.
-            None => false,
-        };
-        // Generators are never eligible; `async` bodies are not written yet.
-        let eligible = !function.is_generator && !function.is_async;
-        let handle = (selected && eligible && !wrap::is_instrumented(&body.stmts))
-            .then(|| self.register(label));
-
-        function.visit_mut_children_with(self);
-
-        if let Some((am, args)) = handle {
-            if let Some(body) = function.body.as_mut() {
-                wrap::wrap_sync_body(body, &am, &self.instrument, args);
-            }
-        }
-    }
-
-    /// Adds the registration for a newly selected function and returns its
-    /// handle variable and the arguments of its `_instrument(…)` call.
-    fn register(&mut self, label: &str) -> (Ident, Vec<ExprOrSpread>) {
-        let count = self.labels.entry(label.to_string()).or_insert(0);
-        *count += 1;
-        let label = if *count == 1 {
-            label.to_string()
-        } else {
-            format!("{label}#{count}")
-        };
-        let am = self.names.fresh("_am");
-        let args = wrap::instrument_args(&label, &self.module, self.config.track_concurrency);
-        self.registrations
-            .push(wrap::registration(&am, &self.instrument, args.clone()));
-        (am, args)
-    }
-}
-
-impl VisitMut for Autometrics {
-    fn visit_mut_fn_decl(&mut self, n: &mut FnDecl) {
-        let label = n.ident.sym.to_string();
-        self.function(&label, &mut n.function);
-    }
-
-    fn visit_mut_export_default_decl(&mut self, n: &mut ExportDefaultDecl) {
-        match &mut n.decl {
-            DefaultDecl::Fn(f) => {
-                let label = f
-                    .ident
-                    .as_ref()
-                    .map_or_else(|| "default".to_string(), |i| i.sym.to_string());
-                self.function(&label, &mut f.function);
-            }
-            _ => n.visit_mut_children_with(self),
-        }
-    }
-}
-
-/// `moduleSystem: "auto"`: an `import` or `export` declaration, or `import.meta`.
-fn looks_like_esm(program: &Program) -> bool {
+/// `moduleSystem: "auto"`: an `import` or `export` declaration.
+fn has_module_syntax(program: &Program) -> bool {
     let Program::Module(m) = program else {
         return false;
     };
-    let has_decl = m.body.iter().any(|item| {
+    m.body.iter().any(|item| {
         matches!(
             item,
             ModuleItem::ModuleDecl(
@@ -225,20 +83,119 @@ fn looks_like_esm(program: &Program) -> bool {
                     | ModuleDecl::ExportAll(_)
             )
         )
-    });
-    has_decl || {
-        let mut finder = ImportMetaFinder(false);
-        m.visit_with(&mut finder);
-        finder.0
+    })
+}
+
+impl Autometrics {
+    /// docs/transform.md, "Bringing in the runtime": import for ECMAScript
+    /// modules, require otherwise.
+    fn is_esm(&self, program: &Program, uses_import_meta: bool) -> bool {
+        match self.options.module_system {
+            ModuleSystem::Esm => return true,
+            ModuleSystem::Commonjs => return false,
+            ModuleSystem::Auto => {}
+        }
+        let f = &self.filename;
+        if f.ends_with(".mjs") || f.ends_with(".mts") {
+            return true;
+        }
+        if f.ends_with(".cjs") || f.ends_with(".cts") {
+            return false;
+        }
+        uses_import_meta || has_module_syntax(program)
     }
 }
 
-struct ImportMetaFinder(bool);
+impl Pass for Autometrics {
+    fn process(&mut self, program: &mut Program) {
+        let module_directive = match program {
+            Program::Module(m) => directive_of(&m.body),
+            Program::Script(s) => directive_of(&s.body),
+            #[cfg(swc_ast_unknown)]
+            _ => return,
+        };
+        let file = self.paths.file.as_deref();
+        let by_config = file.is_some_and(|f| {
+            !self.options.include.is_empty() && self.options.include.matches(f) && !self.options.exclude.matches(f)
+        });
 
-impl Visit for ImportMetaFinder {
-    fn visit_meta_prop_expr(&mut self, n: &MetaPropExpr) {
-        if n.kind == MetaPropKind::ImportMeta {
-            self.0 = true;
+        let mut walker = Walker::new(module_directive, by_config, &self.options.functions);
+        program.visit_mut_with(&mut walker);
+
+        // Source order; a label used twice in the file gets #2, #3, …
+        let mut selected: Vec<usize> = (0..walker.infos.len()).filter(|&i| walker.infos[i].label.is_some()).collect();
+        selected.sort_by_key(|&i| walker.infos[i].start);
+
+        let esm = self.is_esm(program, walker.uses_import_meta);
+        if esm && !selected.is_empty() && matches!(program, Program::Script(_)) {
+            // The host gives a script back as a script, where an import
+            // cannot go; a require would fail in an ECMAScript module.
+            warn(&format!(
+                "autometrics: {} is an ECMAScript module that SWC parsed as a script, so the runtime \
+                 cannot be imported: it is left as it is. Parse it as a module (`isModule: true`) \
+                 or set `moduleSystem: \"commonjs\"` if it really is CommonJS.",
+                self.paths.module
+            ));
+            return;
+        }
+
+        match program {
+            Program::Module(m) => drop_use(&mut m.body),
+            Program::Script(s) => drop_use(&mut s.body),
+            #[cfg(swc_ast_unknown)]
+            _ => {}
+        }
+        if selected.is_empty() {
+            if walker.infos.iter().any(|i| i.touched) {
+                walker.rewrite(Vec::new(), None);
+                program.visit_mut_with(&mut walker);
+            }
+            return;
+        }
+
+        let mut names = Names::of(program);
+        let instrument = names.fresh("_instrument");
+        let mut seen: HashMap<String, u32> = HashMap::new();
+        let mut handles: Vec<Option<Handle>> = vec![None; walker.infos.len()];
+        let mut registrations = Vec::with_capacity(selected.len());
+        for &i in &selected {
+            let label = walker.infos[i].label.clone().unwrap_or_default();
+            let n = seen.entry(label.clone()).or_insert(0);
+            *n += 1;
+            let label = if *n > 1 { format!("{label}#{n}") } else { label };
+            let objective = self.options.objective_for(file, &label);
+            let args = instrument_args(&label, &self.paths.module, objective, self.options.track_concurrency);
+            let handle = Handle { am: names.fresh("_am"), instrument: instrument.clone(), args };
+            registrations.push(handle.registration());
+            handles[i] = Some(handle);
+        }
+        let async_names = selected
+            .iter()
+            .any(|&i| walker.infos[i].is_async)
+            .then(|| AsyncNames { call: names.fresh("_call"), error: names.fresh("_error") });
+
+        walker.rewrite(handles, async_names);
+        program.visit_mut_with(&mut walker);
+
+        let runtime = &self.options.runtime;
+        match program {
+            Program::Module(m) => {
+                let at = prologue_len(&m.body);
+                let head = if esm {
+                    import_runtime(&instrument, runtime)
+                } else {
+                    ModuleItem::Stmt(require_runtime(&instrument, runtime, self.unresolved_ctxt))
+                };
+                let inserted = std::iter::once(head).chain(registrations.into_iter().map(ModuleItem::Stmt));
+                m.body.splice(at..at, inserted);
+            }
+            Program::Script(s) => {
+                let at = prologue_len(&s.body);
+                let head = require_runtime(&instrument, runtime, self.unresolved_ctxt);
+                s.body.splice(at..at, std::iter::once(head).chain(registrations));
+            }
+            #[cfg(swc_ast_unknown)]
+            _ => {}
         }
     }
 }

@@ -1,36 +1,49 @@
-//! The `module` label: the file path relative to `root`, with `/` separators.
+//! The file's path relative to `root`, with `/` separators: what `include`,
+//! `exclude` and objectives' `files` match, and the `module` label.
 //!
 //! Plain string work on purpose: inside Wasm there is no file system to ask,
 //! and hosts hand over both absolute (webpack, @swc/core) and relative
-//! (Turbopack) file names.
+//! (Turbopack) file names. It follows the Babel plugin, which resolves the
+//! file name and `root` against the working directory and takes Node's
+//! `path.relative`.
 
-/// `module` label for `filename`, given the `root` option and the compiler's
-/// working directory. `unknown` when the compiler gives no file name.
-pub fn module_label(filename: Option<&str>, root: Option<&str>, cwd: Option<&str>) -> String {
+/// What the transform needs to know about where the file is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilePaths {
+    /// The `module` label: `unknown` without a file name.
+    pub module: String,
+    /// The path globs match: `None` without a file name, or when the file is
+    /// not inside `root` (then `include` never selects it).
+    pub file: Option<String>,
+}
+
+pub fn file_paths(filename: Option<&str>, root: Option<&str>, cwd: Option<&str>) -> FilePaths {
     let Some(filename) = filename.filter(|f| !f.is_empty()) else {
-        return "unknown".to_string();
+        return FilePaths { module: "unknown".to_string(), file: None };
     };
     let cwd = cwd.map(normalize_separators).filter(|c| is_absolute(c));
     let file = normalize_separators(filename);
     let root = root.map(normalize_separators);
 
-    // Resolve both against the working directory where it is known.
-    let absolute = |p: &str| -> Option<String> {
-        if is_absolute(p) {
-            Some(p.to_string())
-        } else {
-            cwd.as_ref().map(|c| format!("{c}/{p}"))
+    let resolve = |p: &str| -> String {
+        match &cwd {
+            Some(c) if !is_absolute(p) => format!("{c}/{p}"),
+            _ => p.to_string(),
         }
     };
-    let root_abs = match &root {
-        Some(r) => absolute(r),
-        None => cwd.clone(),
+    let root = match &root {
+        Some(r) => resolve(r),
+        None => cwd.clone().unwrap_or_default(),
     };
-    match (absolute(&file), root_abs) {
-        (Some(file_abs), Some(root_abs)) => relative(&root_abs, &file_abs),
-        // Nothing to be relative to: a relative name is taken as it is.
-        _ => segments(&file).join("/"),
-    }
+    let file = resolve(&file);
+    let rel = if is_absolute(&root) != is_absolute(&file) {
+        // Nothing to be relative to (no working directory): the name as it is.
+        segments(&file).join("/")
+    } else {
+        relative(&root, &file)
+    };
+    let inside = !(rel.is_empty() || rel.starts_with("..") || is_absolute(&rel));
+    FilePaths { file: inside.then(|| rel.clone()), module: rel }
 }
 
 fn normalize_separators(p: &str) -> String {
@@ -39,8 +52,7 @@ fn normalize_separators(p: &str) -> String {
 
 fn is_absolute(p: &str) -> bool {
     let b = p.as_bytes();
-    p.starts_with('/')
-        || (b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && b[2] == b'/')
+    p.starts_with('/') || (b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && b[2] == b'/')
 }
 
 /// Path segments with `.` and empty segments dropped and `..` applied.
@@ -62,7 +74,7 @@ fn segments(p: &str) -> Vec<&str> {
     out
 }
 
-/// `to` relative to `from` (both absolute), as Node's `path.posix.relative`.
+/// `to` relative to `from`, as Node's `path.posix.relative`.
 fn relative(from: &str, to: &str) -> String {
     let from = segments(from);
     let to = segments(to);
@@ -74,27 +86,33 @@ fn relative(from: &str, to: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::module_label;
+    use super::file_paths;
+
+    fn module(filename: Option<&str>, root: Option<&str>, cwd: Option<&str>) -> String {
+        file_paths(filename, root, cwd).module
+    }
 
     #[test]
     fn labels() {
         let cwd = Some("/app");
-        assert_eq!(module_label(Some("/app/src/a.js"), None, cwd), "src/a.js");
-        assert_eq!(module_label(Some("src/a.js"), None, cwd), "src/a.js");
-        assert_eq!(module_label(Some("./src/a.js"), None, None), "src/a.js");
-        assert_eq!(
-            module_label(Some("/app/src/a.js"), Some("src"), cwd),
-            "a.js"
-        );
-        assert_eq!(
-            module_label(Some("/app/src/a.js"), Some("/app/"), None),
-            "src/a.js"
-        );
-        assert_eq!(module_label(Some("/lib/b.js"), None, cwd), "../lib/b.js");
-        assert_eq!(
-            module_label(Some("C:\\app\\src\\a.js"), Some("C:/app"), None),
-            "src/a.js"
-        );
-        assert_eq!(module_label(None, None, cwd), "unknown");
+        assert_eq!(module(Some("/app/src/a.js"), None, cwd), "src/a.js");
+        assert_eq!(module(Some("src/a.js"), None, cwd), "src/a.js");
+        assert_eq!(module(Some("./src/a.js"), None, None), "src/a.js");
+        assert_eq!(module(Some("/app/src/a.js"), Some("src"), cwd), "a.js");
+        assert_eq!(module(Some("src/a.js"), Some("src"), cwd), "a.js");
+        assert_eq!(module(Some("src/a.js"), Some("src"), None), "a.js");
+        assert_eq!(module(Some("/app/src/a.js"), Some("/app/"), None), "src/a.js");
+        assert_eq!(module(Some("/lib/b.js"), None, cwd), "../lib/b.js");
+        assert_eq!(module(Some("C:\\app\\src\\a.js"), Some("C:/app"), None), "src/a.js");
+        assert_eq!(module(None, None, cwd), "unknown");
+    }
+
+    #[test]
+    fn files_outside_root_are_never_matched() {
+        let cwd = Some("/app");
+        assert_eq!(file_paths(Some("/app/src/a.js"), None, cwd).file.as_deref(), Some("src/a.js"));
+        assert_eq!(file_paths(Some("/lib/b.js"), None, cwd).file, None);
+        assert_eq!(file_paths(Some("/app/..x/b.js"), None, cwd).file, None);
+        assert_eq!(file_paths(None, None, cwd).file, None);
     }
 }

@@ -1,64 +1,120 @@
-//! The code the transform adds (docs/transform.md, "Output"). Every node
-//! built here has no location (`DUMMY_SP`); the original body's nodes keep
-//! theirs.
+//! The code the transform adds (`docs/transform.md`, "Output";
+//! `babel-plugin/src/wrap.ts`). Every node built here has no location
+//! (`DUMMY_SP`); the original body's nodes keep theirs, and the block that
+//! moves into the arrow keeps the original block's span, for source maps.
 
 use swc_core::{
-    common::{SyntaxContext, DUMMY_SP},
+    common::{util::take::Take, SyntaxContext, DUMMY_SP},
     ecma::{
         ast::*,
         utils::{quote_ident, ExprFactory},
     },
 };
 
-use crate::directives;
+use crate::{config::ObjectiveSpec, directives};
 
 fn str_lit(value: &str) -> Expr {
-    Expr::Lit(Lit::Str(Str {
-        span: DUMMY_SP,
-        value: value.into(),
-        raw: None,
-    }))
+    Expr::Lit(Lit::Str(Str { span: DUMMY_SP, value: value.into(), raw: None }))
 }
 
-/// `"label", "module"` and, when there is something in it, the options object.
-pub fn instrument_args(label: &str, module: &str, track_concurrency: bool) -> Vec<ExprOrSpread> {
+fn prop(key: &str, value: Expr) -> PropOrSpread {
+    PropOrSpread::Prop(Box::new(Prop::KeyValue(KeyValueProp {
+        key: PropName::Ident(IdentName::new(key.into(), DUMMY_SP)),
+        value: Box::new(value),
+    })))
+}
+
+fn object(props: Vec<PropOrSpread>) -> Expr {
+    Expr::Object(ObjectLit { span: DUMMY_SP, props })
+}
+
+/// `"label", "module"` and, when there is something in it, the options
+/// object: `{ objective: { name, successRate, latency: [threshold, percentile] }, trackConcurrency: true }`.
+pub fn instrument_args(
+    label: &str,
+    module: &str,
+    objective: Option<&ObjectiveSpec>,
+    track_concurrency: bool,
+) -> Vec<ExprOrSpread> {
     let mut args = vec![str_lit(label).as_arg(), str_lit(module).as_arg()];
+    let mut extra = Vec::new();
+    if let Some(o) = objective {
+        let mut fields = vec![prop("name", str_lit(&o.name))];
+        if let Some(rate) = &o.success_rate {
+            fields.push(prop("successRate", str_lit(rate)));
+        }
+        if let Some((threshold, percentile)) = &o.latency {
+            let pair = ArrayLit {
+                span: DUMMY_SP,
+                elems: vec![Some(str_lit(threshold).as_arg()), Some(str_lit(percentile).as_arg())],
+            };
+            fields.push(prop("latency", Expr::Array(pair)));
+        }
+        extra.push(prop("objective", object(fields)));
+    }
     if track_concurrency {
-        let options = ObjectLit {
-            span: DUMMY_SP,
-            props: vec![PropOrSpread::Prop(Box::new(Prop::KeyValue(KeyValueProp {
-                key: PropName::Ident(quote_ident!("trackConcurrency")),
-                value: Box::new(Expr::Lit(Lit::Bool(Bool {
-                    span: DUMMY_SP,
-                    value: true,
-                }))),
-            })))],
-        };
-        args.push(Expr::Object(options).as_arg());
+        extra.push(prop("trackConcurrency", Expr::Lit(Lit::Bool(Bool { span: DUMMY_SP, value: true }))));
+    }
+    if !extra.is_empty() {
+        args.push(object(extra).as_arg());
     }
     args
 }
 
-fn instrument_call(instrument: &Ident, args: Vec<ExprOrSpread>) -> Expr {
-    Expr::Call(CallExpr {
-        span: DUMMY_SP,
-        ctxt: SyntaxContext::empty(),
-        callee: instrument.clone().as_callee(),
-        args,
-        type_args: None,
-    })
+/// What a rewritten function needs to reach its handle.
+#[derive(Clone)]
+pub struct Handle {
+    /// The module-level variable holding the handle.
+    pub am: Ident,
+    /// The local name of the runtime's `instrument`.
+    pub instrument: Ident,
+    /// The arguments of `_instrument(…)`.
+    pub args: Vec<ExprOrSpread>,
+}
+
+impl Handle {
+    /// `_instrument("label", "module", {…})`, a fresh node per use.
+    fn register(&self) -> Expr {
+        Expr::Call(CallExpr {
+            span: DUMMY_SP,
+            ctxt: SyntaxContext::empty(),
+            callee: self.instrument.clone().as_callee(),
+            args: self.args.clone(),
+            type_args: None,
+        })
+    }
+
+    /// `var _am = _instrument(…);`
+    pub fn registration(&self) -> Stmt {
+        var_stmt(&self.am, self.register())
+    }
+
+    /// `(_am || (_am = _instrument(…)))`: works even when a hoisted function
+    /// runs before its module's body.
+    fn lazy(&self) -> Expr {
+        let assign = Expr::Assign(AssignExpr {
+            span: DUMMY_SP,
+            op: AssignOp::Assign,
+            left: AssignTarget::Simple(SimpleAssignTarget::Ident(self.am.clone().into())),
+            right: Box::new(self.register()),
+        });
+        paren(Expr::Bin(BinExpr {
+            span: DUMMY_SP,
+            op: BinaryOp::LogicalOr,
+            left: Box::new(Expr::Ident(self.am.clone())),
+            right: Box::new(paren(assign)),
+        }))
+    }
 }
 
 fn paren(expr: Expr) -> Expr {
-    Expr::Paren(ParenExpr {
-        span: DUMMY_SP,
-        expr: Box::new(expr),
-    })
+    Expr::Paren(ParenExpr { span: DUMMY_SP, expr: Box::new(expr) })
 }
 
-/// `var _am = _instrument("label", "module");`
-pub fn registration(am: &Ident, instrument: &Ident, args: Vec<ExprOrSpread>) -> Stmt {
-    var_stmt(am, instrument_call(instrument, args))
+fn method(object: Expr, name: &str, args: Vec<Expr>) -> Expr {
+    object
+        .make_member(quote_ident!(name))
+        .as_call(DUMMY_SP, args.into_iter().map(|a| a.as_arg()).collect())
 }
 
 fn var_stmt(name: &Ident, init: Expr) -> Stmt {
@@ -83,17 +139,10 @@ pub fn import_runtime(instrument: &Ident, runtime: &str) -> ModuleItem {
         specifiers: vec![ImportSpecifier::Named(ImportNamedSpecifier {
             span: DUMMY_SP,
             local: instrument.clone(),
-            imported: Some(ModuleExportName::Ident(Ident::new_no_ctxt(
-                "instrument".into(),
-                DUMMY_SP,
-            ))),
+            imported: Some(ModuleExportName::Ident(Ident::new_no_ctxt("instrument".into(), DUMMY_SP))),
             is_type_only: false,
         })],
-        src: Box::new(Str {
-            span: DUMMY_SP,
-            value: runtime.into(),
-            raw: None,
-        }),
+        src: Box::new(Str { span: DUMMY_SP, value: runtime.into(), raw: None }),
         type_only: false,
         with: None,
         phase: Default::default(),
@@ -105,127 +154,168 @@ pub fn import_runtime(instrument: &Ident, runtime: &str) -> ModuleItem {
 pub fn require_runtime(instrument: &Ident, runtime: &str, unresolved: SyntaxContext) -> Stmt {
     let require = Ident::new("require".into(), DUMMY_SP, unresolved);
     let call = require.as_call(DUMMY_SP, vec![str_lit(runtime).as_arg()]);
-    var_stmt(
-        instrument,
-        call.make_member(quote_ident!("instrument")).into(),
-    )
+    var_stmt(instrument, call.make_member(quote_ident!("instrument")).into())
 }
 
-/// `(_am || (_am = _instrument("label", "module")))`
-fn handle(am: &Ident, instrument: &Ident, args: Vec<ExprOrSpread>) -> Expr {
-    let assign = Expr::Assign(AssignExpr {
-        span: DUMMY_SP,
-        op: AssignOp::Assign,
-        left: AssignTarget::Simple(SimpleAssignTarget::Ident(am.clone().into())),
-        right: Box::new(instrument_call(instrument, args)),
-    });
-    paren(Expr::Bin(BinExpr {
-        span: DUMMY_SP,
-        op: BinaryOp::LogicalOr,
-        left: Box::new(Expr::Ident(am.clone())),
-        right: Box::new(paren(assign)),
-    }))
+/// `_call` and `_error`, shared by every `async` function of the file.
+pub struct AsyncNames {
+    pub call: Ident,
+    pub error: Ident,
 }
 
-/// Rewrites a non-`async` function body to
-/// `return (_am || (_am = _instrument(…))).run(() => { <body> });`,
-/// keeping its directive prologue (`"use strict"`, …) in the function.
-pub fn wrap_sync_body(
-    body: &mut FunctionBody,
-    am: &Ident,
-    instrument: &Ident,
-    args: Vec<ExprOrSpread>,
-) {
-    let at = directives::prologue_len(&body.stmts, directives::stmt);
-    let original = body.stmts.split_off(at);
-    let arrow = ArrowExpr {
+fn arrow(body: ArrowFunctionBody, is_async: bool) -> Expr {
+    Expr::Arrow(ArrowExpr {
         span: DUMMY_SP,
         ctxt: SyntaxContext::empty(),
         params: vec![],
-        body: Box::new(ArrowFunctionBody::FunctionBody(FunctionBody {
-            span: DUMMY_SP,
-            stmts: original,
-        })),
-        is_async: false,
+        body: Box::new(body),
+        is_async,
         is_generator: false,
         type_params: None,
         return_type: None,
-    };
-    let run = handle(am, instrument, args)
-        .make_member(quote_ident!("run"))
-        .as_call(DUMMY_SP, vec![arrow.as_arg()]);
-    body.stmts.push(Stmt::Return(ReturnStmt {
-        span: DUMMY_SP,
-        arg: Some(Box::new(run)),
-    }));
+    })
 }
 
-/// Whether a body already has one of the two shapes the transform writes
-/// (docs/transform.md, "Idempotence"), whatever its generated names are
-/// called: `return (A || (A = f(…))).run(…)` or
-/// `var c = (A || (A = f(…))).begin(); try { … }`.
-pub fn is_instrumented(stmts: &[Stmt]) -> bool {
-    let rest = &stmts[directives::prologue_len(stmts, directives::stmt)..];
-    match rest {
-        [Stmt::Return(ReturnStmt { arg: Some(arg), .. })] => is_method_call_on_handle(arg, "run"),
-        [Stmt::Decl(Decl::Var(var)), Stmt::Try(_)] => {
-            matches!(&var.decls[..], [VarDeclarator { init: Some(init), .. }]
-                if is_method_call_on_handle(init, "begin"))
-        }
-        _ => false,
+/// `(_am || (_am = _instrument(…))).run(() => <inner>)`
+fn run(handle: &Handle, inner: ArrowFunctionBody) -> Expr {
+    method(handle.lazy(), "run", vec![arrow(inner, false)])
+}
+
+/// The `async` shape:
+///
+/// ```js
+/// var _call = (_am || (_am = _instrument(…))).begin();
+/// try {
+///   return _am.end(_call, await _am.enter(async () => <inner>));
+/// } catch (_error) {
+///   throw _am.fail(_call, _error);
+/// }
+/// ```
+fn async_shape(handle: &Handle, inner: ArrowFunctionBody, names: &AsyncNames) -> Vec<Stmt> {
+    let am = || Expr::Ident(handle.am.clone());
+    let call = || Expr::Ident(names.call.clone());
+    let enter = method(am(), "enter", vec![arrow(inner, true)]);
+    let awaited = Expr::Await(AwaitExpr { span: DUMMY_SP, arg: Box::new(enter) });
+    let end = method(am(), "end", vec![call(), awaited]);
+    let fail = method(am(), "fail", vec![call(), Expr::Ident(names.error.clone())]);
+    let block = |stmts| BlockStmt { span: DUMMY_SP, ctxt: SyntaxContext::empty(), stmts };
+    vec![
+        var_stmt(&names.call, method(handle.lazy(), "begin", vec![])),
+        Stmt::Try(Box::new(TryStmt {
+            span: DUMMY_SP,
+            block: block(vec![Stmt::Return(ReturnStmt { span: DUMMY_SP, arg: Some(Box::new(end)) })]),
+            handler: Some(CatchClause {
+                span: DUMMY_SP,
+                param: Some(Pat::Ident(names.error.clone().into())),
+                body: block(vec![Stmt::Throw(ThrowStmt { span: DUMMY_SP, arg: Box::new(fail) })]),
+            }),
+            finalizer: None,
+        })),
+    ]
+}
+
+/// Rewrites a block body so it runs through its handle, keeping its
+/// directive prologue (`"use strict"`, …) in the function and moving the
+/// rest, with the block's span, into the arrow.
+pub fn wrap_block(body: &mut FunctionBody, is_async: bool, handle: &Handle, names: Option<&AsyncNames>) {
+    let names = match (is_async, names) {
+        (true, None) => return,
+        (_, names) => names,
+    };
+    let at = directives::prologue_len(&body.stmts);
+    let rest = body.stmts.split_off(at);
+    let inner = ArrowFunctionBody::FunctionBody(FunctionBody { span: body.span, stmts: rest });
+    body.span = DUMMY_SP;
+    if let (true, Some(names)) = (is_async, names) {
+        body.stmts.extend(async_shape(handle, inner, names));
+    } else {
+        body.stmts.push(Stmt::Return(ReturnStmt { span: DUMMY_SP, arg: Some(Box::new(run(handle, inner))) }));
     }
 }
 
-fn is_method_call_on_handle(expr: &Expr, method: &str) -> bool {
-    let Expr::Call(CallExpr {
-        callee: Callee::Expr(callee),
-        ..
-    }) = expr
-    else {
-        return false;
-    };
-    let Expr::Member(MemberExpr {
-        obj,
-        prop: MemberProp::Ident(prop),
-        ..
-    }) = &**callee
-    else {
-        return false;
-    };
-    prop.sym == *method && is_handle(obj)
+/// Rewrites an arrow function's body (a block or an expression).
+pub fn wrap_arrow(arrow: &mut ArrowExpr, handle: &Handle, names: Option<&AsyncNames>) {
+    match &mut *arrow.body {
+        ArrowFunctionBody::FunctionBody(body) => wrap_block(body, arrow.is_async, handle, names),
+        ArrowFunctionBody::Expr(_) if arrow.is_async && names.is_none() => {}
+        ArrowFunctionBody::Expr(expr) => {
+            let inner = ArrowFunctionBody::Expr(std::mem::replace(expr, Box::new(Expr::dummy())));
+            *arrow.body = if let (true, Some(names)) = (arrow.is_async, names) {
+                ArrowFunctionBody::FunctionBody(FunctionBody { span: DUMMY_SP, stmts: async_shape(handle, inner, names) })
+            } else {
+                ArrowFunctionBody::Expr(Box::new(run(handle, inner)))
+            };
+        }
+        #[cfg(swc_ast_unknown)]
+        _ => {}
+    }
 }
 
-/// `(A || (A = f(…)))`, parentheses optional.
-fn is_handle(expr: &Expr) -> bool {
-    let Expr::Bin(BinExpr {
-        op: BinaryOp::LogicalOr,
-        left,
-        right,
-        ..
-    }) = unparen(expr)
-    else {
+fn unparen(mut e: &Expr) -> &Expr {
+    while let Expr::Paren(p) = e {
+        e = &p.expr;
+    }
+    e
+}
+
+/// `(A || (A = f(…)))`, parentheses anywhere (select.ts `isLazyHandle`).
+fn is_lazy_handle(expr: &Expr) -> bool {
+    let Expr::Bin(BinExpr { op: BinaryOp::LogicalOr, left, right, .. }) = unparen(expr) else {
         return false;
     };
     let Expr::Ident(var) = unparen(left) else {
         return false;
     };
-    let Expr::Assign(AssignExpr {
-        op: AssignOp::Assign,
-        left: AssignTarget::Simple(SimpleAssignTarget::Ident(target)),
-        right,
-        ..
-    }) = unparen(right)
-    else {
+    let Expr::Assign(AssignExpr { left: AssignTarget::Simple(target), right, .. }) = unparen(right) else {
         return false;
     };
-    target.id.sym == var.sym
-        && target.id.ctxt == var.ctxt
-        && matches!(unparen(right), Expr::Call(_))
+    let target = match target {
+        SimpleAssignTarget::Ident(b) => &b.id,
+        SimpleAssignTarget::Paren(p) => match unparen(&p.expr) {
+            Expr::Ident(i) => i,
+            _ => return false,
+        },
+        _ => return false,
+    };
+    target.sym == var.sym && matches!(unparen(right), Expr::Call(_))
 }
 
-fn unparen(mut expr: &Expr) -> &Expr {
-    while let Expr::Paren(p) = expr {
-        expr = &p.expr;
+/// `<lazy handle>.<method>(…)` (select.ts `isHandleCall`).
+fn is_handle_call(expr: &Expr, method: &str) -> bool {
+    let Expr::Call(CallExpr { callee: Callee::Expr(callee), .. }) = unparen(expr) else {
+        return false;
+    };
+    let Expr::Member(MemberExpr { obj, prop, .. }) = unparen(callee) else {
+        return false;
+    };
+    let named = match prop {
+        MemberProp::Ident(i) => i.sym == *method,
+        // Babel reads `h[run]` as a property named by the identifier `run`.
+        MemberProp::Computed(c) => matches!(&*c.expr, Expr::Ident(i) if i.sym == *method),
+        _ => false,
+    };
+    named && is_lazy_handle(obj)
+}
+
+/// Whether a block body already has one of the two shapes the transform
+/// writes (docs/transform.md, "Idempotence"), whatever its generated names
+/// are called.
+pub fn block_is_instrumented(stmts: &[Stmt]) -> bool {
+    match &stmts[directives::prologue_len(stmts)..] {
+        [Stmt::Return(ReturnStmt { arg: Some(arg), .. })] => is_handle_call(arg, "run"),
+        [Stmt::Decl(decl), Stmt::Try(_)] => {
+            let first = match decl {
+                Decl::Var(v) => v.decls.first(),
+                Decl::Using(u) => u.decls.first(),
+                _ => None,
+            };
+            first.and_then(|d| d.init.as_deref()).is_some_and(|init| is_handle_call(init, "begin"))
+        }
+        _ => false,
     }
-    expr
+}
+
+/// The same for an arrow function's expression body.
+pub fn expr_is_instrumented(expr: &Expr) -> bool {
+    is_handle_call(expr, "run")
 }

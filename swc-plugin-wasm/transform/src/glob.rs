@@ -1,0 +1,494 @@
+//! The glob dialect of `docs/transform.md`, as the Babel plugin implements it
+//! (`babel-plugin/src/glob.ts`): there each pattern becomes a JavaScript
+//! `RegExp`, here the same expression becomes a small automaton. Both read
+//! the pattern and the subject as UTF-16 code units, as a `RegExp` without
+//! the `u` flag does, so they agree on every input, errors included:
+//!
+//! - `*` is any run of non-separators, `?` one non-separator;
+//! - `**` as a whole segment is zero or more segments;
+//! - `[abc]`, `[a-z]`, `[!a-z]` (which never matches the separator);
+//! - `{a,b}` alternatives, nesting;
+//! - `\` escapes the next character, a leading `./` is ignored (file globs).
+//!
+//! `sep` is `/` for file globs and `.` for function-name patterns.
+
+/// Why a pattern was rejected, worded as the Babel plugin words it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GlobError {
+    /// The plugin's own `GlobError`: the option error names the option.
+    Pattern(String),
+    /// The `RegExp` the Babel plugin builds does not compile (a class range
+    /// out of order, such as `[z-a]`): V8's `SyntaxError` message, which the
+    /// Babel plugin lets through as it is.
+    Regex(String),
+}
+
+#[derive(Debug, Clone)]
+enum Node {
+    /// One code unit.
+    Unit(u16),
+    /// `[^sep]`
+    NotSep,
+    /// `[^sep]*`
+    NotSepRun,
+    /// `.*` (the `s` flag: anything, separators and line breaks included)
+    AnyRun,
+    /// `(?:.*sep)?`: `**/` at the start of a segment
+    Segments,
+    /// `[...]`; a negated class never matches the separator
+    Class { ranges: Vec<(u16, u16)>, negated: bool },
+    /// `(?:a|b|…)`
+    Alt(Vec<Vec<Node>>),
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Test {
+    Unit(u16),
+    NotSep,
+    Any,
+    Class(usize),
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Inst {
+    Char(Test),
+    Split(usize, usize),
+    Jump(usize),
+    Match,
+}
+
+/// One compiled pattern.
+#[derive(Debug, Clone)]
+pub struct Glob {
+    program: Vec<Inst>,
+    classes: Vec<(Vec<(u16, u16)>, bool)>,
+    sep: u16,
+}
+
+/// `escapeRegExp` of glob.ts, for the text of the expression (only needed
+/// to word V8's error the way V8 does).
+fn escape_regexp(c: u16, out: &mut Vec<u16>) {
+    const SPECIAL: &[u8] = b"\\^$.*+?()[]{}|/-";
+    if c < 128 && SPECIAL.contains(&(c as u8)) {
+        out.push(b'\\' as u16);
+    }
+    out.push(c);
+}
+
+fn units(s: &str) -> Vec<u16> {
+    s.encode_utf16().collect()
+}
+
+/// A group being read: the alternatives so far and the one being built.
+struct Frame {
+    alternatives: Vec<Vec<Node>>,
+    current: Vec<Node>,
+}
+
+impl Glob {
+    pub fn compile(pattern: &str, sep: char) -> Result<Glob, GlobError> {
+        if pattern.is_empty() {
+            return Err(GlobError::Pattern("empty pattern".to_string()));
+        }
+        let sep = sep as u16;
+        let mut source = units(pattern);
+        if sep == b'/' as u16 && pattern.starts_with("./") {
+            source.drain(..2);
+        }
+        // The text of the RegExp glob.ts builds, for V8's error message.
+        let mut text: Vec<u16> = Vec::new();
+        let sep_text = {
+            let mut t = Vec::new();
+            escape_regexp(sep, &mut t);
+            t
+        };
+        let not_sep_text: Vec<u16> = [units("[^"), sep_text.clone(), units("]")].concat();
+        let mut range_error = false;
+
+        let mut stack: Vec<Frame> = vec![Frame { alternatives: Vec::new(), current: Vec::new() }];
+        let len = source.len();
+        let mut i = 0;
+        while i < len {
+            let ch = source[i];
+            let at_segment_start = i == 0 || source[i - 1] == sep;
+            let depth = stack.len() - 1;
+            let frame = stack.last_mut().expect("the outermost frame is never popped");
+            if ch == b'\\' as u16 {
+                if i + 1 >= len {
+                    return Err(GlobError::Pattern(format!("pattern \"{pattern}\" ends with an escape")));
+                }
+                i += 1;
+                escape_regexp(source[i], &mut text);
+                frame.current.push(Node::Unit(source[i]));
+            } else if ch == b'*' as u16 {
+                let star = b'*' as u16;
+                if source.get(i + 1) == Some(&star)
+                    && at_segment_start
+                    && (i + 2 == len || source[i + 2] == sep)
+                {
+                    if i + 2 == len {
+                        text.extend(units(".*"));
+                        frame.current.push(Node::AnyRun);
+                        i += 1;
+                    } else {
+                        text.extend([units("(?:.*"), sep_text.clone(), units(")?")].concat());
+                        frame.current.push(Node::Segments);
+                        i += 2;
+                    }
+                } else {
+                    while source.get(i + 1) == Some(&star) {
+                        i += 1;
+                    }
+                    text.extend(&not_sep_text);
+                    text.push(b'*' as u16);
+                    frame.current.push(Node::NotSepRun);
+                }
+            } else if ch == b'?' as u16 {
+                text.extend(&not_sep_text);
+                frame.current.push(Node::NotSep);
+            } else if ch == b'[' as u16 {
+                let close = b']' as u16;
+                let end = (i + 2..len).find(|&j| source[j] == close);
+                let Some(end) = end else {
+                    return Err(GlobError::Pattern(format!("pattern \"{pattern}\" has an unclosed [")));
+                };
+                let mut body = &source[i + 1..end];
+                let negated = body.first() == Some(&(b'!' as u16));
+                if negated {
+                    body = &body[1..];
+                }
+                let mut class_text = Vec::new();
+                for &c in body {
+                    if c == b'-' as u16 {
+                        class_text.push(c);
+                    } else {
+                        escape_regexp(c, &mut class_text);
+                    }
+                }
+                if negated {
+                    text.extend([units("(?:(?!"), sep_text.clone(), units(")[^"), class_text, units("])")].concat());
+                } else {
+                    text.extend([units("["), class_text, units("]")].concat());
+                }
+                match class_ranges(body) {
+                    Some(ranges) => frame.current.push(Node::Class { ranges, negated }),
+                    None => {
+                        range_error = true;
+                        frame.current.push(Node::Class { ranges: Vec::new(), negated });
+                    }
+                }
+                i = end;
+            } else if ch == b'{' as u16 {
+                text.extend(units("(?:"));
+                stack.push(Frame { alternatives: Vec::new(), current: Vec::new() });
+            } else if ch == b'}' as u16 && depth > 0 {
+                text.push(b')' as u16);
+                let mut group = stack.pop().expect("checked: more than one frame");
+                group.alternatives.push(group.current);
+                let parent = stack.last_mut().expect("the outermost frame remains");
+                parent.current.push(Node::Alt(group.alternatives));
+            } else if ch == b',' as u16 && depth > 0 {
+                text.push(b'|' as u16);
+                let current = std::mem::take(&mut frame.current);
+                frame.alternatives.push(current);
+            } else {
+                escape_regexp(ch, &mut text);
+                frame.current.push(Node::Unit(ch));
+            }
+            i += 1;
+        }
+        if stack.len() > 1 {
+            return Err(GlobError::Pattern(format!("pattern \"{pattern}\" has an unclosed {{")));
+        }
+        if range_error {
+            let source = String::from_utf16_lossy(&text);
+            return Err(GlobError::Regex(format!(
+                "Invalid regular expression: /^{source}$/s: Range out of order in character class"
+            )));
+        }
+        let nodes = stack.pop().expect("one frame").current;
+        let mut glob = Glob { program: Vec::new(), classes: Vec::new(), sep };
+        glob.emit_seq(&nodes);
+        glob.program.push(Inst::Match);
+        Ok(glob)
+    }
+
+    fn emit_seq(&mut self, nodes: &[Node]) {
+        for node in nodes {
+            self.emit(node);
+        }
+    }
+
+    fn emit_star(&mut self, test: Test) {
+        let split = self.program.len();
+        self.program.push(Inst::Split(split + 1, 0));
+        self.program.push(Inst::Char(test));
+        self.program.push(Inst::Jump(split));
+        let after = self.program.len();
+        self.program[split] = Inst::Split(split + 1, after);
+    }
+
+    fn emit(&mut self, node: &Node) {
+        match node {
+            Node::Unit(c) => self.program.push(Inst::Char(Test::Unit(*c))),
+            Node::NotSep => self.program.push(Inst::Char(Test::NotSep)),
+            Node::NotSepRun => self.emit_star(Test::NotSep),
+            Node::AnyRun => self.emit_star(Test::Any),
+            Node::Segments => {
+                let split = self.program.len();
+                self.program.push(Inst::Split(split + 1, 0));
+                self.emit_star(Test::Any);
+                self.program.push(Inst::Char(Test::Unit(self.sep)));
+                let after = self.program.len();
+                self.program[split] = Inst::Split(split + 1, after);
+            }
+            Node::Class { ranges, negated } => {
+                self.classes.push((ranges.clone(), *negated));
+                self.program.push(Inst::Char(Test::Class(self.classes.len() - 1)));
+            }
+            Node::Alt(alternatives) => {
+                // Split(a1, next); a1…; Jump(end); next: Split(a2, next2); …
+                let mut jumps = Vec::new();
+                for (k, alternative) in alternatives.iter().enumerate() {
+                    let last = k + 1 == alternatives.len();
+                    let split = self.program.len();
+                    if !last {
+                        self.program.push(Inst::Split(split + 1, 0));
+                    }
+                    self.emit_seq(alternative);
+                    if !last {
+                        jumps.push(self.program.len());
+                        self.program.push(Inst::Jump(0));
+                        let next = self.program.len();
+                        self.program[split] = Inst::Split(split + 1, next);
+                    }
+                }
+                let end = self.program.len();
+                for j in jumps {
+                    self.program[j] = Inst::Jump(end);
+                }
+            }
+        }
+    }
+
+    fn test(&self, test: Test, c: u16) -> bool {
+        match test {
+            Test::Unit(u) => u == c,
+            Test::NotSep => c != self.sep,
+            Test::Any => true,
+            Test::Class(k) => {
+                let (ranges, negated) = &self.classes[k];
+                let inside = ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi);
+                if *negated {
+                    c != self.sep && !inside
+                } else {
+                    inside
+                }
+            }
+        }
+    }
+
+    /// Adds `pc` and what it reaches without reading to `set`.
+    fn close(&self, pc: usize, set: &mut Vec<usize>, seen: &mut [bool]) {
+        if seen[pc] {
+            return;
+        }
+        seen[pc] = true;
+        match self.program[pc] {
+            Inst::Split(a, b) => {
+                self.close(a, set, seen);
+                self.close(b, set, seen);
+            }
+            Inst::Jump(a) => self.close(a, set, seen),
+            Inst::Char(_) | Inst::Match => set.push(pc),
+        }
+    }
+
+    /// Whether the whole of `subject` matches (the RegExp is anchored).
+    pub fn matches(&self, subject: &str) -> bool {
+        let n = self.program.len();
+        let mut current = Vec::new();
+        let mut seen = vec![false; n];
+        self.close(0, &mut current, &mut seen);
+        for c in subject.encode_utf16() {
+            let mut next = Vec::new();
+            let mut seen = vec![false; n];
+            for &pc in &current {
+                if let Inst::Char(test) = self.program[pc] {
+                    if self.test(test, c) {
+                        self.close(pc + 1, &mut next, &mut seen);
+                    }
+                }
+            }
+            if next.is_empty() {
+                return false;
+            }
+            current = next;
+        }
+        current.iter().any(|&pc| matches!(self.program[pc], Inst::Match))
+    }
+}
+
+/// The ranges of a class body as V8 reads `[…]` without the `u` flag (every
+/// character but `-` escaped, so each is a literal): `a-z` is a range, a `-`
+/// first or last is itself. `None` when a range is out of order.
+fn class_ranges(body: &[u16]) -> Option<Vec<(u16, u16)>> {
+    let dash = b'-' as u16;
+    let mut ranges = Vec::new();
+    let mut i = 0;
+    while i < body.len() {
+        let first = body[i];
+        if i + 2 < body.len() && body[i + 1] == dash {
+            let last = body[i + 2];
+            if first > last {
+                return None;
+            }
+            ranges.push((first, last));
+            i += 3;
+        } else {
+            ranges.push((first, first));
+            i += 1;
+        }
+    }
+    Some(ranges)
+}
+
+/// A list of globs; matches when any does.
+#[derive(Debug, Clone, Default)]
+pub struct GlobSet {
+    pub patterns: Vec<String>,
+    globs: Vec<Glob>,
+}
+
+impl GlobSet {
+    pub fn new(patterns: &[String], sep: char) -> Result<GlobSet, GlobError> {
+        let globs = patterns
+            .iter()
+            .map(|p| Glob::compile(p, sep))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(GlobSet { patterns: patterns.to_vec(), globs })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.globs.is_empty()
+    }
+
+    pub fn matches(&self, subject: &str) -> bool {
+        self.globs.iter().any(|g| g.matches(subject))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files<'a>(pattern: &str, subjects: &[&'a str]) -> Vec<&'a str> {
+        let glob = Glob::compile(pattern, '/').unwrap();
+        subjects.iter().copied().filter(|s| glob.matches(s)).collect()
+    }
+
+    const ALL: &[&str] = &[
+        "a.js",
+        "src/a.js",
+        "src/b.ts",
+        "src/deep/c.js",
+        "src/.hidden.js",
+        "lib/src/a.js",
+        "node_modules/x/index.js",
+        "src/x/node_modules/y.js",
+    ];
+
+    // The cases of babel-plugin/test/glob.test.ts, with the same answers.
+    #[test]
+    fn star_stays_within_a_segment_double_star_spans_segments() {
+        assert_eq!(files("*.js", ALL), ["a.js"]);
+        assert_eq!(files("src/*", ALL), ["src/a.js", "src/b.ts", "src/.hidden.js"]);
+        assert_eq!(
+            files("src/**", ALL),
+            ["src/a.js", "src/b.ts", "src/deep/c.js", "src/.hidden.js", "src/x/node_modules/y.js"]
+        );
+        assert_eq!(
+            files("src/**/*.js", ALL),
+            ["src/a.js", "src/deep/c.js", "src/.hidden.js", "src/x/node_modules/y.js"]
+        );
+        assert_eq!(files("**/node_modules/**", ALL), ["node_modules/x/index.js", "src/x/node_modules/y.js"]);
+        assert_eq!(files("**", ALL), ALL);
+        assert_eq!(files("**/a.js", ALL), ["a.js", "src/a.js", "lib/src/a.js"]);
+    }
+
+    #[test]
+    fn question_mark_classes_alternatives_escapes_and_dot_slash() {
+        assert_eq!(files("src/?.js", ALL), ["src/a.js"]);
+        assert_eq!(files("src/[ab].*", ALL), ["src/a.js", "src/b.ts"]);
+        assert_eq!(files("src/[!a].*", ALL), ["src/b.ts"]);
+        assert_eq!(files("src/{a.js,deep/**}", ALL), ["src/a.js", "src/deep/c.js"]);
+        assert_eq!(files("{src,lib/{src}}/a.js", ALL), ["src/a.js", "lib/src/a.js"]);
+        assert_eq!(files("./src/a.js", ALL), ["src/a.js"]);
+        assert!(Glob::compile("a\\*b", '/').unwrap().matches("a*b"));
+        assert!(!Glob::compile("a\\*b", '/').unwrap().matches("axb"));
+        assert!(Glob::compile("src/a+b(1).js", '/').unwrap().matches("src/a+b(1).js"));
+    }
+
+    #[test]
+    fn dot_separates_function_names() {
+        let names = [
+            "handle",
+            "handleRequest",
+            "Api.handle",
+            "UserService.get",
+            "UserService.cache.clear",
+            "UserService.#secret",
+        ];
+        let m = |p: &str| {
+            let g = Glob::compile(p, '.').unwrap();
+            names.iter().copied().filter(|n| g.matches(n)).collect::<Vec<_>>()
+        };
+        assert_eq!(m("handle*"), ["handle", "handleRequest"]);
+        assert_eq!(m("UserService.*"), ["UserService.get", "UserService.#secret"]);
+        assert_eq!(m("UserService.**"), ["UserService.get", "UserService.cache.clear", "UserService.#secret"]);
+        assert_eq!(m("*.handle"), ["Api.handle"]);
+    }
+
+    #[test]
+    fn rejects_empty_patterns_and_unclosed_groups() {
+        let err = |p: &str| Glob::compile(p, '/').unwrap_err();
+        assert_eq!(err(""), GlobError::Pattern("empty pattern".into()));
+        assert_eq!(err("src/[ab"), GlobError::Pattern("pattern \"src/[ab\" has an unclosed [".into()));
+        assert_eq!(err("src/{a,b"), GlobError::Pattern("pattern \"src/{a,b\" has an unclosed {".into()));
+        assert_eq!(err("oops\\"), GlobError::Pattern("pattern \"oops\\\" ends with an escape".into()));
+        assert_eq!(
+            err("src/[z-a].js"),
+            GlobError::Regex(
+                "Invalid regular expression: /^src\\/[z-a]\\.js$/s: Range out of order in character class".into()
+            )
+        );
+    }
+
+    // Corners where the RegExp reading decides, checked against Node.
+    #[test]
+    fn regexp_corners() {
+        let g = |p: &str, s: &str| Glob::compile(p, '/').unwrap().matches(s);
+        assert!(g("[]]", "]"));
+        assert!(g("[!]", "x"));
+        assert!(!g("[!]", "/"));
+        assert!(g("[a-b-c]", "-"));
+        assert!(g("[a-b-c]", "c"));
+        assert!(!g("[a-b-c]", "d"));
+        assert!(g("[--z]", "a"));
+        assert!(g("[a-]", "-"));
+        assert!(g("[/]", "/"));
+        assert!(g("{a,}b", "b"));
+        assert!(g("a}b,c", "a}b,c"));
+        assert!(g("***.js", "x.js"));
+        assert!(!g("***.js", "a/x.js"));
+        assert!(g("a/**", "a/"));
+        assert!(g("a/**", "a/b/c"));
+        assert!(!g("a/**", "a"));
+        assert!(g("**/x", "x"));
+        assert!(g("?", "\n"));
+        assert!(g("??", "😀"));
+        assert!(!g("?", "😀"));
+        assert!(g("\\/**", "/x/y"));
+        assert!(matches!(Glob::compile("[a--]", '/'), Err(GlobError::Regex(_))));
+    }
+}

@@ -1,0 +1,134 @@
+//! The pieces of a `function` label (`docs/transform.md`, "Eligible functions
+//! and their labels"), as `babel-plugin/src/names.ts` computes them: static
+//! property keys and static member chains. How they combine, from the
+//! enclosing binding, object or class, is in the walker ([`crate::walk`]).
+//!
+//! Parentheses are no nodes in Babel's AST, so they are looked through here
+//! wherever Babel would not see them.
+
+use swc_core::ecma::ast::*;
+
+use crate::js::number_to_string;
+
+fn str_value(s: &Str) -> String {
+    s.value.to_string_lossy().into_owned()
+}
+
+fn unparen(mut e: &Expr) -> &Expr {
+    while let Expr::Paren(p) = e {
+        e = &p.expr;
+    }
+    e
+}
+
+/// `keyName` of names.ts for a computed key (`computed` true) or a member
+/// property expression: string and number literals, templates without
+/// substitutions; identifiers only when not computed.
+pub fn computed_key_name(expr: &Expr) -> Option<String> {
+    match unparen(expr) {
+        Expr::Lit(Lit::Str(s)) => Some(str_value(s)),
+        Expr::Lit(Lit::Num(n)) => Some(number_to_string(n.value)),
+        Expr::Tpl(t) if t.exprs.is_empty() => t
+            .quasis
+            .first()
+            .and_then(|q| q.cooked.as_ref())
+            .map(|c| c.to_string_lossy().into_owned()),
+        _ => None,
+    }
+}
+
+/// A property key as a label segment, or `None` when it is not static.
+pub fn key_name(key: &PropName) -> Option<String> {
+    match key {
+        PropName::Ident(i) => Some(i.sym.to_string()),
+        PropName::Str(s) => Some(str_value(s)),
+        PropName::Num(n) => Some(number_to_string(n.value)),
+        PropName::Computed(c) => computed_key_name(&c.expr),
+        PropName::BigInt(_) => None,
+        #[cfg(swc_ast_unknown)]
+        _ => None,
+    }
+}
+
+pub fn private_name(name: &PrivateName) -> String {
+    format!("#{}", name.name)
+}
+
+fn member_prop_name(prop: &MemberProp) -> Option<String> {
+    match prop {
+        MemberProp::Ident(i) => Some(i.sym.to_string()),
+        MemberProp::PrivateName(p) => Some(private_name(p)),
+        MemberProp::Computed(c) => computed_key_name(&c.expr),
+        #[cfg(swc_ast_unknown)]
+        _ => None,
+    }
+}
+
+/// `memberName` of names.ts: `a.b.c` for a static member chain, with
+/// `module.exports.`/`exports.` and `this.` dropped and `.prototype.`
+/// collapsed; `""` when nothing is left (`module.exports`), `None` when the
+/// chain is not static.
+pub fn member_name(member: &MemberExpr) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    let mut current: &Expr;
+    let mut m = member;
+    loop {
+        parts.push(member_prop_name(&m.prop)?);
+        current = unparen(&m.obj);
+        match current {
+            Expr::Member(inner) => m = inner,
+            _ => break,
+        }
+    }
+    let from_identifier = match current {
+        Expr::Ident(i) => {
+            parts.push(i.sym.to_string());
+            true
+        }
+        Expr::This(_) => false,
+        _ => return None,
+    };
+    parts.reverse();
+    if parts.len() >= 2 && parts[0] == "module" && parts[1] == "exports" {
+        parts.drain(..2);
+    } else if from_identifier && parts.first().is_some_and(|p| p == "exports") {
+        parts.remove(0);
+    }
+    let last = parts.len().saturating_sub(1);
+    let collapsed: Vec<&str> = parts
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| !(p.as_str() == "prototype" && *i > 0 && *i < last))
+        .map(|(_, p)| p.as_str())
+        .collect();
+    Some(collapsed.join("."))
+}
+
+/// The name an assignment binds its right-hand side to (`bindingName` of
+/// names.ts for an `AssignmentExpression` parent): the identifier, or the
+/// member chain (`default` for `module.exports = …`).
+pub fn assign_target_name(target: &AssignTarget) -> Option<String> {
+    let simple = match target {
+        AssignTarget::Simple(s) => s,
+        _ => return None,
+    };
+    let from_member = |m: &MemberExpr| member_name(m).map(|n| if n.is_empty() { "default".to_string() } else { n });
+    match simple {
+        SimpleAssignTarget::Ident(b) => Some(b.id.sym.to_string()),
+        SimpleAssignTarget::Member(m) => from_member(m),
+        SimpleAssignTarget::Paren(p) => match unparen(&p.expr) {
+            Expr::Ident(i) => Some(i.sym.to_string()),
+            Expr::Member(m) => from_member(m),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `Owner.key`, or the bare key without an owner.
+pub fn member_label(owner: Option<&str>, key: &str) -> String {
+    match owner {
+        Some(o) if !o.is_empty() => format!("{o}.{key}"),
+        _ => key.to_string(),
+    }
+}

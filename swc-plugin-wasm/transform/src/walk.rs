@@ -1,0 +1,495 @@
+//! One walk over the program, run twice: first to decide which functions are
+//! instrumented and under which labels (nothing changes), then, with the
+//! labels numbered and the handles named, to rewrite them. Both runs take the
+//! same path through the tree and count the function-like nodes they meet,
+//! so the n-th function of the second run is the n-th of the first.
+//!
+//! Labels follow `babel-plugin/src/names.ts`. Babel asks each function for
+//! its parent; here the parent that names something (a variable, an
+//! assignment, `export default`, an object property, a class field) hands
+//! the name down to the function, object or class that is its value, looking
+//! through parentheses and type assertions as Babel does. Everything else
+//! is visited with no name to give.
+
+use swc_core::{
+    common::{BytePos, Spanned},
+    ecma::{
+        ast::*,
+        visit::{VisitMut, VisitMutWith},
+    },
+};
+
+use crate::{
+    directives::{directive_of, drop_use, Directive},
+    glob::GlobSet,
+    labels::{assign_target_name, key_name, member_label, private_name},
+    params::{keep_parameter_redeclarations, param_names},
+    wrap::{block_is_instrumented, expr_is_instrumented, wrap_arrow, wrap_block, AsyncNames, Handle},
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Collect,
+    Rewrite,
+}
+
+/// What the first run learns about one function-like node.
+#[derive(Debug, Clone, Default)]
+pub struct FnInfo {
+    /// Where it starts: selected functions are numbered in this order.
+    pub start: BytePos,
+    /// `Some(label)` when it is instrumented (the label before `#2`, …).
+    pub label: Option<String>,
+    pub is_async: bool,
+    /// It has an autometrics directive of its own (`"use autometrics"` goes).
+    pub touched: bool,
+}
+
+/// What an expression is the value of, as far as labels go.
+#[derive(Debug, Clone)]
+enum Named {
+    /// Nothing that gives a name.
+    Nothing,
+    /// A variable, an assignment target, `export default` (`Some("default")`);
+    /// `None` for one that names nothing (`const { a } = …`, `a[k] = …`).
+    Binding(Option<String>),
+    /// The value of an object property: its key (when static) and the
+    /// prefix of the object it is in.
+    ObjectProp { key: Option<String>, prefix: String },
+    /// The value of a class field: its key and the class's name.
+    ClassField { key: Option<String>, owner: Option<String> },
+}
+
+impl Named {
+    /// The label of a function or arrow expression in this position, given
+    /// its own name (a named function expression).
+    fn function_label(&self, own: Option<String>) -> Option<String> {
+        match self {
+            Named::ObjectProp { key: Some(k), prefix } => Some(member_label(Some(prefix), k)),
+            Named::ClassField { key: Some(k), owner } => Some(member_label(owner.as_deref(), k)),
+            Named::Binding(Some(name)) => Some(name.clone()),
+            _ => own,
+        }
+    }
+
+    /// The prefix for the members of an object literal in this position.
+    fn object_prefix(&self) -> String {
+        match self {
+            Named::ObjectProp { key: Some(k), prefix } => member_label(Some(prefix), k),
+            Named::Binding(Some(name)) if name != "default" => name.clone(),
+            _ => String::new(),
+        }
+    }
+
+    /// The name of an anonymous class in this position.
+    fn class_name(&self) -> Option<String> {
+        match self {
+            Named::Binding(name) => name.clone(),
+            _ => None,
+        }
+    }
+}
+
+/// Parentheses and TypeScript assertions: not parents that name anything.
+fn transparent(e: &mut Expr) -> &mut Expr {
+    match e {
+        Expr::Paren(p) => transparent(&mut p.expr),
+        Expr::TsAs(x) => transparent(&mut x.expr),
+        Expr::TsSatisfies(x) => transparent(&mut x.expr),
+        Expr::TsNonNull(x) => transparent(&mut x.expr),
+        Expr::TsTypeAssertion(x) => transparent(&mut x.expr),
+        Expr::TsConstAssertion(x) => transparent(&mut x.expr),
+        other => other,
+    }
+}
+
+fn accessor_key(kind: MethodKind, key: String) -> String {
+    match kind {
+        MethodKind::Getter => format!("get {key}"),
+        MethodKind::Setter => format!("set {key}"),
+        _ => key,
+    }
+}
+
+fn decorated_start(span_lo: BytePos, decorators: &[Decorator]) -> BytePos {
+    decorators.iter().map(|d| d.span.lo).filter(|lo| !lo.is_dummy()).fold(span_lo, |a, b| a.min(b))
+}
+
+fn constructor_param_names(params: &[ParamOrTsParamProp]) -> Vec<swc_core::atoms::Atom> {
+    let mut pats: Vec<Pat> = Vec::new();
+    for p in params {
+        match p {
+            ParamOrTsParamProp::Param(p) => pats.push(p.pat.clone()),
+            ParamOrTsParamProp::TsParamProp(tp) => match &tp.param {
+                TsParamPropParam::Ident(b) => pats.push(Pat::Ident(b.clone())),
+                TsParamPropParam::Assign(a) => pats.push((*a.left).clone()),
+                #[cfg(swc_ast_unknown)]
+                _ => {}
+            },
+            #[cfg(swc_ast_unknown)]
+            _ => {}
+        }
+    }
+    param_names(&pats)
+}
+
+pub struct Walker<'a> {
+    pub mode: Mode,
+    module_directive: Option<Directive>,
+    by_config: bool,
+    functions: &'a GlobSet,
+    pub infos: Vec<FnInfo>,
+    next: usize,
+    pub uses_import_meta: bool,
+    /// For the second run: the handle of each instrumented function, by index.
+    pub handles: Vec<Option<Handle>>,
+    pub async_names: Option<AsyncNames>,
+}
+
+impl<'a> Walker<'a> {
+    pub fn new(module_directive: Option<Directive>, by_config: bool, functions: &'a GlobSet) -> Self {
+        Walker {
+            mode: Mode::Collect,
+            module_directive,
+            by_config,
+            functions,
+            infos: Vec::new(),
+            next: 0,
+            uses_import_meta: false,
+            handles: Vec::new(),
+            async_names: None,
+        }
+    }
+
+    /// Switches to the second run.
+    pub fn rewrite(&mut self, handles: Vec<Option<Handle>>, async_names: Option<AsyncNames>) {
+        self.mode = Mode::Rewrite;
+        self.next = 0;
+        self.handles = handles;
+        self.async_names = async_names;
+    }
+
+    /// `select.ts` and the Function visitor of index.ts: which functions are
+    /// instrumented, in the contract's order of precedence.
+    #[allow(clippy::too_many_arguments)]
+    fn decide(
+        &self,
+        start: BytePos,
+        label: Option<String>,
+        own: Option<Directive>,
+        generator: bool,
+        instrumented: bool,
+        on_request: bool,
+        is_async: bool,
+    ) -> FnInfo {
+        let mut info = FnInfo { start, label: None, is_async, touched: own.is_some() };
+        if own == Some(Directive::UseNo) || generator || instrumented {
+            return info;
+        }
+        if own == Some(Directive::Use) {
+            info.label = Some(label.unwrap_or_else(|| "anonymous".to_string()));
+            return info;
+        }
+        let Some(label) = label else {
+            return info;
+        };
+        if on_request || self.module_directive == Some(Directive::UseNo) {
+            return info;
+        }
+        if self.module_directive == Some(Directive::Use)
+            || (self.by_config && (self.functions.is_empty() || self.functions.matches(&label)))
+        {
+            info.label = Some(label);
+        }
+        info
+    }
+
+    fn handle(&self, index: usize) -> Option<Handle> {
+        self.handles.get(index).cloned().flatten()
+    }
+
+    /// Function declarations and expressions, methods, accessors.
+    fn function(&mut self, label: Option<String>, f: &mut Function, on_request: bool, start: BytePos) {
+        let index = self.next;
+        self.next += 1;
+        match self.mode {
+            Mode::Collect => {
+                let info = match &f.body {
+                    Some(body) => self.decide(
+                        start,
+                        label,
+                        directive_of(&body.stmts),
+                        f.is_generator,
+                        block_is_instrumented(&body.stmts),
+                        on_request,
+                        f.is_async,
+                    ),
+                    // Overloads, `declare`, abstract methods: nothing to run.
+                    None => FnInfo { start, ..FnInfo::default() },
+                };
+                self.infos.push(info);
+                f.visit_mut_children_with(self);
+            }
+            Mode::Rewrite => {
+                let touched = self.infos.get(index).is_some_and(|i| i.touched);
+                if let (true, Some(body)) = (touched, f.body.as_mut()) {
+                    drop_use(&mut body.stmts);
+                }
+                f.visit_mut_children_with(self);
+                if let (Some(handle), Some(body)) = (self.handle(index), f.body.as_mut()) {
+                    let params = param_names(f.params.iter().map(|p| &p.pat));
+                    keep_parameter_redeclarations(&params, &mut body.stmts);
+                    wrap_block(body, f.is_async, &handle, self.async_names.as_ref());
+                }
+            }
+        }
+    }
+
+    fn arrow(&mut self, label: Option<String>, a: &mut ArrowExpr) {
+        let index = self.next;
+        self.next += 1;
+        match self.mode {
+            Mode::Collect => {
+                let (own, instrumented) = match &*a.body {
+                    ArrowFunctionBody::FunctionBody(b) => (directive_of(&b.stmts), block_is_instrumented(&b.stmts)),
+                    ArrowFunctionBody::Expr(e) => (None, expr_is_instrumented(e)),
+                    #[cfg(swc_ast_unknown)]
+                    _ => (None, true),
+                };
+                let info = self.decide(a.span.lo, label, own, a.is_generator, instrumented, false, a.is_async);
+                self.infos.push(info);
+                a.visit_mut_children_with(self);
+            }
+            Mode::Rewrite => {
+                let touched = self.infos.get(index).is_some_and(|i| i.touched);
+                if let (true, ArrowFunctionBody::FunctionBody(body)) = (touched, &mut *a.body) {
+                    drop_use(&mut body.stmts);
+                }
+                a.visit_mut_children_with(self);
+                if let Some(handle) = self.handle(index) {
+                    if let ArrowFunctionBody::FunctionBody(body) = &mut *a.body {
+                        let params = param_names(&a.params);
+                        keep_parameter_redeclarations(&params, &mut body.stmts);
+                    }
+                    wrap_arrow(a, &handle, self.async_names.as_ref());
+                }
+            }
+        }
+    }
+
+    fn constructor(&mut self, label: Option<String>, c: &mut Constructor) {
+        let index = self.next;
+        self.next += 1;
+        match self.mode {
+            Mode::Collect => {
+                let info = match &c.body {
+                    Some(body) => self.decide(
+                        c.span.lo,
+                        label,
+                        directive_of(&body.stmts),
+                        false,
+                        block_is_instrumented(&body.stmts),
+                        true,
+                        false,
+                    ),
+                    None => FnInfo { start: c.span.lo, ..FnInfo::default() },
+                };
+                self.infos.push(info);
+                c.visit_mut_children_with(self);
+            }
+            Mode::Rewrite => {
+                let touched = self.infos.get(index).is_some_and(|i| i.touched);
+                if let (true, Some(body)) = (touched, c.body.as_mut()) {
+                    drop_use(&mut body.stmts);
+                }
+                c.visit_mut_children_with(self);
+                if let (Some(handle), Some(body)) = (self.handle(index), c.body.as_mut()) {
+                    let params = constructor_param_names(&c.params);
+                    keep_parameter_redeclarations(&params, &mut body.stmts);
+                    wrap_block(body, false, &handle, self.async_names.as_ref());
+                }
+            }
+        }
+    }
+
+    fn fn_expr(&mut self, f: &mut FnExpr, named: &Named) {
+        let own = f.ident.as_ref().map(|i| i.sym.to_string());
+        let label = named.function_label(own);
+        let start = f.function.span.lo;
+        self.function(label, &mut f.function, false, start);
+    }
+
+    /// An expression in a position that names it.
+    fn value(&mut self, expr: &mut Expr, named: Named) {
+        match transparent(expr) {
+            Expr::Fn(f) => self.fn_expr(f, &named),
+            Expr::Arrow(a) => {
+                let label = named.function_label(None);
+                self.arrow(label, a);
+            }
+            Expr::Class(c) => {
+                let name = c.ident.as_ref().map(|i| i.sym.to_string()).or_else(|| named.class_name());
+                self.class(&mut c.class, name);
+            }
+            Expr::Object(o) => self.object(o, named.object_prefix()),
+            other => other.visit_mut_with(self),
+        }
+    }
+
+    fn object(&mut self, o: &mut ObjectLit, prefix: String) {
+        for prop in &mut o.props {
+            let PropOrSpread::Prop(prop) = prop else {
+                prop.visit_mut_with(self);
+                continue;
+            };
+            match &mut **prop {
+                Prop::KeyValue(kv) => {
+                    kv.key.visit_mut_with(self);
+                    let key = key_name(&kv.key);
+                    self.value(&mut kv.value, Named::ObjectProp { key, prefix: prefix.clone() });
+                }
+                Prop::Method(m) => {
+                    m.key.visit_mut_with(self);
+                    let label = key_name(&m.key).map(|k| member_label(Some(&prefix), &k));
+                    let start = m.key.span().lo.min(m.function.span.lo);
+                    self.function(label, &mut m.function, false, start);
+                }
+                Prop::Getter(g) => {
+                    g.key.visit_mut_with(self);
+                    let label = key_name(&g.key).map(|k| member_label(Some(&prefix), &format!("get {k}")));
+                    self.function(label, &mut g.function, true, g.span.lo);
+                }
+                Prop::Setter(s) => {
+                    s.key.visit_mut_with(self);
+                    let label = key_name(&s.key).map(|k| member_label(Some(&prefix), &format!("set {k}")));
+                    self.function(label, &mut s.function, true, s.span.lo);
+                }
+                other => other.visit_mut_with(self),
+            }
+        }
+    }
+
+    fn class(&mut self, class: &mut Class, name: Option<String>) {
+        class.decorators.visit_mut_with(self);
+        if let Some(super_class) = &mut class.super_class {
+            super_class.visit_mut_with(self);
+        }
+        let owner = name.as_deref();
+        for member in &mut class.body {
+            match member {
+                ClassMember::Method(m) => {
+                    m.key.visit_mut_with(self);
+                    let label = key_name(&m.key).map(|k| member_label(owner, &accessor_key(m.kind, k)));
+                    let on_request = m.kind != MethodKind::Method;
+                    let start = decorated_start(m.span.lo, &m.function.decorators);
+                    self.function(label, &mut m.function, on_request, start);
+                }
+                ClassMember::PrivateMethod(m) => {
+                    let key = accessor_key(m.kind, private_name(&m.key));
+                    let label = Some(member_label(owner, &key));
+                    // As the Babel plugin does (select.ts `onRequestOnly` only
+                    // looks at ClassMethod and ObjectMethod): private accessors
+                    // are selected like methods, although the contract leaves
+                    // getters and setters alone.
+                    let on_request = false;
+                    let start = decorated_start(m.span.lo, &m.function.decorators);
+                    self.function(label, &mut m.function, on_request, start);
+                }
+                ClassMember::Constructor(c) => {
+                    let label = Some(member_label(owner, "constructor"));
+                    self.constructor(label, c);
+                }
+                ClassMember::ClassProp(p) => {
+                    p.decorators.visit_mut_with(self);
+                    p.key.visit_mut_with(self);
+                    let key = key_name(&p.key);
+                    if let Some(value) = &mut p.value {
+                        self.value(value, Named::ClassField { key, owner: name.clone() });
+                    }
+                }
+                ClassMember::PrivateProp(p) => {
+                    p.decorators.visit_mut_with(self);
+                    let key = Some(private_name(&p.key));
+                    if let Some(value) = &mut p.value {
+                        self.value(value, Named::ClassField { key, owner: name.clone() });
+                    }
+                }
+                other => other.visit_mut_with(self),
+            }
+        }
+    }
+}
+
+impl VisitMut for Walker<'_> {
+    fn visit_mut_fn_decl(&mut self, n: &mut FnDecl) {
+        let label = Some(n.ident.sym.to_string());
+        let start = n.function.span.lo;
+        self.function(label, &mut n.function, false, start);
+    }
+
+    fn visit_mut_fn_expr(&mut self, n: &mut FnExpr) {
+        self.fn_expr(n, &Named::Nothing);
+    }
+
+    fn visit_mut_arrow_expr(&mut self, n: &mut ArrowExpr) {
+        self.arrow(None, n);
+    }
+
+    fn visit_mut_class_decl(&mut self, n: &mut ClassDecl) {
+        let name = Some(n.ident.sym.to_string());
+        self.class(&mut n.class, name);
+    }
+
+    fn visit_mut_class_expr(&mut self, n: &mut ClassExpr) {
+        let name = n.ident.as_ref().map(|i| i.sym.to_string());
+        self.class(&mut n.class, name);
+    }
+
+    fn visit_mut_object_lit(&mut self, n: &mut ObjectLit) {
+        self.object(n, String::new());
+    }
+
+    /// `export default function () {}` is `default`, a named one keeps its
+    /// name, as for a declaration; so does `export default class {}`.
+    fn visit_mut_export_default_decl(&mut self, n: &mut ExportDefaultDecl) {
+        match &mut n.decl {
+            DefaultDecl::Fn(f) => {
+                let label = Some(f.ident.as_ref().map_or_else(|| "default".to_string(), |i| i.sym.to_string()));
+                let start = f.function.span.lo;
+                self.function(label, &mut f.function, false, start);
+            }
+            DefaultDecl::Class(c) => {
+                let name = Some(c.ident.as_ref().map_or_else(|| "default".to_string(), |i| i.sym.to_string()));
+                self.class(&mut c.class, name);
+            }
+            _ => n.visit_mut_children_with(self),
+        }
+    }
+
+    fn visit_mut_export_default_expr(&mut self, n: &mut ExportDefaultExpr) {
+        self.value(&mut n.expr, Named::Binding(Some("default".to_string())));
+    }
+
+    fn visit_mut_var_declarator(&mut self, n: &mut VarDeclarator) {
+        n.name.visit_mut_with(self);
+        let name = match &n.name {
+            Pat::Ident(b) => Some(b.id.sym.to_string()),
+            _ => None,
+        };
+        if let Some(init) = &mut n.init {
+            self.value(init, Named::Binding(name));
+        }
+    }
+
+    fn visit_mut_assign_expr(&mut self, n: &mut AssignExpr) {
+        n.left.visit_mut_with(self);
+        let name = assign_target_name(&n.left);
+        self.value(&mut n.right, Named::Binding(name));
+    }
+
+    fn visit_mut_meta_prop_expr(&mut self, n: &mut MetaPropExpr) {
+        if n.kind == MetaPropKind::ImportMeta {
+            self.uses_import_meta = true;
+        }
+    }
+}
