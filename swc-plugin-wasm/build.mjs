@@ -11,6 +11,11 @@
 //      with /usr/bin/wasm-ld against wasi-libc in /usr/lib/wasm32-wasi.
 // `--toolchain=rustup` or `--toolchain=debian` forces one of them.
 //
+// `node build.mjs --test [-- <cargo test arguments>]` runs the native tests
+// of the workspace (`cargo test --workspace --locked`: the transform's unit
+// tests and the shared fixture corpus) with the same toolchain and target
+// directory, instead of building the .wasm.
+//
 // Cargo's target directory is kept outside the repository so builds are
 // reused: $AUTOMETRICS_CARGO_TARGET_DIR, else ~/.cache/autometrics/cargo-target.
 //
@@ -70,14 +75,16 @@ function findRustupToolchain() {
 function findDebianToolchain() {
   const cargo = "/usr/bin/cargo";
   const rustc = "/usr/bin/rustc";
+  const rustdoc = "/usr/bin/rustdoc";
   const linker = "/usr/bin/wasm-ld";
   const wasiLibc = "/usr/lib/wasm32-wasi";
   if (![cargo, rustc, linker, join(wasiLibc, "libc.a")].every((p) => existsSync(p))) return undefined;
   const sysroot = tryRun(rustc, ["--print", "sysroot"])?.trim();
   if (!sysroot || !existsSync(join(sysroot, "lib/rustlib/src/rust/library/std/Cargo.toml"))) return undefined;
-  return { cargo, rustc, linker, wasiLibc };
+  return { cargo, rustc, rustdoc, linker, wasiLibc };
 }
 
+/** How to run cargo: the command, its leading arguments, and the environment for a wasm build. */
 function plan(forced) {
   if (forced !== "debian") {
     const toolchain = findRustupToolchain();
@@ -85,8 +92,10 @@ function plan(forced) {
       return {
         describe: `rustup toolchain ${toolchain} (${TARGET} installed)`,
         command: "rustup",
-        args: ["run", toolchain, "cargo", "build"],
+        cargo: ["run", toolchain, "cargo"],
+        buildArgs: ["build"],
         env: { RUSTFLAGS: SWC_CFG },
+        testEnv: {},
       };
     }
     if (forced === "rustup") fail(`no rustup toolchain has ${TARGET}: run \`rustup target add ${TARGET}\``);
@@ -96,13 +105,16 @@ function plan(forced) {
     return {
       describe: `Debian rustc (${tryRun(debian.rustc, ["--version"])?.trim()}), std built from source`,
       command: debian.cargo,
-      args: ["build", "-Zbuild-std=std,panic_abort"],
+      cargo: [],
+      buildArgs: ["build", "-Zbuild-std=std,panic_abort"],
       env: {
         RUSTC: debian.rustc,
         RUSTC_BOOTSTRAP: "1",
         CARGO_TARGET_WASM32_WASIP1_LINKER: debian.linker,
         RUSTFLAGS: `-C link-self-contained=no -L ${debian.wasiLibc} ${SWC_CFG}`,
       },
+      // rustdoc runs the doc tests: Debian's, not another one on the PATH.
+      testEnv: existsSync(debian.rustdoc) ? { RUSTC: debian.rustc, RUSTDOC: debian.rustdoc } : { RUSTC: debian.rustc },
     };
   }
   fail(
@@ -112,28 +124,39 @@ function plan(forced) {
   );
 }
 
-const forced = process.argv.find((a) => a.startsWith("--toolchain="))?.slice("--toolchain=".length);
+const separator = process.argv.indexOf("--");
+const ownArgs = separator === -1 ? process.argv.slice(2) : process.argv.slice(2, separator);
+const passThrough = separator === -1 ? [] : process.argv.slice(separator + 1);
+const forced = ownArgs.find((a) => a.startsWith("--toolchain="))?.slice("--toolchain=".length);
 if (forced && forced !== "rustup" && forced !== "debian") fail(`unknown --toolchain=${forced} (rustup or debian)`);
+const testing = ownArgs.includes("--test");
 
 const build = plan(forced);
-const args = [...build.args, "--release", "--locked", "--target", TARGET, "-p", CRATE];
+const args = testing
+  ? [...build.cargo, "test", "--workspace", "--locked", ...passThrough]
+  : [...build.cargo, ...build.buildArgs, "--release", "--locked", "--target", TARGET, "-p", CRATE];
+const buildEnv = testing ? build.testEnv : build.env;
 log(`toolchain: ${build.describe}`);
 log(`target dir: ${targetDir}`);
-log(`running: ${Object.entries(build.env).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(" ")} ${build.command} ${args.join(" ")}`);
+log(`running: ${Object.entries(buildEnv).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(" ")} ${build.command} ${args.join(" ")}`);
 
 const started = Date.now();
-const env = { ...process.env, ...build.env, CARGO_TARGET_DIR: targetDir };
+const env = { ...process.env, ...buildEnv, CARGO_TARGET_DIR: targetDir };
 if (build.command === "rustup") {
   // Let rustup pick its own compiler, whatever RUSTC the caller has set.
   delete env.RUSTC;
 }
 const result = spawnSync(build.command, args, { cwd: here, env, stdio: "inherit" });
 if (result.error) fail(`could not run ${build.command}: ${result.error.message}`);
-if (result.status !== 0) fail(`cargo build failed (exit status ${result.status ?? result.signal})`);
+if (result.status !== 0) fail(`cargo ${testing ? "test" : "build"} failed (exit status ${result.status ?? result.signal})`);
 
-const artifact = join(targetDir, TARGET, "release", `${CRATE}.wasm`);
-if (!existsSync(artifact)) fail(`cargo succeeded but ${artifact} is missing`);
-copyFileSync(artifact, output);
-const bytes = statSync(output).size;
-log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-log(`wrote ${relative(process.cwd(), output) || output}: ${bytes} bytes (${(bytes / 1024).toFixed(0)} KiB)`);
+if (testing) {
+  log(`native tests passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+} else {
+  const artifact = join(targetDir, TARGET, "release", `${CRATE}.wasm`);
+  if (!existsSync(artifact)) fail(`cargo succeeded but ${artifact} is missing`);
+  copyFileSync(artifact, output);
+  const bytes = statSync(output).size;
+  log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(`wrote ${relative(process.cwd(), output) || output}: ${bytes} bytes (${(bytes / 1024).toFixed(0)} KiB)`);
+}
