@@ -27,7 +27,7 @@ export interface SwcOptions {
  * "unambiguous"`) except for `.mjs`/`.mts`, which are modules: SWC hands a
  * plugin a script as a script, and a script cannot take an import.
  */
-export function swcOptions(file: string, plugins: [string, Record<string, unknown>][], javascript = false): swc.Options {
+export function swcOptions(file: string, plugins: [string, Record<string, unknown>][], javascript = false, downlevel = false): swc.Options {
   const ts = !javascript && /\.(ts|tsx|mts|cts)$/.test(file);
   const jsx = !javascript && /\.(jsx|tsx)$/.test(file);
   return {
@@ -36,8 +36,9 @@ export function swcOptions(file: string, plugins: [string, Record<string, unknow
     configFile: false,
     isModule: /\.m[jt]s$/.test(file) ? true : "unknown",
     sourceMaps: false,
+    ...(downlevel ? { env: { targets: { node: "6" } } } : {}),
     jsc: {
-      target: "es2022",
+      ...(downlevel ? {} : { target: "es2022" as const }),
       parser: ts ? { syntax: "typescript", tsx: jsx } : { syntax: "ecmascript", jsx },
       transform: { react: { runtime: "classic", pragma: "h", pragmaFrag: "Fragment" } },
       experimental: { plugins, cacheRoot: CACHE_ROOT },
@@ -66,6 +67,17 @@ export const compileWithSwc: Compile = async (code, file, caseDir, withPlugin, o
 export const compileJavaScriptWithSwc: Compile = async (code, file, caseDir, withPlugin, options) => {
   const plugins: [string, Record<string, unknown>][] = withPlugin ? [[WASM, caseOptions(caseDir, options)]] : [];
   const result = await swc.transform(code, swcOptions(join(caseDir, file), plugins, true));
+  return `${result.code}\n`;
+};
+
+/**
+ * The same, then compiled down for Node 6 by SWC itself (arrows, classes,
+ * async functions, private methods rewritten after the plugin), as the Babel
+ * side runs the corpus through preset-env.
+ */
+export const compileDownWithSwc: Compile = async (code, file, caseDir, withPlugin, options) => {
+  const plugins: [string, Record<string, unknown>][] = withPlugin ? [[WASM, caseOptions(caseDir, options)]] : [];
+  const result = await swc.transform(code, swcOptions(join(caseDir, file), plugins, false, true));
   return `${result.code}\n`;
 };
 
