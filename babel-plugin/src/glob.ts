@@ -62,7 +62,11 @@ export function compileGlob(pattern: string, separator: "/" | "."): RegExp {
     }
   }
   if (depth > 0) throw new GlobError(`pattern "${pattern}" has an unclosed {`);
-  return new RegExp(`^${out}$`, "s");
+  try {
+    return new RegExp(`^${out}$`, "s");
+  } catch {
+    throw new GlobError(`pattern "${pattern}" has a character range out of order`);
+  }
 }
 
 /** A set of globs; matches when any does. */

@@ -130,7 +130,11 @@ function instrumentProgram(types: typeof t, program: NodePath<t.Program>, state:
   // Inner functions first: rewriting an outer one moves the inner ones into its new arrow.
   for (let i = selected.length - 1; i >= 0; i--) wrapFunction(types, selected[i]!.path, handles[i]!, uid);
 
-  for (const path of program.unshiftContainer("body", header)) scope.registerDeclaration(path);
+  const inserted = program.unshiftContainer("body", header);
+  for (const path of inserted) scope.registerDeclaration(path);
+  // Count the registrations as uses of the import: preset-typescript removes imports it sees no use of.
+  const binding = scope.getBinding(instrument.name);
+  for (const path of inserted.slice(1)) binding?.reference(path.get("declarations.0.init.callee") as NodePath);
   // What was instrumented, for tools (`autometrics list`): Babel returns it as `metadata.autometrics`.
   (state.file.metadata as { autometrics?: InstrumentedFunction[] }).autometrics = instrumented;
 }

@@ -26,7 +26,7 @@ export function dropDirectives(directives: t.Directive[] | undefined): void {
 
 /** Functions left alone unless their own directive asks: constructors, accessors. */
 export function onRequestOnly(node: t.Function): boolean {
-  return (node.type === "ClassMethod" || node.type === "ObjectMethod") && node.kind !== "method";
+  return (node.type === "ClassMethod" || node.type === "ClassPrivateMethod" || node.type === "ObjectMethod") && node.kind !== "method";
 }
 
 /** Directives of a function's body (arrows with an expression body have none). */

@@ -46,43 +46,45 @@ function method(types: Types, object: t.Expression, name: string, args: t.Expres
 
 /**
  * A `var` in the body that redeclares a parameter would, once the body is in
- * an arrow, declare a new variable instead: make it an assignment to the
- * parameter (or drop it when it has no initialiser).
+ * an arrow, declare a new variable instead. Every `var` statement that names a
+ * parameter therefore becomes assignments, in order, and the other names it
+ * declares are declared just before it (a `var` is function-wide either way).
  */
 function keepParameterRedeclarations(types: Types, path: NodePath<t.Function>): void {
-  for (const binding of Object.values(path.scope.bindings)) {
+  const params = new Set<string>();
+  const declarations = new Set<NodePath<t.VariableDeclaration>>();
+  for (const [name, binding] of Object.entries(path.scope.bindings)) {
     if (binding.kind !== "param") continue;
+    params.add(name);
     for (const violation of binding.constantViolations) {
-      if (!violation.isVariableDeclarator() || !violation.parentPath) continue;
-      const declaration = violation.parentPath as NodePath<t.VariableDeclaration>;
-      if (declaration.node.kind !== "var" || violation.node.id.type !== "Identifier") continue;
-      const name = violation.node.id.name;
-      const init = violation.node.init;
-      const holder = declaration.parentPath;
-      if (holder?.isForXStatement() && holder.node.left === declaration.node) {
-        if (declaration.node.declarations.length === 1) declaration.replaceWith(types.identifier(name));
-      } else if (holder?.isForStatement()) {
-        // `for (var a = 0, i = 0; …)`: the head becomes assignments, and the other
-        // names are declared just before the loop (a `var` is function-wide anyway).
-        const others = declaration.node.declarations.filter((d) => d !== violation.node);
-        const assignments = declaration.node.declarations
-          .filter((d) => d.init)
-          .map((d) => types.assignmentExpression("=", types.cloneNode(d.id as t.LVal), d.init!));
-        if (others.length > 0) {
-          holder.insertBefore(types.variableDeclaration("var", others.map((d) => types.variableDeclarator(types.cloneNode(d.id)))));
-        }
-        if (assignments.length === 0) declaration.remove();
-        else declaration.replaceWith(assignments.length === 1 ? assignments[0]! : types.sequenceExpression(assignments));
-      } else if (Array.isArray(declaration.container)) {
-        // Split the statement around this declarator, keeping evaluation order.
-        const before = declaration.node.declarations.slice(0, declaration.node.declarations.indexOf(violation.node));
-        const after = declaration.node.declarations.slice(before.length + 1);
-        const statements: t.Statement[] = [];
-        if (before.length > 0) statements.push(types.variableDeclaration("var", before));
-        if (init) statements.push(types.expressionStatement(types.assignmentExpression("=", types.identifier(name), init)));
-        if (after.length > 0) statements.push(types.variableDeclaration("var", after));
+      if (violation.isVariableDeclarator() && violation.parentPath?.isVariableDeclaration({ kind: "var" })) {
+        declarations.add(violation.parentPath as NodePath<t.VariableDeclaration>);
+      }
+    }
+  }
+  for (const declaration of declarations) {
+    const declarators = declaration.node.declarations;
+    const others = declarators
+      .flatMap((d) => Object.keys(types.getBindingIdentifiers(d.id)))
+      .filter((name) => !params.has(name));
+    const hoisted = others.length > 0 ? types.variableDeclaration("var", others.map((n) => types.variableDeclarator(types.identifier(n)))) : null;
+    const assignments = declarators.filter((d) => d.init).map((d) => types.assignmentExpression("=", d.id as t.LVal, d.init!));
+    const holder = declaration.parentPath;
+    if (holder.isForXStatement() && holder.node.left === declaration.node) {
+      if (hoisted) holder.insertBefore(hoisted);
+      declaration.replaceWith(declarators[0]!.id as t.LVal);
+    } else if (holder.isForStatement() && holder.node.init === declaration.node) {
+      if (hoisted) holder.insertBefore(hoisted);
+      if (assignments.length === 0) declaration.remove();
+      else declaration.replaceWith(assignments.length === 1 ? assignments[0]! : types.sequenceExpression(assignments));
+    } else {
+      const statements: t.Statement[] = [...(hoisted ? [hoisted] : []), ...assignments.map((a) => types.expressionStatement(a))];
+      if (Array.isArray(declaration.container)) {
         if (statements.length === 0) declaration.remove();
         else declaration.replaceWithMultiple(statements);
+      } else {
+        // The only statement of an `if` or a loop body.
+        declaration.replaceWith(statements.length === 1 ? statements[0]! : types.blockStatement(statements));
       }
     }
   }

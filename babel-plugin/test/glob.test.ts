@@ -42,5 +42,6 @@ describe("glob dialect (docs/transform.md)", () => {
     expect(() => compileGlob("src/[ab", "/")).to.throw(GlobError, 'pattern "src/[ab" has an unclosed [');
     expect(() => compileGlob("src/{a,b", "/")).to.throw(GlobError, 'pattern "src/{a,b" has an unclosed {');
     expect(() => compileGlob("oops\\", "/")).to.throw(GlobError, "ends with an escape");
+    expect(() => compileGlob("[z-a]", "/")).to.throw(GlobError, 'pattern "[z-a]" has a character range out of order');
   });
 });

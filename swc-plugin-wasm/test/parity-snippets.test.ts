@@ -262,6 +262,23 @@ function a18(a) { for (var [a] of [[1]]) ; }
 function a19(a) { function inner() { var a = 1; } class K { m() { var a = 2; } } }
 function a20(a, b) { for (var b = 0, x = 1;;) var a = 1, y = 2; }`,
   },
+  {
+    name: "var redeclaring a parameter: several per statement, patterns, single statements, loop heads",
+    code: `"use autometrics";
+function b1(a) { var [[x], y, a] = [[1], 2, 3], { p = 1, q: [r], a: s, ...t } = {}; }
+function b2(a) { if (a) var a = 1, b; else var a; l: var a; m: var a = 2, c = 3; }
+function b3(a, b) { var a = 1, x = 1, x = 2, b = 3; while (0) var a = 4, z; }
+function b4(a) { if (a) for (var [a, z] of [[1, 2]]); k: for (var {a, w} in {}); }
+function b5(a) { for (var q, a = 1, r;;) break; for (var a;;) break; do var a = 1; while (0); }
+function b6(a) { if (a) l: for (var a = 0, i = 0, [j] = [1];;) break; for (;;) var { a, u = 1 } = {}; }`,
+  },
+  {
+    name: "var redeclaring a parameter, with types",
+    file: "src/v.ts",
+    code: `"use autometrics";
+function t1(a: number, b?: string) { var a: number = 1, c: string = ""; for (var [b] of [[""]]); return [a, b, c]; }
+const t2 = (a: number): number => { var { a, d }: { a: number; d: number } = { a: 1, d: 2 }; return a + d; };`,
+  },
   // The module system.
   { name: "ESM by syntax", file: "src/e.js", code: `"use autometrics";\nexport function f() {}` },
   { name: "ESM by import.meta", file: "src/m.js", code: `"use autometrics";\nfunction f() { return import.meta.url; }` },

@@ -1,23 +1,29 @@
 //! A `var` in the body that redeclares a parameter would, once the body is in
 //! an arrow, declare a new variable of the arrow instead of reusing the
-//! parameter: it becomes a plain assignment to the parameter (or goes, when
-//! it has no initialiser). This follows `keepParameterRedeclarations` of
-//! `babel-plugin/src/wrap.ts` case for case:
+//! parameter. Every `var` statement that names a parameter (any binding name
+//! of its declarators, destructuring included) is therefore rewritten, all
+//! its declarators at once, as `keepParameterRedeclarations` of
+//! `babel-plugin/src/wrap.ts` does:
 //!
-//! - `for (var a of …)`, `for (var a in …)`: the head becomes `a`;
-//! - `for (var a = 0, i = 0; …)` (and a `var` that is a `for`'s whole body):
-//!   every declarator with an initialiser becomes an assignment, the other
-//!   names are declared just before the loop (before its labels, or in a new
-//!   block around it when it is not in a statement list). Only one
-//!   redeclared parameter per declaration is handled this way, the one
-//!   declared first among the parameters, as Babel's scope gives them;
-//! - a `var` statement in a statement list is split around the redeclaring
-//!   declarators, keeping evaluation order;
-//! - a `var` elsewhere (`if (c) var a = 1;`) and destructuring declarators
-//!   are left as they are.
+//! - the names it declares that are not parameters are declared by a `var`
+//!   without initialisers, and every declarator with an initialiser becomes
+//!   an assignment `<pattern> = <init>`, in order;
+//! - in a statement list: `var <others>;` (when there are any), then one
+//!   expression statement per assignment; nothing at all when both are empty;
+//! - as the single statement of an `if`, a loop or a label: the one resulting
+//!   statement, or a block of them (`{}` when there are none);
+//! - `for (var …; …; …)`: the head becomes the assignments (one, a sequence
+//!   of several, or nothing) and `var <others>;` goes just before the loop;
+//! - `for (var <pattern> of/in …)`: the head becomes the bare pattern and
+//!   `var <others>;` goes just before the loop.
+//!
+//! "Just before the loop" is before its labels, or, when the loop is not in a
+//! statement list, in a new block around it (Babel's `insertBefore`).
 //!
 //! Only the function's own statements are walked: nested functions and
 //! classes have scopes of their own, and expressions hold no `var`.
+
+use std::collections::VecDeque;
 
 use swc_core::{
     atoms::Atom,
@@ -29,78 +35,167 @@ use swc_core::{
 pub fn param_names<'a>(params: impl IntoIterator<Item = &'a Pat>) -> Vec<Atom> {
     let mut out = Vec::new();
     for p in params {
-        pat_names(p, &mut out);
+        for id in binding_idents(p) {
+            if !out.contains(&id.sym) {
+                out.push(id.sym);
+            }
+        }
     }
     out
 }
 
-fn pat_names(p: &Pat, out: &mut Vec<Atom>) {
-    match p {
-        Pat::Ident(b) => {
-            if !out.contains(&b.id.sym) {
-                out.push(b.id.sym.clone());
-            }
-        }
-        Pat::Array(a) => {
-            for e in a.elems.iter().flatten() {
-                pat_names(e, out);
-            }
-        }
-        Pat::Rest(r) => pat_names(&r.arg, out),
-        Pat::Object(o) => {
-            for prop in &o.props {
-                match prop {
-                    ObjectPatProp::KeyValue(kv) => pat_names(&kv.value, out),
-                    ObjectPatProp::Assign(a) => {
-                        if !out.contains(&a.key.id.sym) {
-                            out.push(a.key.id.sym.clone());
-                        }
-                    }
-                    ObjectPatProp::Rest(r) => pat_names(&r.arg, out),
-                    #[cfg(swc_ast_unknown)]
-                    _ => {}
-                }
-            }
-        }
-        Pat::Assign(a) => pat_names(&a.left, out),
-        _ => {}
-    }
+/// A node of a pattern as Babel's AST has it, for the order in which
+/// `getBindingIdentifiers` finds names.
+enum Node<'a> {
+    Pat(&'a Pat),
+    Prop(&'a ObjectPatProp),
+    /// The `a = 1` of a shorthand `{ a = 1 }` (an `AssignmentPattern`).
+    Shorthand(&'a Ident),
+    /// The `a` of a shorthand (an `Identifier`).
+    Ident(&'a Ident),
 }
 
+/// The names a pattern binds, each once, in the order Babel's
+/// `getBindingIdentifiers` lists them: breadth first, as its search is a
+/// queue (`var [[a], b]` gives `b`, `a`).
+fn binding_idents(pat: &Pat) -> Vec<Ident> {
+    let mut out: Vec<Ident> = Vec::new();
+    let mut queue = VecDeque::from([Node::Pat(pat)]);
+    while let Some(node) = queue.pop_front() {
+        let found = match node {
+            Node::Pat(Pat::Ident(b)) => &b.id,
+            Node::Ident(id) => id,
+            Node::Shorthand(id) => {
+                queue.push_back(Node::Ident(id));
+                continue;
+            }
+            Node::Pat(Pat::Array(a)) => {
+                queue.extend(a.elems.iter().flatten().map(Node::Pat));
+                continue;
+            }
+            Node::Pat(Pat::Rest(r)) => {
+                queue.push_back(Node::Pat(&r.arg));
+                continue;
+            }
+            Node::Pat(Pat::Object(o)) => {
+                queue.extend(o.props.iter().map(Node::Prop));
+                continue;
+            }
+            Node::Pat(Pat::Assign(a)) => {
+                queue.push_back(Node::Pat(&a.left));
+                continue;
+            }
+            Node::Pat(_) => continue,
+            Node::Prop(prop) => {
+                queue.push_back(match prop {
+                    ObjectPatProp::KeyValue(kv) => Node::Pat(&kv.value),
+                    ObjectPatProp::Assign(a) if a.value.is_some() => Node::Shorthand(&a.key.id),
+                    ObjectPatProp::Assign(a) => Node::Ident(&a.key.id),
+                    ObjectPatProp::Rest(r) => Node::Pat(&r.arg),
+                    #[cfg(swc_ast_unknown)]
+                    _ => continue,
+                });
+                continue;
+            }
+        };
+        if !out.iter().any(|o| o.sym == found.sym) {
+            out.push(found.clone());
+        }
+    }
+    out
+}
+
+/// Rewrites, in a function body about to move into an arrow, every `var`
+/// statement that redeclares one of `params`.
 pub fn keep_parameter_redeclarations(params: &[Atom], stmts: &mut Vec<Stmt>) {
     if !params.is_empty() {
         walk_list(stmts, params);
     }
 }
 
-/// Statements to insert before a statement, with the order Babel's
-/// processing would insert them in (parameter, then declarator).
-type Prefix = Vec<((usize, usize), Stmt)>;
-
-fn param_index(params: &[Atom], d: &VarDeclarator) -> Option<usize> {
-    match &d.name {
-        Pat::Ident(b) => params.iter().position(|p| *p == b.id.sym),
-        _ => None,
-    }
+/// A `var` statement that declares at least one parameter.
+fn redeclares(params: &[Atom], v: &VarDecl) -> bool {
+    v.kind == VarDeclKind::Var
+        && v.decls.iter().any(|d| binding_idents(&d.name).iter().any(|id| params.contains(&id.sym)))
 }
 
-fn redeclares(params: &[Atom], v: &VarDecl) -> bool {
-    v.kind == VarDeclKind::Var && v.decls.iter().any(|d| param_index(params, d).is_some())
+/// What a redeclaring `var` turns into.
+struct Rewritten {
+    /// `var <the names that are not parameters>;`, when there are any.
+    hoisted: Option<Stmt>,
+    /// `<pattern> = <init>`, one per declarator with an initialiser, in order.
+    assignments: Vec<Expr>,
+    /// The first declarator's pattern (what a `for…in`/`for…of` head keeps).
+    first: Option<Pat>,
+}
+
+fn without_type(mut pat: Pat) -> Pat {
+    match &mut pat {
+        Pat::Ident(b) => b.type_ann = None,
+        Pat::Array(a) => a.type_ann = None,
+        Pat::Object(o) => o.type_ann = None,
+        _ => {}
+    }
+    pat
 }
 
 fn var_decl(ctxt: SyntaxContext, decls: Vec<VarDeclarator>) -> Stmt {
     Stmt::Decl(Decl::Var(Box::new(VarDecl { span: DUMMY_SP, ctxt, kind: VarDeclKind::Var, declare: false, decls })))
 }
 
-fn assign(name: Pat, value: Box<Expr>) -> Option<Expr> {
-    let left = match name {
-        Pat::Ident(mut b) => {
-            b.type_ann = None;
-            AssignTarget::Simple(SimpleAssignTarget::Ident(b))
+fn rewrite(v: &mut VarDecl, params: &[Atom]) -> Rewritten {
+    let decls = std::mem::take(&mut v.decls);
+    let others: Vec<VarDeclarator> = decls
+        .iter()
+        .flat_map(|d| binding_idents(&d.name))
+        .filter(|id| !params.contains(&id.sym))
+        .map(|id| VarDeclarator {
+            span: DUMMY_SP,
+            name: Pat::Ident(Ident { span: DUMMY_SP, optional: false, ..id }.into()),
+            init: None,
+            definite: false,
+        })
+        .collect();
+    let hoisted = (!others.is_empty()).then(|| var_decl(v.ctxt, others));
+    let first = decls.first().map(|d| without_type(d.name.clone()));
+    let mut assignments = Vec::new();
+    for d in decls {
+        // Declarator names are identifiers, array or object patterns: each
+        // is an assignment target.
+        if let (Some(init), Ok(left)) = (d.init, AssignTarget::try_from(without_type(d.name))) {
+            assignments.push(Expr::Assign(AssignExpr { span: DUMMY_SP, op: AssignOp::Assign, left, right: init }));
         }
-        other => AssignTarget::try_from(other).ok()?,
+    }
+    Rewritten { hoisted, assignments, first }
+}
+
+fn expr_stmt(expr: Expr) -> Stmt {
+    Stmt::Expr(ExprStmt { span: DUMMY_SP, expr: Box::new(expr) })
+}
+
+fn block(stmts: Vec<Stmt>) -> Stmt {
+    Stmt::Block(BlockStmt { span: DUMMY_SP, ctxt: SyntaxContext::empty(), stmts })
+}
+
+/// The statements a redeclaring `var` statement becomes.
+fn statements(v: &mut VarDecl, params: &[Atom]) -> Vec<Stmt> {
+    let Rewritten { hoisted, assignments, .. } = rewrite(v, params);
+    hoisted.into_iter().chain(assignments.into_iter().map(expr_stmt)).collect()
+}
+
+/// A redeclaring `var` where a single statement stands (the body of an `if`,
+/// a loop or a label): the one resulting statement, or a block of them.
+/// `false` when `stmt` is not such a `var`.
+fn replace_single(stmt: &mut Stmt, params: &[Atom]) -> bool {
+    let Stmt::Decl(Decl::Var(v)) = stmt else {
+        return false;
     };
-    Some(Expr::Assign(AssignExpr { span: DUMMY_SP, op: AssignOp::Assign, left, right: value }))
+    if !redeclares(params, v) {
+        return false;
+    }
+    let mut stmts = statements(v, params);
+    *stmt = if stmts.len() == 1 { stmts.pop().expect("one statement") } else { block(stmts) };
+    true
 }
 
 fn walk_list(stmts: &mut Vec<Stmt>, params: &[Atom]) {
@@ -108,90 +203,33 @@ fn walk_list(stmts: &mut Vec<Stmt>, params: &[Atom]) {
     for mut stmt in old {
         if let Stmt::Decl(Decl::Var(v)) = &mut stmt {
             if redeclares(params, v) {
-                split(v, params, stmts);
+                stmts.extend(statements(v, params));
                 continue;
             }
         }
-        let mut prefix = Prefix::new();
-        walk_stmt(&mut stmt, params, &mut prefix);
-        prefix.sort_by_key(|(key, _)| *key);
-        stmts.extend(prefix.into_iter().map(|(_, s)| s));
+        let mut before = None;
+        walk_stmt(&mut stmt, params, &mut before);
+        stmts.extend(before);
         stmts.push(stmt);
-    }
-}
-
-/// `var x = 1, a = 2, y = 3;` → `var x = 1; a = 2; var y = 3;`
-fn split(v: &mut VarDecl, params: &[Atom], out: &mut Vec<Stmt>) {
-    let mut run = Vec::new();
-    for d in std::mem::take(&mut v.decls) {
-        if param_index(params, &d).is_none() {
-            run.push(d);
-            continue;
-        }
-        if !run.is_empty() {
-            out.push(var_decl(v.ctxt, std::mem::take(&mut run)));
-        }
-        if let Some(init) = d.init {
-            if let Some(expr) = assign(d.name, init) {
-                out.push(Stmt::Expr(ExprStmt { span: DUMMY_SP, expr: Box::new(expr) }));
-            }
-        }
-    }
-    if !run.is_empty() {
-        out.push(var_decl(v.ctxt, run));
     }
 }
 
 /// A statement where a single statement stands (a loop's or an `if`'s body):
 /// what would go before it goes with it into a new block.
 fn walk_single(stmt: &mut Stmt, params: &[Atom]) {
-    let mut prefix = Prefix::new();
-    walk_stmt(stmt, params, &mut prefix);
-    if !prefix.is_empty() {
-        prefix.sort_by_key(|(key, _)| *key);
-        let mut stmts: Vec<Stmt> = prefix.into_iter().map(|(_, s)| s).collect();
-        stmts.push(stmt.take());
-        *stmt = Stmt::Block(BlockStmt { span: DUMMY_SP, ctxt: SyntaxContext::empty(), stmts });
+    if replace_single(stmt, params) {
+        return;
+    }
+    let mut before = None;
+    walk_stmt(stmt, params, &mut before);
+    if let Some(before) = before {
+        *stmt = block(vec![before, stmt.take()]);
     }
 }
 
-/// `for (var a = 0, i = 0; …)`: the head (or body) becomes assignments and
-/// `var i;` goes before the loop. Returns what replaces the declaration
-/// (`None`: nothing) and the statement to insert.
-fn for_declaration(v: &mut VarDecl, params: &[Atom]) -> Option<(Option<Expr>, Prefix)> {
-    if v.kind != VarDeclKind::Var {
-        return None;
-    }
-    let (chosen, key) = v
-        .decls
-        .iter()
-        .enumerate()
-        .filter_map(|(i, d)| param_index(params, d).map(|p| (i, (p, i))))
-        .min_by_key(|(_, key)| *key)?;
-    let decls = std::mem::take(&mut v.decls);
-    let others: Vec<VarDeclarator> = decls
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != chosen)
-        .map(|(_, d)| VarDeclarator { span: d.span, name: d.name.clone(), init: None, definite: false })
-        .collect();
-    let mut assignments: Vec<Box<Expr>> = decls
-        .into_iter()
-        .filter_map(|d| {
-            let init = d.init?;
-            assign(d.name, init).map(Box::new)
-        })
-        .collect();
-    let replacement = match assignments.len() {
-        0 => None,
-        1 => assignments.pop().map(|e| *e),
-        _ => Some(Expr::Seq(SeqExpr { span: DUMMY_SP, exprs: assignments })),
-    };
-    let before = if others.is_empty() { vec![] } else { vec![(key, var_decl(v.ctxt, others))] };
-    Some((replacement, before))
-}
-
-fn walk_stmt(stmt: &mut Stmt, params: &[Atom], prefix: &mut Prefix) {
+/// Walks one statement; `before` receives the `var` that must go just
+/// before it (from a `for` head).
+fn walk_stmt(stmt: &mut Stmt, params: &[Atom], before: &mut Option<Stmt>) {
     match stmt {
         Stmt::Block(b) => walk_list(&mut b.stmts, params),
         Stmt::If(s) => {
@@ -204,7 +242,12 @@ fn walk_stmt(stmt: &mut Stmt, params: &[Atom], prefix: &mut Prefix) {
         Stmt::DoWhile(s) => walk_single(&mut s.body, params),
         Stmt::With(s) => walk_single(&mut s.body, params),
         // What goes before a labelled loop goes before its labels.
-        Stmt::Labeled(s) => walk_stmt(&mut s.body, params, prefix),
+        Stmt::Labeled(s) => {
+            let replaced = replace_single(&mut s.body, params);
+            if !replaced {
+                walk_stmt(&mut s.body, params, before);
+            }
+        }
         Stmt::Try(s) => {
             walk_list(&mut s.block.stmts, params);
             if let Some(handler) = &mut s.handler {
@@ -221,38 +264,32 @@ fn walk_stmt(stmt: &mut Stmt, params: &[Atom], prefix: &mut Prefix) {
         }
         Stmt::ForIn(ForInStmt { left, body, .. }) | Stmt::ForOf(ForOfStmt { left, body, .. }) => {
             if let ForHead::VarDecl(v) = left {
-                if v.kind == VarDeclKind::Var && v.decls.len() == 1 && param_index(params, &v.decls[0]).is_some() {
-                    if let Pat::Ident(mut b) = v.decls.remove(0).name {
-                        b.type_ann = None;
-                        *left = ForHead::Pat(Box::new(Pat::Ident(b)));
+                if redeclares(params, v) {
+                    let Rewritten { hoisted, first, .. } = rewrite(v, params);
+                    if let Some(first) = first {
+                        *left = ForHead::Pat(Box::new(first));
                     }
+                    *before = hoisted;
                 }
             }
             walk_single(body, params);
         }
         Stmt::For(s) => {
-            let mut before = Vec::new();
             if let Some(VarDeclOrExpr::VarDecl(v)) = &mut s.init {
-                if let Some((replacement, insert)) = for_declaration(v, params) {
-                    s.init = replacement.map(|e| VarDeclOrExpr::Expr(Box::new(e)));
-                    before.extend(insert);
-                }
-            }
-            let body_declaration = match &mut *s.body {
-                Stmt::Decl(Decl::Var(v)) => for_declaration(v, params),
-                _ => None,
-            };
-            match body_declaration {
-                Some((replacement, insert)) => {
-                    *s.body = match replacement {
-                        Some(e) => Stmt::Expr(ExprStmt { span: DUMMY_SP, expr: Box::new(e) }),
-                        None => Stmt::Block(BlockStmt { span: DUMMY_SP, ctxt: SyntaxContext::empty(), stmts: vec![] }),
+                if redeclares(params, v) {
+                    let Rewritten { hoisted, mut assignments, .. } = rewrite(v, params);
+                    s.init = match assignments.len() {
+                        0 => None,
+                        1 => assignments.pop().map(|e| VarDeclOrExpr::Expr(Box::new(e))),
+                        _ => Some(VarDeclOrExpr::Expr(Box::new(Expr::Seq(SeqExpr {
+                            span: DUMMY_SP,
+                            exprs: assignments.into_iter().map(Box::new).collect(),
+                        })))),
                     };
-                    before.extend(insert);
+                    *before = hoisted;
                 }
-                None => walk_single(&mut s.body, params),
             }
-            prefix.extend(before);
+            walk_single(&mut s.body, params);
         }
         _ => {}
     }

@@ -387,11 +387,8 @@ impl<'a> Walker<'a> {
                 ClassMember::PrivateMethod(m) => {
                     let key = accessor_key(m.kind, private_name(&m.key));
                     let label = Some(member_label(owner, &key));
-                    // As the Babel plugin does (select.ts `onRequestOnly` only
-                    // looks at ClassMethod and ObjectMethod): private accessors
-                    // are selected like methods, although the contract leaves
-                    // getters and setters alone.
-                    let on_request = false;
+                    // Private getters and setters too, like public ones.
+                    let on_request = m.kind != MethodKind::Method;
                     let start = decorated_start(m.span.lo, &m.function.decorators);
                     self.function(label, &mut m.function, on_request, start);
                 }

@@ -161,3 +161,36 @@ class K { constructor(private x: number) {} field = (() => 1) as any; }
     let labels: Vec<String> = registered(&out).into_iter().map(|r| r.split('"').nth(1).unwrap_or("").to_string()).collect();
     assert_eq!(labels, ["over", "Shape.describe", "a", "b", "o.k", "K.field"]);
 }
+
+/// A `var` that redeclares a parameter, in the positions and shapes the
+/// corpus does not show (`keepParameterRedeclarations` of
+/// babel-plugin/src/wrap.ts): the other names in the order Babel's
+/// `getBindingIdentifiers` lists them (breadth first), single statements,
+/// labels, loop heads, TypeScript annotations (the plugin sees them with
+/// `runPluginFirst`).
+#[test]
+fn var_redeclaring_a_parameter() {
+    let src = r#""use autometrics";
+function b1(a) { var [[x], y, a] = [[1], 2, 3], { p = 1, q: [r], a: s, ...t } = {}; }
+function b2(a) { if (a) var a = 1, b; else var a; l: var a; m: var a = 2, c = 3; }
+function b3(a) { var a = 1, x = 1, x = 2; while (0) var a = 4, z; }
+function b4(a) { if (a) for (var [a, z] of [[1, 2]]); k: for (var {a, w} in {}); }
+function b5(a) { for (var q, a = 1, r;;) break; for (var a;;) break; do var a = 1; while (0); }
+"#;
+    let out = transform(src, Some("/app/x.js"), "{}", None);
+    let flat = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        "run(()=>{ var y, x, s, t, p, r; [[x], y, a] = [ [ 1 ], 2, 3 ]; ({ p = 1, q: [r], a: s, ...t } = {}); });",
+        "run(()=>{ if (a) { var b; a = 1; } else {} l: {} m: { var c; a = 2; c = 3; } });",
+        "run(()=>{ var x, x; a = 1; x = 1; x = 2; while(0){ var z; a = 4; } });",
+        "run(()=>{ if (a) { var z; for ([a, z] of [ [ 1, 2 ] ]); } var w; k: for({ a, w } in {}); });",
+        "run(()=>{ var q, r; for(a = 1;;)break; for(;;)break; do a = 1; while (0) });",
+    ] {
+        assert!(flat.contains(expected), "{expected}\n{out}");
+    }
+    // With the types still there, the assignments lose them.
+    let src = "\"use autometrics\";\nfunction t(a: number, b?: string) { var a: number = 1, c: string = \"\"; for (var [b] of []); }\n";
+    let out = transform(src, Some("/app/t.ts"), "{}", None);
+    let flat = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("run(()=>{ var c; a = 1; c = \"\"; for ([b] of []); });"), "{out}");
+}
