@@ -27,7 +27,10 @@ pub fn file_paths(filename: Option<&str>, root: Option<&str>, cwd: Option<&str>)
 
     let resolve = |p: &str| -> String {
         match &cwd {
-            Some(c) if !is_absolute(p) => format!("{c}/{p}"),
+            // Turbopack names files relative to its project root, which in a monorepo is
+            // a parent of the working directory it reports (the Next app's): a name that
+            // starts with the working directory's last segments is taken as such.
+            Some(c) if !is_absolute(p) => format!("{c}/{}", strip_root_overlap(c, p)),
             _ => p.to_string(),
         }
     };
@@ -36,7 +39,12 @@ pub fn file_paths(filename: Option<&str>, root: Option<&str>, cwd: Option<&str>)
         None => cwd.clone().unwrap_or_default(),
     };
     let file = resolve(&file);
-    let rel = if is_absolute(&root) != is_absolute(&file) {
+    let rel = if is_absolute(&root) && !is_absolute(&file) {
+        // A relative name with no working directory to resolve it against: Turbopack
+        // names files relative to its project root, which can be a parent of `root`
+        // (a monorepo). Drop the part of the name that is the end of `root`.
+        strip_root_overlap(&root, &file)
+    } else if is_absolute(&root) != is_absolute(&file) {
         // Nothing to be relative to (no working directory): the name as it is.
         segments(&file).join("/")
     } else {
@@ -44,6 +52,19 @@ pub fn file_paths(filename: Option<&str>, root: Option<&str>, cwd: Option<&str>)
     };
     let inside = !(rel.is_empty() || rel.starts_with("..") || is_absolute(&rel));
     FilePaths { file: inside.then(|| rel.clone()), module: rel }
+}
+
+/// `e2e/app/lib/a.ts` under root `/repo/e2e/app` is `lib/a.ts`: the longest run of
+/// root's last segments that begins the file name is removed from it.
+fn strip_root_overlap(root: &str, file: &str) -> String {
+    let root = segments(root);
+    let file = segments(file);
+    for k in (1..=root.len().min(file.len())).rev() {
+        if root[root.len() - k..] == file[..k] {
+            return file[k..].join("/");
+        }
+    }
+    file.join("/")
 }
 
 fn normalize_separators(p: &str) -> String {
@@ -105,6 +126,18 @@ mod tests {
         assert_eq!(module(Some("/lib/b.js"), None, cwd), "../lib/b.js");
         assert_eq!(module(Some("C:\\app\\src\\a.js"), Some("C:/app"), None), "src/a.js");
         assert_eq!(module(None, None, cwd), "unknown");
+    }
+
+    #[test]
+    fn turbopack_names_relative_to_a_parent_of_root() {
+        // Turbopack: no working directory, names relative to the monorepo root.
+        assert_eq!(module(Some("e2e/app/lib/a.ts"), Some("/repo/e2e/app"), None), "lib/a.ts");
+        assert_eq!(module(Some("lib/a.ts"), Some("/repo/e2e/app"), None), "lib/a.ts");
+        // webpack: absolute names, the same label.
+        assert_eq!(module(Some("/repo/e2e/app/lib/a.ts"), Some("/repo/e2e/app"), Some("/repo/e2e/app")), "lib/a.ts");
+        // Turbopack in a monorepo: the app's directory as working directory, names from the repository root.
+        assert_eq!(module(Some("e2e/app/lib/a.ts"), None, Some("/repo/e2e/app")), "lib/a.ts");
+        assert_eq!(module(Some("lib/a.ts"), None, Some("/repo/e2e/app")), "lib/a.ts");
     }
 
     #[test]

@@ -1,0 +1,9 @@
+/** @type {import("next").NextConfig} */
+module.exports = {
+  // One runtime instance for every route: load it with Node, not into each route's bundle.
+  serverExternalPackages: ["autometrics-runtime", "prom-client"],
+  experimental: {
+    // Turbopack and webpack hand the plugin different file names; the root makes labels relative to this app either way.
+    swcPlugins: [["swc-plugin-autometrics", { root: __dirname, include: ["lib/**", "app/api/**"] }]],
+  },
+};
