@@ -9,11 +9,10 @@ import { Processes } from "../harness/processes";
 import { type Prometheus, RULES, requireBinary, startPrometheus } from "../harness/prometheus";
 import { prometheusLink, queriesFor } from "autometrics-runtime";
 
-const APP = join(__dirname, "..", "apps", "node-service");
+const APPS = { babel: join(__dirname, "..", "apps", "node-service"), swc: join(__dirname, "..", "apps", "node-service-swc") };
 const BUILD = join(__dirname, "..", ".build");
 const LOGS = join(__dirname, "..", ".logs");
 const CLI = require.resolve("autometrics-runtime/package.json").replace(/package\.json$/, "dist/cli/main.js");
-const GENERATED_RULES = join(BUILD, "generated.rules.yml");
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -26,13 +25,27 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Builds the app with Babel and its babel.config.js, as a user's build would. */
-function buildWithBabel(out: string): void {
+/**
+ * Builds an app as a user's build would: with Babel and its babel.config.js
+ * (selection by `include` globs), or with @swc/core and its .swcrc (selection by
+ * "use autometrics" directives), the Wasm plugin named by its package.
+ */
+function build(compiler: "babel" | "swc", out: string): void {
+  const app = APPS[compiler];
   rmSync(out, { recursive: true, force: true });
-  for (const file of readdirSync(join(APP, "src"))) {
-    const code = babel.transformFileSync(join(APP, "src", file), { cwd: APP })!.code!;
-    mkdirSync(join(out, "src"), { recursive: true });
-    writeFileSync(join(out, "src", file), code);
+  mkdirSync(join(out, "src"), { recursive: true });
+  const swc: typeof import("@swc/core") = require(require.resolve("@swc/core", { paths: [join(__dirname, "..", "..", "swc-plugin-wasm")] }));
+  // @swc/core gives plugins the process's working directory, which the labels are relative to.
+  const cwd = process.cwd();
+  process.chdir(app);
+  try {
+    for (const file of readdirSync(join(app, "src"))) {
+      const path = join(app, "src", file);
+      const code = compiler === "babel" ? babel.transformFileSync(path, { cwd: app })!.code! : swc.transformFileSync(path).code;
+      writeFileSync(join(out, "src", file), code);
+    }
+  } finally {
+    process.chdir(cwd);
   }
 }
 
@@ -65,10 +78,17 @@ const GRAFANA = {
   latency_objective_latency_threshold: "0.25",
 };
 
-for (const tracker of ["prometheus", "opentelemetry"]) {
-  describe(`e2e: Node service built with Babel (include globs), ${tracker} tracker, scraped by Prometheus`, function () {
+const RUNS = [
+  { compiler: "babel", tracker: "prometheus", how: "Babel, include globs" },
+  { compiler: "babel", tracker: "opentelemetry", how: "Babel, include globs" },
+  { compiler: "swc", tracker: "prometheus", how: "@swc/core + Wasm plugin from .swcrc, directives" },
+] as const;
+
+for (const { compiler, tracker, how } of RUNS) {
+  describe(`e2e: Node service built with ${how}, ${tracker} tracker, scraped by Prometheus`, function () {
     this.timeout(180_000);
-    const processes = new Processes(join(LOGS, `babel-${tracker}`));
+    const processes = new Processes(join(LOGS, `${compiler}-${tracker}`));
+    const GENERATED_RULES = join(BUILD, `${compiler}-${tracker}.rules.yml`);
     let prometheus: Prometheus;
     const value = async (expr: string) => {
       const result = await prometheus.query(expr);
@@ -77,8 +97,8 @@ for (const tracker of ["prometheus", "opentelemetry"]) {
 
     before(async () => {
       requireBinary("promtool", "prometheus");
-      const out = join(BUILD, `babel-${tracker}`);
-      buildWithBabel(out);
+      const out = join(BUILD, `${compiler}-${tracker}`);
+      build(compiler, out);
       const [appPort, metricsPort, promPort] = [await freePort(), await freePort(), await freePort()];
       processes.start("app", process.execPath, [join(out, "src", "server.js")], {
         PORT: String(appPort),
@@ -87,7 +107,7 @@ for (const tracker of ["prometheus", "opentelemetry"]) {
       });
       await processes.waitFor("app", async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).ok);
       // Rules for the objectives whose percentiles the shared file lacks, from the code, by the CLI.
-      execFileSync(process.execPath, [CLI, "rules", APP, "--out", GENERATED_RULES]);
+      execFileSync(process.execPath, [CLI, "rules", APPS[compiler], "--out", GENERATED_RULES]);
       prometheus = await startPrometheus(processes, promPort, "e2e-shop", [`127.0.0.1:${metricsPort}`], [GENERATED_RULES]);
       await processes.waitFor("prometheus", async () => (await value("up")).some((r) => r.value === 1));
       await load(appPort);
