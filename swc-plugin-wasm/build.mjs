@@ -30,9 +30,11 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const TARGET = "wasm32-wasip1";
-const CRATE = "swc_plugin_autometrics";
+// `--crate=NAME --out=FILE` builds another plugin crate of the workspace (the bench's empty plugin).
+const option = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const CRATE = option("crate") ?? "swc_plugin_autometrics";
 const here = dirname(fileURLToPath(import.meta.url));
-const output = join(here, `${CRATE}.wasm`);
+const output = option("out") ?? join(here, `${CRATE}.wasm`);
 const targetDir =
   process.env.AUTOMETRICS_CARGO_TARGET_DIR || join(homedir(), ".cache", "autometrics", "cargo-target");
 const SWC_CFG = "--cfg=swc_ast_unknown";
