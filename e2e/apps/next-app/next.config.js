@@ -4,6 +4,18 @@ module.exports = {
   serverExternalPackages: ["autometrics-runtime", "prom-client"],
   experimental: {
     // Turbopack and webpack hand the plugin different file names; the root makes labels relative to this app either way.
-    swcPlugins: [["swc-plugin-autometrics", { root: __dirname, include: ["lib/**", "app/api/**"] }]],
+    swcPlugins: [
+      [
+        "swc-plugin-autometrics",
+        {
+          root: __dirname,
+          include: ["lib/**", "app/api/**"],
+          objectives: [
+            { name: "users", successRate: "95", functions: ["findUser"] },
+            { name: "pages", latency: [0.25, "90"], functions: ["Page"] },
+          ],
+        },
+      ],
+    ],
   },
 };
