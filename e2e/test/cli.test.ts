@@ -37,6 +37,18 @@ describe("autometrics CLI", () => {
     expect(out).to.contain("lib/a.ts:1  typed").and.contain("other.js:2  arrow").and.contain("other.js:3  plain").and.contain("3 functions");
   });
 
+  it("reads next.config.js (experimental.swcPlugins) for a Next.js app", () => {
+    const listed = JSON.parse(cli("list", join(__dirname, "..", "apps", "next-app"), "--json"));
+    expect(listed.map((f: any) => `${f.module}:${f.function}`)).to.include.members([
+      "app/api/users/[id]/route.ts:GET",
+      "lib/users.ts:findUser",
+      "lib/users.ts:formatName",
+      "app/page.tsx:greeting",
+      "app/page.tsx:Page",
+    ]);
+    expect(listed.find((f: any) => f.function === "findUser").objective).to.deep.equal({ name: "users", successRate: "95" });
+  });
+
   it("fails with a message naming the option on bad configuration", () => {
     const result = spawnSync(process.execPath, [CLI, "list", APP, "--include", "src/{"], { encoding: "utf8" });
     expect(result.status).to.equal(1);
