@@ -25,12 +25,12 @@ interface Selected {
   label: string;
 }
 
-/** The file's path relative to root with `/` separators, or null when it has no name or lies outside root. */
-function relativePath(filename: string | undefined, root: string): string | null {
-  if (filename === undefined) return null;
-  const rel = relative(root, filename);
-  if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) return null;
-  return sep === "/" ? rel : rel.split(sep).join("/");
+/** The `module` label (the path relative to root, `/`-separated), and the same path for globs when it lies inside root. */
+function paths(filename: string | undefined, root: string): { module: string; file: string | null } {
+  if (filename === undefined) return { module: "unknown", file: null };
+  const rel = relative(root, filename).split(sep).join("/");
+  const inside = !(rel === "" || rel.startsWith("..") || isAbsolute(rel));
+  return { module: rel, file: inside ? rel : null };
 }
 
 /** docs/transform.md, "Bringing in the runtime": import for ECMAScript modules, require otherwise. */
@@ -51,8 +51,7 @@ function isEsm(program: NodePath<t.Program>, filename: string | undefined, usesI
 function instrumentProgram(types: typeof t, program: NodePath<t.Program>, state: PluginPass, options: Options): void {
   const filename = state.filename ?? undefined;
   const root = options.root === undefined ? state.cwd : resolve(state.cwd, options.root);
-  const file = relativePath(filename, root);
-  const moduleLabel = filename === undefined ? "unknown" : (file ?? relative(root, filename).split(sep).join("/"));
+  const { module: moduleLabel, file } = paths(filename, root);
   const moduleDirective = directiveOf(program.node.directives);
   const byConfig = file !== null && !options.include.empty && options.include.matches(file) && !options.exclude.matches(file);
   const mayHaveDirective = state.file.code.includes("use autometrics") || state.file.code.includes("use no autometrics");

@@ -5,8 +5,6 @@ import type { NodePath, types as t } from "@babel/core";
  * (docs/transform.md, "Eligible functions and their labels"), or null when it
  * has no name to go by (an anonymous inline callback).
  */
-export type Types = typeof t;
-
 const TRANSPARENT = new Set([
   "ParenthesizedExpression",
   "TSAsExpression",

@@ -10,6 +10,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseExposition, type Sample } from "../../runtime/test/helpers/exposition";
+import { freePort } from "../../runtime/test/helpers/ports";
 import { Processes } from "../harness/processes";
 import { startPrometheus } from "../harness/prometheus";
 import { prometheusLink, queriesFor } from "autometrics-runtime";
@@ -18,16 +19,6 @@ const APP = join(__dirname, "..", "apps", "node-service");
 const OUT = join(__dirname, "..", ".build", "demo");
 const SECONDS = Number(process.env.DEMO_SECONDS ?? 15);
 const say = (line: string) => console.log(`▸ ${line}`);
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import("node:net");
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function buildWithBabel(out: string) {
   for (const file of readdirSync(join(APP, "src"))) {

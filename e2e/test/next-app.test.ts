@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { find, one, parseExposition } from "../../runtime/test/helpers/exposition";
 import { panelQueries, substitute } from "../harness/dashboards";
+import { freePort } from "../../runtime/test/helpers/ports";
 import { Processes } from "../harness/processes";
 import { type Prometheus, startPrometheus } from "../harness/prometheus";
 
@@ -12,15 +12,6 @@ const APP = join(__dirname, "..", "apps", "next-app");
 const NEXT = require.resolve("next/dist/bin/next");
 const WASM = join(__dirname, "..", "..", "swc-plugin-wasm", "swc_plugin_autometrics.wasm");
 const env = { NEXT_TELEMETRY_DISABLED: "1" };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * The runtime as an app gets it from the registry: a real directory in the app's

@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import * as babel from "@babel/core";
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { panelQueries, substitute, variableQueries } from "../harness/dashboards";
+import { freePort } from "../../runtime/test/helpers/ports";
 import { Processes } from "../harness/processes";
 import { type Prometheus, RULES, requireBinary, startPrometheus } from "../harness/prometheus";
 import { prometheusLink, queriesFor } from "autometrics-runtime";
@@ -13,17 +13,6 @@ const APPS = { babel: join(__dirname, "..", "apps", "node-service"), swc: join(_
 const BUILD = join(__dirname, "..", ".build");
 const LOGS = join(__dirname, "..", ".logs");
 const CLI = require.resolve("autometrics-runtime/package.json").replace(/package\.json$/, "dist/cli/main.js");
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Builds an app as a user's build would: with Babel and its babel.config.js

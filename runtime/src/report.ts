@@ -16,11 +16,6 @@ export function reportOnce(key: string, message: string, error?: unknown): void 
   }
 }
 
-/** @internal Clears the once-only memory; used by tests. */
-export function resetReports(): void {
-  reported.clear();
-}
-
 const lastReported = new Map<string, number>();
 
 /** @internal Like `reportOnce`, for failures that recur (an exporter endpoint down): at most once per interval. */

@@ -1,6 +1,6 @@
 import * as promClient from "prom-client";
 import { reportOnce } from "../report";
-import { type CollectedMetric, createMetrics } from "./metrics";
+import { createMetrics } from "./metrics";
 
 const metrics = createMetrics();
 // The registry renames counters in OpenMetrics mode, so remember the keys they were added under.
@@ -34,9 +34,4 @@ export function detach(): void {
     if (current!.getSingleMetric(keys[i]!) === (metric as unknown)) current!.removeSingleMetric(keys[i]!);
   });
   current = null;
-}
-
-/** @internal */
-export function collectedMetrics(): readonly CollectedMetric[] {
-  return metrics;
 }
