@@ -3,11 +3,11 @@
 //! as the Babel plugin's (`babel-plugin/src/options.ts`): same checks, same
 //! order, same wording.
 
-use serde_json::{Map, Value};
 
 use crate::{
     glob::{GlobError, GlobSet},
-    js::{describe, json_number, json_stringify, number_to_string, object_keys, string_to_number, trim},
+    js::{describe, json_stringify, number_to_string, object_keys, string_to_number, trim},
+    json::{self, Object, Value},
 };
 
 /// The specification's default histogram buckets, in seconds.
@@ -132,7 +132,7 @@ fn is_percentile_text(text: &str) -> bool {
 
 fn percentile(value: &Value, option: &str) -> Result<String> {
     let text = match value {
-        Value::Number(n) => Some(number_to_string(json_number(n))),
+        Value::Number(n) => Some(number_to_string(*n)),
         Value::String(s) => Some(s.clone()),
         _ => None,
     };
@@ -142,7 +142,7 @@ fn percentile(value: &Value, option: &str) -> Result<String> {
             format!("expected a percentile such as \"99.9\", got {}", json_stringify(value)),
         ));
     };
-    let n: f64 = text.parse().unwrap_or(f64::NAN);
+    let n = crate::decimal::parse(&text);
     if !(n > 0.0 && n < 100.0) {
         return Err(OptionError::new(option, format!("percentile {text} is not between 0 and 100")));
     }
@@ -182,7 +182,7 @@ fn objective(value: &Value, option: &str, buckets: &[f64]) -> Result<ObjectiveRu
         };
         let bound = match threshold {
             Value::String(s) if !trim(s).is_empty() => Some(string_to_number(s)),
-            Value::Number(n) => Some(json_number(n)),
+            Value::Number(n) => Some(*n),
             _ => None,
         };
         let Some(bound) = bound.filter(|b| b.is_finite() && *b > 0.0) else {
@@ -219,15 +219,15 @@ impl Options {
         if json.is_empty() {
             return Options::from_value(&Value::Null);
         }
-        match serde_json::from_str::<Value>(json) {
+        match json::parse(json) {
             Ok(value) => Options::from_value(&value),
-            Err(e) => Err(OptionError::new("options", format!("not valid JSON ({e})"))),
+            Err(e) => Err(OptionError::new("options", format!("not valid JSON ({})", e.0))),
         }
     }
 
     /// `parseOptions` of the Babel plugin, check for check.
-    pub fn from_value(raw: &Value) -> Result<Options> {
-        let empty = Map::new();
+    fn from_value(raw: &Value) -> Result<Options> {
+        let empty = Object::default();
         let input = match raw {
             Value::Null => &empty,
             Value::Object(map) => map,
@@ -263,7 +263,7 @@ impl Options {
             let mut values = Vec::with_capacity(list.len());
             for x in list {
                 let v = match x {
-                    Value::Number(n) => json_number(n),
+                    Value::Number(n) => *n,
                     _ => f64::NAN,
                 };
                 if !(v.is_finite() && v > 0.0) {
@@ -349,8 +349,8 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn parse(v: Value) -> Result<Options> {
-        Options::from_value(&v)
+    fn parse(v: serde_json::Value) -> Result<Options> {
+        Options::from_json(Some(&v.to_string()))
     }
 
     // The cases of babel-plugin/test/options.test.ts, with the same answers.

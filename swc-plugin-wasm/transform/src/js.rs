@@ -3,26 +3,55 @@
 //! `String(number)`, `JSON.stringify`, `Number(string)`, `String.prototype.trim`,
 //! `typeof`, and the order of `Object.keys`.
 
-use serde_json::{Map, Value};
-use swc_core::ecma::utils::number::ToJsString;
-
+use crate::json::{Object, Value};
 /// `String(n)`: the shortest decimal that reads back as `n`, as JavaScript
-/// prints it (`0.25`, `1e-7`, `1e+21`, `-0` as `0`).
+/// prints it (`0.25`, `1e-7`, `1e+21`, `-0` as `0`; Number::toString of
+/// ECMA-262). Rust's `{:e}` gives the same shortest digits; only the layout
+/// differs.
 pub fn number_to_string(n: f64) -> String {
     if n.is_nan() {
-        "NaN".to_string()
-    } else if n.is_infinite() {
-        if n > 0.0 { "Infinity" } else { "-Infinity" }.to_string()
-    } else if n == 0.0 {
-        "0".to_string()
-    } else {
-        n.to_js_string()
+        return "NaN".to_string();
     }
-}
-
-/// A JSON number as JavaScript holds it: a double.
-pub fn json_number(n: &serde_json::Number) -> f64 {
-    n.as_f64().unwrap_or(f64::NAN)
+    if n.is_infinite() {
+        return if n > 0.0 { "Infinity" } else { "-Infinity" }.to_string();
+    }
+    if n == 0.0 {
+        return "0".to_string();
+    }
+    let scientific = format!("{:e}", n.abs());
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+    let digits = mantissa.replace('.', "");
+    let k = digits.len() as i32;
+    // n × 10^(point - k) is the number, in ECMA-262's terms.
+    let point = exponent.parse::<i32>().unwrap_or(0) + 1;
+    let mut out = String::with_capacity(k as usize + 8);
+    if n < 0.0 {
+        out.push('-');
+    }
+    if k <= point && point <= 21 {
+        out.push_str(&digits);
+        out.extend(std::iter::repeat_n('0', (point - k) as usize));
+    } else if 0 < point && point <= 21 {
+        out.push_str(&digits[..point as usize]);
+        out.push('.');
+        out.push_str(&digits[point as usize..]);
+    } else if -6 < point && point <= 0 {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', (-point) as usize));
+        out.push_str(&digits);
+    } else {
+        out.push_str(&digits[..1]);
+        if k > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        out.push('e');
+        if point > 0 {
+            out.push('+');
+        }
+        out.push_str(&(point - 1).to_string());
+    }
+    out
 }
 
 /// `typeof`, as the option errors word it (`null` and arrays apart).
@@ -49,9 +78,8 @@ fn write_json(value: &Value, out: &mut String) {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(n) => {
-            let n = json_number(n);
             if n.is_finite() {
-                out.push_str(&number_to_string(n));
+                out.push_str(&number_to_string(*n));
             } else {
                 out.push_str("null");
             }
@@ -75,7 +103,7 @@ fn write_json(value: &Value, out: &mut String) {
                 }
                 quote_json(key, out);
                 out.push(':');
-                write_json(&map[key], out);
+                write_json(map.get(key).unwrap_or(&Value::Null), out);
             }
             out.push('}');
         }
@@ -102,7 +130,7 @@ fn quote_json(s: &str, out: &mut String) {
 
 /// `Object.keys` order: array-index keys ascending, then the others in
 /// insertion order.
-pub fn object_keys(map: &Map<String, Value>) -> Vec<&String> {
+pub fn object_keys(map: &Object) -> Vec<&String> {
     let mut indices: Vec<(u32, &String)> = Vec::new();
     let mut others: Vec<&String> = Vec::new();
     for key in map.keys() {
@@ -175,7 +203,7 @@ pub fn string_to_number(s: &str) -> f64 {
         _ => {}
     }
     if is_decimal_literal(t) {
-        t.parse::<f64>().unwrap_or(f64::NAN)
+        crate::decimal::parse(t)
     } else {
         f64::NAN
     }
@@ -247,6 +275,10 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn json_stringify(v: &serde_json::Value) -> String {
+        super::json_stringify(&crate::json::parse(&v.to_string()).unwrap())
+    }
+
     #[test]
     fn numbers_print_as_javascript_does() {
         for (n, s) in [
@@ -259,6 +291,16 @@ mod tests {
             (-0.0, "0"),
             (99.9, "99.9"),
             (0.1 + 0.2, "0.30000000000000004"),
+            (-1.5, "-1.5"),
+            (1e20, "100000000000000000000"),
+            (1.5e-6, "0.0000015"),
+            (1.5e-7, "1.5e-7"),
+            (123.456, "123.456"),
+            (5e-324, "5e-324"),
+            (f64::MAX, "1.7976931348623157e+308"),
+            (2f64.powi(53), "9007199254740992"),
+            (f64::NAN, "NaN"),
+            (f64::NEG_INFINITY, "-Infinity"),
         ] {
             assert_eq!(number_to_string(n), s);
         }

@@ -11,9 +11,11 @@
 //! - `paths`: the `module` label and what globs match.
 
 pub mod config;
+mod decimal;
 mod directives;
 pub mod glob;
 mod js;
+mod json;
 mod labels;
 mod names;
 mod params;
@@ -32,9 +34,8 @@ pub use crate::config::{ModuleSystem, ObjectiveSpec, OptionError, Options, DEFAU
 pub use crate::paths::{file_paths, FilePaths};
 use crate::{
     directives::{directive_of, drop_use, prologue_len},
-    names::Names,
     walk::Walker,
-    wrap::{import_runtime, instrument_args, require_runtime, AsyncNames, Handle},
+    wrap::{import_runtime, require_runtime, AsyncNames, Handle, InstrumentArgs},
 };
 
 /// The transform as an SWC pass.
@@ -153,7 +154,7 @@ impl Pass for Autometrics {
             return;
         }
 
-        let mut names = Names::of(program);
+        let mut names = std::mem::take(&mut walker.names);
         let instrument = names.fresh("_instrument");
         let mut seen: HashMap<String, u32> = HashMap::new();
         let mut handles: Vec<Option<Handle>> = vec![None; walker.infos.len()];
@@ -163,8 +164,12 @@ impl Pass for Autometrics {
             let n = seen.entry(label.clone()).or_insert(0);
             *n += 1;
             let label = if *n > 1 { format!("{label}#{n}") } else { label };
-            let objective = self.options.objective_for(file, &label);
-            let args = instrument_args(&label, &self.paths.module, objective, self.options.track_concurrency);
+            let args = InstrumentArgs {
+                objective: self.options.objective_for(file, &label).cloned(),
+                label,
+                module: self.paths.module.clone(),
+                track_concurrency: self.options.track_concurrency,
+            };
             let handle = Handle { am: names.fresh("_am"), instrument: instrument.clone(), args };
             registrations.push(handle.registration());
             handles[i] = Some(handle);

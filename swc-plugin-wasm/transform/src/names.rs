@@ -6,15 +6,13 @@
 //! to itself, hygiene keeps the name for the binding declared first, which is
 //! ours, and renames the user's (`_am` would become `_am1`). As Babel's uid
 //! generator does, the names are `_am`, `_am2`, `_am3`, …
+//!
+//! The walk that decides what to instrument notes the identifiers it meets
+//! (`walk.rs`); only those starting with `_` can be taken by ours.
 
 use std::collections::HashSet;
 
-use swc_core::ecma::{
-    ast::{Ident, Program},
-    atoms::Atom,
-    utils::private_ident,
-    visit::{Visit, VisitWith},
-};
+use swc_core::ecma::{ast::Ident, atoms::Atom, utils::private_ident};
 
 #[derive(Default)]
 pub struct Names {
@@ -22,11 +20,11 @@ pub struct Names {
 }
 
 impl Names {
-    /// Every identifier spelled in `program` (bindings and references).
-    pub fn of(program: &Program) -> Names {
-        let mut names = Names::default();
-        program.visit_with(&mut names);
-        names
+    /// An identifier spelled in the file (a binding or a reference).
+    pub fn note(&mut self, sym: &Atom) {
+        if sym.starts_with('_') && !self.taken.contains(sym) {
+            self.taken.insert(sym.clone());
+        }
     }
 
     /// `base`, else `base2`, `base3`, …: the first that is not taken.
@@ -39,11 +37,5 @@ impl Names {
         }
         self.taken.insert(candidate.clone());
         private_ident!(candidate)
-    }
-}
-
-impl Visit for Names {
-    fn visit_ident(&mut self, n: &Ident) {
-        self.taken.insert(n.sym.clone());
     }
 }

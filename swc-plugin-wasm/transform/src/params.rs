@@ -157,13 +157,20 @@ fn rewrite(v: &mut VarDecl, params: &[Atom]) -> Rewritten {
         })
         .collect();
     let hoisted = (!others.is_empty()).then(|| var_decl(v.ctxt, others));
-    let first = decls.first().map(|d| without_type(d.name.clone()));
+    let mut first = None;
     let mut assignments = Vec::new();
-    for d in decls {
-        // Declarator names are identifiers, array or object patterns: each
-        // is an assignment target.
-        if let (Some(init), Ok(left)) = (d.init, AssignTarget::try_from(without_type(d.name))) {
-            assignments.push(Expr::Assign(AssignExpr { span: DUMMY_SP, op: AssignOp::Assign, left, right: init }));
+    for (i, d) in decls.into_iter().enumerate() {
+        match d.init {
+            // Declarator names are identifiers, array or object patterns:
+            // each is an assignment target.
+            Some(init) => {
+                if let Ok(left) = AssignTarget::try_from(without_type(d.name)) {
+                    assignments.push(Expr::Assign(AssignExpr { span: DUMMY_SP, op: AssignOp::Assign, left, right: init }));
+                }
+            }
+            // A `for…in`/`for…of` head: one declarator, no initialiser.
+            None if i == 0 => first = Some(without_type(d.name)),
+            None => {}
         }
     }
     Rewritten { hoisted, assignments, first }

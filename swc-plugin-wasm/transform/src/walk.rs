@@ -21,6 +21,7 @@ use swc_core::{
 
 use crate::{
     directives::{directive_of, drop_use, Directive},
+    names::Names,
     glob::GlobSet,
     labels::{assign_target_name, key_name, member_label, private_name},
     params::{keep_parameter_redeclarations, param_names},
@@ -116,21 +117,26 @@ fn decorated_start(span_lo: BytePos, decorators: &[Decorator]) -> BytePos {
 }
 
 fn constructor_param_names(params: &[ParamOrTsParamProp]) -> Vec<swc_core::atoms::Atom> {
-    let mut pats: Vec<Pat> = Vec::new();
+    let pats = params.iter().filter_map(|p| match p {
+        ParamOrTsParamProp::Param(p) => Some(&p.pat),
+        ParamOrTsParamProp::TsParamProp(tp) => match &tp.param {
+            TsParamPropParam::Assign(a) => Some(&*a.left),
+            _ => None,
+        },
+        #[cfg(swc_ast_unknown)]
+        _ => None,
+    });
+    let mut names = param_names(pats);
     for p in params {
-        match p {
-            ParamOrTsParamProp::Param(p) => pats.push(p.pat.clone()),
-            ParamOrTsParamProp::TsParamProp(tp) => match &tp.param {
-                TsParamPropParam::Ident(b) => pats.push(Pat::Ident(b.clone())),
-                TsParamPropParam::Assign(a) => pats.push((*a.left).clone()),
-                #[cfg(swc_ast_unknown)]
-                _ => {}
-            },
-            #[cfg(swc_ast_unknown)]
-            _ => {}
+        if let ParamOrTsParamProp::TsParamProp(tp) = p {
+            if let TsParamPropParam::Ident(b) = &tp.param {
+                if !names.contains(&b.id.sym) {
+                    names.push(b.id.sym.clone());
+                }
+            }
         }
     }
-    param_names(&pats)
+    names
 }
 
 pub struct Walker<'a> {
@@ -141,6 +147,8 @@ pub struct Walker<'a> {
     pub infos: Vec<FnInfo>,
     next: usize,
     pub uses_import_meta: bool,
+    /// The identifiers of the file, noted by the first run.
+    pub names: Names,
     /// For the second run: the handle of each instrumented function, by index.
     pub handles: Vec<Option<Handle>>,
     pub async_names: Option<AsyncNames>,
@@ -156,6 +164,7 @@ impl<'a> Walker<'a> {
             infos: Vec::new(),
             next: 0,
             uses_import_meta: false,
+            names: Names::default(),
             handles: Vec::new(),
             async_names: None,
         }
@@ -204,8 +213,15 @@ impl<'a> Walker<'a> {
         info
     }
 
-    fn handle(&self, index: usize) -> Option<Handle> {
-        self.handles.get(index).cloned().flatten()
+    fn handle(&mut self, index: usize) -> Option<Handle> {
+        self.handles.get_mut(index).and_then(Option::take)
+    }
+
+    /// The first run notes the identifiers a node's visitor does not reach.
+    fn note(&mut self, ident: Option<&Ident>) {
+        if let (Mode::Collect, Some(ident)) = (self.mode, ident) {
+            self.names.note(&ident.sym);
+        }
     }
 
     /// Function declarations and expressions, methods, accessors.
@@ -313,6 +329,7 @@ impl<'a> Walker<'a> {
     }
 
     fn fn_expr(&mut self, f: &mut FnExpr, named: &Named) {
+        self.note(f.ident.as_ref());
         let own = f.ident.as_ref().map(|i| i.sym.to_string());
         let label = named.function_label(own);
         let start = f.function.span.lo;
@@ -328,6 +345,7 @@ impl<'a> Walker<'a> {
                 self.arrow(label, a);
             }
             Expr::Class(c) => {
+                self.note(c.ident.as_ref());
                 let name = c.ident.as_ref().map(|i| i.sym.to_string()).or_else(|| named.class_name());
                 self.class(&mut c.class, name);
             }
@@ -371,9 +389,12 @@ impl<'a> Walker<'a> {
 
     fn class(&mut self, class: &mut Class, name: Option<String>) {
         class.decorators.visit_mut_with(self);
+        class.type_params.visit_mut_with(self);
         if let Some(super_class) = &mut class.super_class {
             super_class.visit_mut_with(self);
         }
+        class.super_type_params.visit_mut_with(self);
+        class.implements.visit_mut_with(self);
         let owner = name.as_deref();
         for member in &mut class.body {
             match member {
@@ -399,6 +420,7 @@ impl<'a> Walker<'a> {
                 ClassMember::ClassProp(p) => {
                     p.decorators.visit_mut_with(self);
                     p.key.visit_mut_with(self);
+                    p.type_ann.visit_mut_with(self);
                     let key = key_name(&p.key);
                     if let Some(value) = &mut p.value {
                         self.value(value, Named::ClassField { key, owner: name.clone() });
@@ -406,6 +428,7 @@ impl<'a> Walker<'a> {
                 }
                 ClassMember::PrivateProp(p) => {
                     p.decorators.visit_mut_with(self);
+                    p.type_ann.visit_mut_with(self);
                     let key = Some(private_name(&p.key));
                     if let Some(value) = &mut p.value {
                         self.value(value, Named::ClassField { key, owner: name.clone() });
@@ -419,6 +442,7 @@ impl<'a> Walker<'a> {
 
 impl VisitMut for Walker<'_> {
     fn visit_mut_fn_decl(&mut self, n: &mut FnDecl) {
+        self.note(Some(&n.ident));
         let label = Some(n.ident.sym.to_string());
         let start = n.function.span.lo;
         self.function(label, &mut n.function, false, start);
@@ -433,11 +457,13 @@ impl VisitMut for Walker<'_> {
     }
 
     fn visit_mut_class_decl(&mut self, n: &mut ClassDecl) {
+        self.note(Some(&n.ident));
         let name = Some(n.ident.sym.to_string());
         self.class(&mut n.class, name);
     }
 
     fn visit_mut_class_expr(&mut self, n: &mut ClassExpr) {
+        self.note(n.ident.as_ref());
         let name = n.ident.as_ref().map(|i| i.sym.to_string());
         self.class(&mut n.class, name);
     }
@@ -451,11 +477,13 @@ impl VisitMut for Walker<'_> {
     fn visit_mut_export_default_decl(&mut self, n: &mut ExportDefaultDecl) {
         match &mut n.decl {
             DefaultDecl::Fn(f) => {
+                self.note(f.ident.as_ref());
                 let label = Some(f.ident.as_ref().map_or_else(|| "default".to_string(), |i| i.sym.to_string()));
                 let start = f.function.span.lo;
                 self.function(label, &mut f.function, false, start);
             }
             DefaultDecl::Class(c) => {
+                self.note(c.ident.as_ref());
                 let name = Some(c.ident.as_ref().map_or_else(|| "default".to_string(), |i| i.sym.to_string()));
                 self.class(&mut c.class, name);
             }
@@ -482,6 +510,10 @@ impl VisitMut for Walker<'_> {
         n.left.visit_mut_with(self);
         let name = assign_target_name(&n.left);
         self.value(&mut n.right, Named::Binding(name));
+    }
+
+    fn visit_mut_ident(&mut self, n: &mut Ident) {
+        self.note(Some(n));
     }
 
     fn visit_mut_meta_prop_expr(&mut self, n: &mut MetaPropExpr) {

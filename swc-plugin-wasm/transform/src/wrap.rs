@@ -28,37 +28,45 @@ fn object(props: Vec<PropOrSpread>) -> Expr {
     Expr::Object(ObjectLit { span: DUMMY_SP, props })
 }
 
-/// `"label", "module"` and, when there is something in it, the options
-/// object: `{ objective: { name, successRate, latency: [threshold, percentile] }, trackConcurrency: true }`.
-pub fn instrument_args(
-    label: &str,
-    module: &str,
-    objective: Option<&ObjectiveSpec>,
-    track_concurrency: bool,
-) -> Vec<ExprOrSpread> {
-    let mut args = vec![str_lit(label).as_arg(), str_lit(module).as_arg()];
-    let mut extra = Vec::new();
-    if let Some(o) = objective {
-        let mut fields = vec![prop("name", str_lit(&o.name))];
-        if let Some(rate) = &o.success_rate {
-            fields.push(prop("successRate", str_lit(rate)));
+/// What `_instrument(…)` is called with: `"label", "module"` and, when there
+/// is something in it, the options object: `{ objective: { name,
+/// successRate, latency: [threshold, percentile] }, trackConcurrency: true }`.
+#[derive(Clone)]
+pub struct InstrumentArgs {
+    pub label: String,
+    pub module: String,
+    pub objective: Option<ObjectiveSpec>,
+    pub track_concurrency: bool,
+}
+
+impl InstrumentArgs {
+    /// Fresh nodes for each use (the plugin never clones AST nodes: that
+    /// code would be in the Wasm module for every file).
+    fn build(&self) -> Vec<ExprOrSpread> {
+        let mut args = vec![str_lit(&self.label).as_arg(), str_lit(&self.module).as_arg()];
+        let mut extra = Vec::new();
+        if let Some(o) = &self.objective {
+            let mut fields = vec![prop("name", str_lit(&o.name))];
+            if let Some(rate) = &o.success_rate {
+                fields.push(prop("successRate", str_lit(rate)));
+            }
+            if let Some((threshold, percentile)) = &o.latency {
+                let pair = ArrayLit {
+                    span: DUMMY_SP,
+                    elems: vec![Some(str_lit(threshold).as_arg()), Some(str_lit(percentile).as_arg())],
+                };
+                fields.push(prop("latency", Expr::Array(pair)));
+            }
+            extra.push(prop("objective", object(fields)));
         }
-        if let Some((threshold, percentile)) = &o.latency {
-            let pair = ArrayLit {
-                span: DUMMY_SP,
-                elems: vec![Some(str_lit(threshold).as_arg()), Some(str_lit(percentile).as_arg())],
-            };
-            fields.push(prop("latency", Expr::Array(pair)));
+        if self.track_concurrency {
+            extra.push(prop("trackConcurrency", Expr::Lit(Lit::Bool(Bool { span: DUMMY_SP, value: true }))));
         }
-        extra.push(prop("objective", object(fields)));
+        if !extra.is_empty() {
+            args.push(object(extra).as_arg());
+        }
+        args
     }
-    if track_concurrency {
-        extra.push(prop("trackConcurrency", Expr::Lit(Lit::Bool(Bool { span: DUMMY_SP, value: true }))));
-    }
-    if !extra.is_empty() {
-        args.push(object(extra).as_arg());
-    }
-    args
 }
 
 /// What a rewritten function needs to reach its handle.
@@ -68,8 +76,7 @@ pub struct Handle {
     pub am: Ident,
     /// The local name of the runtime's `instrument`.
     pub instrument: Ident,
-    /// The arguments of `_instrument(…)`.
-    pub args: Vec<ExprOrSpread>,
+    pub args: InstrumentArgs,
 }
 
 impl Handle {
@@ -79,7 +86,7 @@ impl Handle {
             span: DUMMY_SP,
             ctxt: SyntaxContext::empty(),
             callee: self.instrument.clone().as_callee(),
-            args: self.args.clone(),
+            args: self.args.build(),
             type_args: None,
         })
     }

@@ -172,7 +172,7 @@ fn compiled_name(entry: &str) -> String {
 }
 
 fn check_output(case: &Case, update: bool) -> Result<(), String> {
-    let options = Options::from_value(&case.options);
+    let options = Options::from_json(Some(&case.options.to_string()));
     if let Some(expected) = &case.error {
         return match options {
             Err(e) if e.0 == *expected => Ok(()),
@@ -196,7 +196,7 @@ fn check_output(case: &Case, update: bool) -> Result<(), String> {
 }
 
 fn check_idempotent(case: &Case) -> Result<(), String> {
-    let options = Options::from_value(&case.options).map_err(|e| e.0)?;
+    let options = Options::from_json(Some(&case.options.to_string())).map_err(|e| e.0)?;
     let code = fs::read_to_string(case.dir.join(&case.entry)).map_err(|e| e.to_string())?;
     let once = compile(&code, &case.dir.join(&case.entry), &case.dir, Some(&options))?;
     let twice = compile(&once, &case.dir.join(compiled_name(&case.entry)), &case.dir, Some(&options))?;
