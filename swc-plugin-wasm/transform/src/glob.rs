@@ -255,14 +255,16 @@ impl Glob {
     }
 
     /// Whether the whole of `subject` matches (the RegExp is anchored).
+    /// Three buffers for the whole subject, not per character.
     pub fn matches(&self, subject: &str) -> bool {
         let n = self.program.len();
-        let mut current = Vec::new();
+        let mut current = Vec::with_capacity(n);
+        let mut next = Vec::with_capacity(n);
         let mut seen = vec![false; n];
         self.close(0, &mut current, &mut seen);
         for c in subject.encode_utf16() {
-            let mut next = Vec::new();
-            let mut seen = vec![false; n];
+            next.clear();
+            seen.fill(false);
             for &pc in &current {
                 if let Inst::Char(test) = self.program[pc] {
                     if self.test(test, c) {
@@ -273,7 +275,7 @@ impl Glob {
             if next.is_empty() {
                 return false;
             }
-            current = next;
+            std::mem::swap(&mut current, &mut next);
         }
         current.iter().any(|&pc| matches!(self.program[pc], Inst::Match))
     }

@@ -139,7 +139,7 @@ pub fn object_keys(map: &Object) -> Vec<&String> {
             None => others.push(key),
         }
     }
-    indices.sort_by_key(|(i, _)| *i);
+    crate::lean::sort_by_key(&mut indices, |(i, _)| *i);
     indices.into_iter().map(|(_, k)| k).chain(others).collect()
 }
 

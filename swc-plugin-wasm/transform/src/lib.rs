@@ -17,13 +17,12 @@ pub mod glob;
 mod js;
 mod json;
 mod labels;
+mod lean;
 mod names;
 mod params;
 mod paths;
 mod walk;
 mod wrap;
-
-use std::collections::HashMap;
 
 use swc_core::{
     common::{errors::HANDLER, Mark, SyntaxContext},
@@ -31,7 +30,7 @@ use swc_core::{
 };
 
 pub use crate::config::{ModuleSystem, ObjectiveSpec, OptionError, Options, DEFAULT_BUCKETS, DEFAULT_RUNTIME};
-pub use crate::paths::{file_paths, FilePaths};
+pub use crate::paths::{file_paths, needs_cwd, FilePaths};
 use crate::{
     directives::{directive_of, drop_use, prologue_len},
     walk::Walker,
@@ -48,7 +47,7 @@ pub fn autometrics(options: Options, filename: Option<&str>, cwd: Option<&str>, 
     Autometrics {
         paths,
         filename: filename.unwrap_or_default().to_string(),
-        unresolved_ctxt: SyntaxContext::empty().apply_mark(unresolved_mark),
+        unresolved_mark,
         options,
     }
 }
@@ -57,7 +56,7 @@ struct Autometrics {
     options: Options,
     paths: FilePaths,
     filename: String,
-    unresolved_ctxt: SyntaxContext,
+    unresolved_mark: Mark,
 }
 
 /// A warning through the host, when there is one to report to.
@@ -88,6 +87,12 @@ fn has_module_syntax(program: &Program) -> bool {
 }
 
 impl Autometrics {
+    /// The context of global references (`require`): computed only when
+    /// used, as it is a call into the host.
+    fn unresolved_ctxt(&self) -> SyntaxContext {
+        SyntaxContext::empty().apply_mark(self.unresolved_mark)
+    }
+
     /// docs/transform.md, "Bringing in the runtime": import for ECMAScript
     /// modules, require otherwise.
     fn is_esm(&self, program: &Program, uses_import_meta: bool) -> bool {
@@ -125,7 +130,7 @@ impl Pass for Autometrics {
 
         // Source order; a label used twice in the file gets #2, #3, …
         let mut selected: Vec<usize> = (0..walker.infos.len()).filter(|&i| walker.infos[i].label.is_some()).collect();
-        selected.sort_by_key(|&i| walker.infos[i].start);
+        lean::sort_by_key(&mut selected, |&i| walker.infos[i].start);
 
         let esm = self.is_esm(program, walker.uses_import_meta);
         if esm && !selected.is_empty() && matches!(program, Program::Script(_)) {
@@ -156,7 +161,7 @@ impl Pass for Autometrics {
 
         let mut names = std::mem::take(&mut walker.names);
         let instrument = names.fresh("_instrument");
-        let mut seen: HashMap<String, u32> = HashMap::new();
+        let mut seen: lean::HashMap<String, u32> = Default::default();
         let mut handles: Vec<Option<Handle>> = vec![None; walker.infos.len()];
         let mut registrations = Vec::with_capacity(selected.len());
         for &i in &selected {
@@ -189,14 +194,14 @@ impl Pass for Autometrics {
                 let head = if esm {
                     import_runtime(&instrument, runtime)
                 } else {
-                    ModuleItem::Stmt(require_runtime(&instrument, runtime, self.unresolved_ctxt))
+                    ModuleItem::Stmt(require_runtime(&instrument, runtime, self.unresolved_ctxt()))
                 };
                 let inserted = std::iter::once(head).chain(registrations.into_iter().map(ModuleItem::Stmt));
                 m.body.splice(at..at, inserted);
             }
             Program::Script(s) => {
                 let at = prologue_len(&s.body);
-                let head = require_runtime(&instrument, runtime, self.unresolved_ctxt);
+                let head = require_runtime(&instrument, runtime, self.unresolved_ctxt());
                 s.body.splice(at..at, std::iter::once(head).chain(registrations));
             }
             #[cfg(swc_ast_unknown)]

@@ -1,7 +1,8 @@
 //! Generated names that no name in the file uses.
 //!
-//! Every generated identifier also gets a fresh mark (as `private_ident!`
-//! does), so the host's hygiene pass keeps it apart from anything else. Its
+//! The generated identifiers share one fresh mark (`private_ident!` makes
+//! one per identifier; each costs two calls into the host), so the host's
+//! hygiene pass keeps them apart from anything of the user's. Their
 //! spelling is chosen beforehand so that hygiene has nothing to rename: left
 //! to itself, hygiene keeps the name for the binding declared first, which is
 //! ours, and renames the user's (`_am` would become `_am1`). As Babel's uid
@@ -10,13 +11,15 @@
 //! The walk that decides what to instrument notes the identifiers it meets
 //! (`walk.rs`); only those starting with `_` can be taken by ours.
 
-use std::collections::HashSet;
-
-use swc_core::ecma::{ast::Ident, atoms::Atom, utils::private_ident};
+use swc_core::{
+    common::{Mark, SyntaxContext, DUMMY_SP},
+    ecma::{ast::Ident, atoms::Atom},
+};
 
 #[derive(Default)]
 pub struct Names {
-    taken: HashSet<Atom>,
+    taken: crate::lean::HashSet<Atom>,
+    ctxt: Option<SyntaxContext>,
 }
 
 impl Names {
@@ -36,6 +39,7 @@ impl Names {
             candidate = format!("{base}{n}").into();
         }
         self.taken.insert(candidate.clone());
-        private_ident!(candidate)
+        let ctxt = *self.ctxt.get_or_insert_with(|| SyntaxContext::empty().apply_mark(Mark::new()));
+        Ident::new(candidate, DUMMY_SP, ctxt)
     }
 }

@@ -23,8 +23,6 @@
 //! Only the function's own statements are walked: nested functions and
 //! classes have scopes of their own, and expressions hold no `var`.
 
-use std::collections::VecDeque;
-
 use swc_core::{
     atoms::Atom,
     common::{util::take::Take, SyntaxContext, DUMMY_SP},
@@ -46,6 +44,7 @@ pub fn param_names<'a>(params: impl IntoIterator<Item = &'a Pat>) -> Vec<Atom> {
 
 /// A node of a pattern as Babel's AST has it, for the order in which
 /// `getBindingIdentifiers` finds names.
+#[derive(Clone, Copy)]
 enum Node<'a> {
     Pat(&'a Pat),
     Prop(&'a ObjectPatProp),
@@ -60,13 +59,17 @@ enum Node<'a> {
 /// queue (`var [[a], b]` gives `b`, `a`).
 fn binding_idents(pat: &Pat) -> Vec<Ident> {
     let mut out: Vec<Ident> = Vec::new();
-    let mut queue = VecDeque::from([Node::Pat(pat)]);
-    while let Some(node) = queue.pop_front() {
+    // A queue: read from the front, appended to at the back.
+    let mut queue = vec![Node::Pat(pat)];
+    let mut next = 0;
+    while let Some(node) = queue.get(next) {
+        let node = *node;
+        next += 1;
         let found = match node {
             Node::Pat(Pat::Ident(b)) => &b.id,
             Node::Ident(id) => id,
             Node::Shorthand(id) => {
-                queue.push_back(Node::Ident(id));
+                queue.push(Node::Ident(id));
                 continue;
             }
             Node::Pat(Pat::Array(a)) => {
@@ -74,7 +77,7 @@ fn binding_idents(pat: &Pat) -> Vec<Ident> {
                 continue;
             }
             Node::Pat(Pat::Rest(r)) => {
-                queue.push_back(Node::Pat(&r.arg));
+                queue.push(Node::Pat(&r.arg));
                 continue;
             }
             Node::Pat(Pat::Object(o)) => {
@@ -82,12 +85,12 @@ fn binding_idents(pat: &Pat) -> Vec<Ident> {
                 continue;
             }
             Node::Pat(Pat::Assign(a)) => {
-                queue.push_back(Node::Pat(&a.left));
+                queue.push(Node::Pat(&a.left));
                 continue;
             }
             Node::Pat(_) => continue,
             Node::Prop(prop) => {
-                queue.push_back(match prop {
+                queue.push(match prop {
                     ObjectPatProp::KeyValue(kv) => Node::Pat(&kv.value),
                     ObjectPatProp::Assign(a) if a.value.is_some() => Node::Shorthand(&a.key.id),
                     ObjectPatProp::Assign(a) => Node::Ident(&a.key.id),

@@ -17,6 +17,14 @@ pub struct FilePaths {
     pub file: Option<String>,
 }
 
+/// Whether [`file_paths`] would read the working directory: not when the
+/// file name and `root` are both absolute (asking the host for it is a call
+/// out of the plugin).
+pub fn needs_cwd(filename: Option<&str>, root: Option<&str>) -> bool {
+    let absolute = |p: Option<&str>| p.is_some_and(|p| is_absolute(&normalize_separators(p)));
+    filename.is_some_and(|f| !f.is_empty()) && !(absolute(filename) && absolute(root))
+}
+
 pub fn file_paths(filename: Option<&str>, root: Option<&str>, cwd: Option<&str>) -> FilePaths {
     let Some(filename) = filename.filter(|f| !f.is_empty()) else {
         return FilePaths { module: "unknown".to_string(), file: None };
@@ -107,7 +115,7 @@ fn relative(from: &str, to: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::file_paths;
+    use super::{file_paths, needs_cwd};
 
     fn module(filename: Option<&str>, root: Option<&str>, cwd: Option<&str>) -> String {
         file_paths(filename, root, cwd).module
@@ -138,6 +146,18 @@ mod tests {
         // Turbopack in a monorepo: the app's directory as working directory, names from the repository root.
         assert_eq!(module(Some("e2e/app/lib/a.ts"), None, Some("/repo/e2e/app")), "lib/a.ts");
         assert_eq!(module(Some("lib/a.ts"), None, Some("/repo/e2e/app")), "lib/a.ts");
+    }
+
+    #[test]
+    fn needs_the_working_directory_unless_both_names_are_absolute() {
+        assert!(!needs_cwd(Some("/r/a.js"), Some("/r")));
+        assert!(!needs_cwd(Some("C:\\r\\a.js"), Some("C:/r")));
+        assert!(!needs_cwd(None, None));
+        assert!(needs_cwd(Some("/r/a.js"), None));
+        assert!(needs_cwd(Some("a.js"), Some("/r")));
+        assert!(needs_cwd(Some("/r/a.js"), Some("r")));
+        // What it decides does not change the answer.
+        assert_eq!(file_paths(Some("/r/a.js"), Some("/r"), None), file_paths(Some("/r/a.js"), Some("/r"), Some("/x")));
     }
 
     #[test]
