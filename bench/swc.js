@@ -1,7 +1,8 @@
 // Transform time of the SWC plugin over every file of lodash-es, in one
 // process, interleaved rounds: bare @swc/core; @swc/core with an empty plugin
 // built on the same swc_core (the Wasm round trip alone); with the autometrics
-// plugin, every function selected by `include`; and Babel with the Babel
+// plugin, with nothing selected (its fixed cost per file) and with every
+// function selected by `include`; and Babel with the Babel
 // plugin, for comparison. Run `npm run bench:swc` (it builds both plugins).
 "use strict";
 const { existsSync, readFileSync, readdirSync } = require("node:fs");
@@ -29,6 +30,8 @@ const swcOptions = (plugins) => ({
 const variants = {
   "bare @swc/core": (f) => swc.transformSync(f.code, { ...swcOptions([]), filename: f.filename }).code,
   "@swc/core + empty plugin": (f) => swc.transformSync(f.code, { ...swcOptions([[NOOP, {}]]), filename: f.filename }).code,
+  "@swc/core + swc-plugin-autometrics (nothing selected)": (f) =>
+    swc.transformSync(f.code, { ...swcOptions([[PLUGIN, { root }]]), filename: f.filename }).code,
   "@swc/core + swc-plugin-autometrics (every function)": (f) =>
     swc.transformSync(f.code, { ...swcOptions([[PLUGIN, { root, include: ["**"] }]]), filename: f.filename }).code,
   "Babel + babel-plugin-autometrics (every function)": (f) =>
