@@ -1,4 +1,3 @@
-import { createRequire } from "node:module";
 import * as promClient from "prom-client";
 import { type BuildInfo, resolveBuildInfo } from "./build-info";
 import { setAsyncCallers } from "./context";
@@ -6,7 +5,7 @@ import { AutometricsConfigError } from "./errors";
 import { disableCluster, enableCluster } from "./exporters/cluster";
 import { type PrometheusExporterOptions, type RunningExporter, startPrometheusExporter } from "./exporters/prometheus-server";
 import { type PushGatewayOptions, type RunningPush, startPushGateway } from "./exporters/push-gateway";
-import { type OtlpExporterOptions, attachToMeterProvider, startOtelPipeline } from "./opentelemetry/pipeline";
+import { type OtlpExporterOptions, attachToMeterProvider, load, startOtelPipeline } from "./opentelemetry/pipeline";
 import { AutometricsMetricProducer } from "./opentelemetry/producer";
 import { functions } from "./functions";
 import { checkBuckets } from "./objectives";
@@ -190,12 +189,7 @@ function checkOptions(options: InitOptions): void {
 }
 
 function exemplarSource(): () => Record<string, string> | undefined {
-  let api: typeof import("@opentelemetry/api");
-  try {
-    api = createRequire(__filename)("@opentelemetry/api");
-  } catch {
-    throw new AutometricsConfigError("exemplars", "needs the package @opentelemetry/api (npm install @opentelemetry/api)");
-  }
+  const api: typeof import("@opentelemetry/api") = load("@opentelemetry/api", "exemplars");
   return () => {
     const span = api.trace.getSpanContext(api.context.active());
     if (span === undefined || !api.isSpanContextValid(span)) return undefined;
@@ -258,8 +252,10 @@ export function init(options: InitOptions = {}): Autometrics {
     else otel = pipeline;
   } else if (spec?.type === "prometheus") {
     exporter = startPrometheusExporter(spec);
-    exporter.url.catch((error) => reportOnce(`listen:${spec.port}`, "the Prometheus exporter could not start", error));
   }
+  // Either tracker's Prometheus endpoint: a port in use is reported, not thrown.
+  const port = spec?.type === "prometheus" ? (spec.port ?? 9464) : undefined;
+  exporter?.url.catch((error) => reportOnce(`listen:${port}`, "the Prometheus exporter could not start", error));
   const stop = async () => {
     detachProducer?.();
     await Promise.all([exporter?.close(), pusher?.close(), otel?.close()]);

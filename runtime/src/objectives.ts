@@ -50,7 +50,6 @@ export interface ResolvedObjective {
   latencyPercentile: string;
   /** Rendered exactly as the matching histogram bucket's `le` label; "" without a latency objective. */
   latencyThreshold: string;
-  latencyBound: number;
 }
 
 const SUPPORTED_PERCENTILES = new Set<string>(Object.values(ObjectivePercentile));
@@ -60,7 +59,7 @@ const SUPPORTED_PERCENTILES = new Set<string>(Object.values(ObjectivePercentile)
  * `objective_latency_threshold` label can be compared to `le` byte for byte.
  */
 export function formatBound(bound: number): string {
-  return bound === Infinity ? "+Inf" : String(bound);
+  return String(bound);
 }
 
 function checkPercentile(value: unknown, option: string, objectiveName: string): string {
@@ -82,10 +81,14 @@ function checkPercentile(value: unknown, option: string, objectiveName: string):
   return text;
 }
 
-/** @internal Validates an objective against the histogram buckets in use. */
+/**
+ * @internal Validates an objective against the histogram buckets in use;
+ * without `buckets`, the threshold is taken as already checked against the
+ * buckets it was built for (a plugin's `buckets` option).
+ */
 export function resolveObjective(
   objective: Objective | undefined,
-  buckets: readonly number[],
+  buckets: readonly number[] | undefined,
   option = "objective",
 ): ResolvedObjective | undefined {
   if (objective === undefined || objective === null) return undefined;
@@ -109,7 +112,6 @@ export function resolveObjective(
     successPercentile: "",
     latencyPercentile: "",
     latencyThreshold: "",
-    latencyBound: NaN,
   };
   if (objective.successRate !== undefined) {
     resolved.successPercentile = checkPercentile(objective.successRate, `${option}.successRate`, name);
@@ -127,14 +129,13 @@ export function resolveObjective(
         `threshold ${JSON.stringify(threshold)} is not a positive number of seconds`,
       );
     }
-    if (!buckets.includes(bound)) {
+    if (buckets !== undefined && !buckets.includes(bound)) {
       throw new AutometricsConfigError(
         `${option}.latency`,
         `threshold ${formatBound(bound)}s of objective "${name}" is not a histogram bucket ` +
           `(buckets: ${buckets.map(formatBound).join(", ")}); add it to \`buckets\` or pick one of them`,
       );
     }
-    resolved.latencyBound = bound;
     resolved.latencyThreshold = formatBound(bound);
     resolved.latencyPercentile = checkPercentile(percentile, `${option}.latency`, name);
   }
@@ -142,7 +143,8 @@ export function resolveObjective(
 }
 
 /** @internal Validates a bucket list: finite, positive, strictly increasing. */
-export function checkBuckets(buckets: unknown, option = "buckets"): readonly number[] {
+export function checkBuckets(buckets: unknown): readonly number[] {
+  const option = "buckets";
   if (!Array.isArray(buckets) || buckets.length === 0) {
     throw new AutometricsConfigError(option, "expected a non-empty array of numbers (seconds)");
   }

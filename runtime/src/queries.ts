@@ -1,5 +1,4 @@
 import { type Objective, resolveObjective } from "./objectives";
-import { settings } from "./settings";
 
 /** PromQL for one function, in the forms the autometrics dashboards use. */
 export interface FunctionQueries {
@@ -47,7 +46,8 @@ export function queriesFor(fn: string, module: string, options: { objective?: Ob
     latency: { p50: percentile(0.5, "50"), p95: percentile(0.95, "95"), p99: percentile(0.99, "99") },
     callers: `sum by (caller_function, caller_module) (rate({__name__=~"${CALLS}", ${select}}[${window}]))`,
   };
-  const objective = resolveObjective(options.objective, settings.buckets);
+  // Checked against its buckets where it was attached: this process's may differ (the CLI's are the default).
+  const objective = resolveObjective(options.objective, undefined);
   if (objective?.successPercentile) {
     const name = `objective_name=${literal(objective.name)}, objective_percentile=${literal(objective.successPercentile)}`;
     const budget = Number((1 - Number(objective.successPercentile) / 100).toFixed(6));

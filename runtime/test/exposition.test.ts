@@ -84,6 +84,8 @@ describe("exposition", () => {
   it("tracks concurrent calls for functions that ask", async () => {
     const name = uniqueName("concurrent");
     const fn = instrument(name, "src/c.js", { trackConcurrency: true });
+    const untracked = uniqueName("untracked");
+    instrument(untracked, "src/c.js").run(() => 1);
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const calls = [fn.runAsync(() => gate), fn.runAsync(() => gate), fn.runAsync(() => gate)];
@@ -98,6 +100,7 @@ describe("exposition", () => {
       service_name: "checkout",
     });
     expect(one(samples, "function_calls_concurrent", { function: name }).value).to.equal(0);
-    expect(find(samples, "function_calls_concurrent", { function: uniqueName("untracked") })).to.have.length(0);
+    expect(find(samples, "function_calls_total", { function: untracked })).not.to.have.length(0);
+    expect(find(samples, "function_calls_concurrent", { function: untracked })).to.have.length(0);
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { AutometricsConfigError, ObjectiveLatency, ObjectivePercentile, autometrics, instrument } from "../src";
+import { AutometricsConfigError, ObjectiveLatency, ObjectivePercentile, autometrics, instrument, queriesFor } from "../src";
 import { find, one, parseExposition } from "./helpers/exposition";
 import { isolated } from "./helpers/isolated";
 import { freshInit, scrape, uniqueName } from "./helpers/runtime";
@@ -122,5 +122,11 @@ describe("objectives", () => {
       try { am.init({ buckets: [0.1, 0.5] }); } catch (e) { console.log(e.message); }
     `);
     expect(out).to.contain("`buckets`: cannot change after calls were recorded");
+  });
+
+  it("builds queries for an objective on buckets this process does not use (the CLI reading a plugin's options)", () => {
+    const queries = queriesFor("f", "m.js", { objective: { name: "x", latency: ["0.3", "99"] } });
+    expect(queries.latencyBurn).to.contain('le="0.3"');
+    expect(() => instrument("f", "m.js", { objective: { name: "x", latency: ["0.3", "99"] } })).to.throw(AutometricsConfigError, /not a histogram bucket/);
   });
 });

@@ -3,6 +3,7 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { type Sample, find, one, parseExposition } from "./helpers/exposition";
+import { isolated } from "./helpers/isolated";
 import { freePort } from "./helpers/ports";
 
 const TRACKERS = ["prometheus", "opentelemetry"] as const;
@@ -97,5 +98,22 @@ describe("both trackers, one semantic suite", () => {
         .sort();
     expect(comparable(results.opentelemetry!)).to.deep.equal(comparable(results.prometheus!));
     expect(buckets(results.opentelemetry!)).to.deep.equal(buckets(results.prometheus!));
+  });
+
+  it("keeps the metrics off prom-client's registry with the OpenTelemetry tracker, whatever is called after init()", async function () {
+    this.timeout(20_000);
+    const out = await isolated(
+      `
+      const { register } = require("prom-client");
+      am.init({ tracker: "opentelemetry", detectBuildInfo: false });
+      am.instrument("f", "m.js").run(() => 1);
+      am.metricsRegistry();
+      console.log(JSON.stringify({ registry: await register.metrics() }));
+    `,
+      {},
+      join(__dirname, ".."),
+    );
+    const { registry } = JSON.parse(out) as { registry: string };
+    expect(registry).not.to.contain("function_calls");
   });
 });

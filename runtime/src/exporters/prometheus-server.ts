@@ -41,9 +41,7 @@ export function startPrometheusExporter(options: PrometheusExporterOptions): Run
     server.once("error", reject);
     server.listen(options.port ?? 9464, hostname, () => {
       server.off("error", reject);
-      const { port } = server.address() as AddressInfo;
-      const host = hostname === "0.0.0.0" || hostname === "::" ? "localhost" : hostname;
-      resolve(`http://${host.includes(":") ? `[${host}]` : host}:${port}/metrics`);
+      resolve(scrapeUrl(hostname, (server.address() as AddressInfo).port));
     });
   });
   url.catch(() => {}); // reported through `url` to whoever awaits it
@@ -55,4 +53,10 @@ export function startPrometheusExporter(options: PrometheusExporterOptions): Run
         server.closeAllConnections();
       }),
   };
+}
+
+/** @internal Where a scraper reaches an endpoint listening on `hostname:port`. */
+export function scrapeUrl(hostname: string, port: number): string {
+  const host = hostname === "0.0.0.0" || hostname === "::" ? "localhost" : hostname;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${port}/metrics`;
 }

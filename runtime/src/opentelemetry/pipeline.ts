@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { AutometricsConfigError } from "../errors";
 import { reportOnce, reportThrottled } from "../report";
+import { scrapeUrl } from "../exporters/prometheus-server";
 import { AutometricsMetricProducer } from "./producer";
 
 export interface OtlpExporterOptions {
@@ -26,7 +27,8 @@ export interface OtelPipeline {
   close(): Promise<void>;
 }
 
-const load = (name: string, option: string) => {
+/** @internal An optional package, or an error naming the option that needs it. */
+export const load = (name: string, option: string) => {
   try {
     return createRequire(__filename)(name);
   } catch {
@@ -92,14 +94,11 @@ export function startOtelPipeline(exporter: OtlpExporterOptions | OtelPrometheus
       reader = new PrometheusExporter(
         { host, port, withoutScopeInfo: true, metricProducers: [new AutometricsMetricProducer({ prometheusNames: true })] },
         (error?: Error) => {
-          if (error) {
-            reportOnce(`listen:${port}`, "the Prometheus exporter could not start", error);
-            reject(error);
-          } else resolve(`http://${host === "0.0.0.0" ? "localhost" : host}:${port}/metrics`);
+          if (error) reject(error);
+          else resolve(scrapeUrl(host, port));
         },
       );
     });
-    url.catch(() => {});
   } else {
     const pkg = load(EXPORTER_PACKAGES[exporter.type], "exporter.type");
     const config: Record<string, unknown> = { url: exporter.url, timeoutMillis: exporter.timeoutMs };

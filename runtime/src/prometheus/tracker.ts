@@ -6,10 +6,16 @@ const metrics = createMetrics();
 // The registry renames counters in OpenMetrics mode, so remember the keys they were added under.
 const keys = metrics.map((m) => m.name);
 let current: promClient.Registry | null = null;
+// Set by `init({ tracker: "opentelemetry" })`: the metrics then stay off every prom-client registry.
+let detached = false;
 
-/** The prom-client registry the autometrics metrics are on (the default one unless `init()` said otherwise). */
+/**
+ * The prom-client registry the autometrics metrics are on: the default one
+ * unless `init()` said otherwise (and, with the OpenTelemetry tracker, the
+ * default one without them).
+ */
 export function metricsRegistry(): promClient.Registry {
-  return current ?? attach(promClient.register);
+  return current ?? (detached ? promClient.register : attach(promClient.register));
 }
 
 /** @internal Moves the autometrics metrics onto `registry`. */
@@ -24,11 +30,13 @@ export function attach(registry: promClient.Registry): promClient.Registry {
     }
   }
   current = registry;
+  detached = false;
   return registry;
 }
 
-/** @internal */
+/** @internal Takes the metrics off their registry and keeps them off. */
 export function detach(): void {
+  detached = true;
   if (current === null) return;
   metrics.forEach((metric, i) => {
     if (current!.getSingleMetric(keys[i]!) === (metric as unknown)) current!.removeSingleMetric(keys[i]!);
