@@ -12,16 +12,17 @@
 // `--toolchain=rustup` or `--toolchain=debian` forces one of them.
 //
 // `node build.mjs --test [-- <cargo test arguments>]` runs the native tests
-// of the workspace (`cargo test --workspace --locked`: the transform's unit
-// tests and the shared fixture corpus) with the same toolchain and target
-// directory, instead of building the .wasm.
+// (`cargo test -p autometrics_swc_transform --locked`: the transform's unit
+// tests and the shared fixture corpus; the plugin crates have none) with the
+// same toolchain and target directory, instead of building the .wasm.
 //
 // Cargo's target directory is kept outside the repository so builds are
 // reused: $AUTOMETRICS_CARGO_TARGET_DIR, else ~/.cache/autometrics/cargo-target.
 //
-// RUSTFLAGS is set here (it replaces any rustflags from .cargo/config), and
-// always carries --cfg=swc_ast_unknown: the plugin then accepts AST nodes
-// from hosts newer than itself instead of failing to deserialize them.
+// For the .wasm, RUSTFLAGS is set here (it replaces any rustflags from
+// .cargo/config) and carries --cfg=swc_ast_unknown: the plugin then accepts
+// AST nodes from hosts newer than itself instead of failing to deserialize
+// them. The native tests build without it.
 
 import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, statSync } from "node:fs";
@@ -121,7 +122,7 @@ function plan(forced) {
   }
   fail(
     `no Rust toolchain that can build ${TARGET} was found. Either run ` +
-      `\`rustup target add ${TARGET}\` (with rustup), or, on Debian/Ubuntu, ` +
+      `\`rustup target add ${TARGET}\` (with rustup), or, on Debian 12 (bookworm), ` +
       `\`apt-get install -y ${DEBIAN_PACKAGES}\`.`,
   );
 }
@@ -135,7 +136,7 @@ const testing = ownArgs.includes("--test");
 
 const build = plan(forced);
 const args = testing
-  ? [...build.cargo, "test", "--workspace", "--locked", ...passThrough]
+  ? [...build.cargo, "test", "-p", "autometrics_swc_transform", "--locked", ...passThrough]
   : [...build.cargo, ...build.buildArgs, "--release", "--locked", "--target", TARGET, "-p", CRATE];
 const buildEnv = testing ? build.testEnv : build.env;
 log(`toolchain: ${build.describe}`);

@@ -30,7 +30,8 @@ describe(`shared fixture corpus (Babel ${BABEL_MAJOR}${downlevel ? ", then prese
       if (!downlevel) it("produces the expected output", async () => {
         const actual = await compileWithBabel(entryCode(), c.entry, c.dir, true, c.options);
         const file = join(c.dir, outputName(c.entry));
-        if (overwrite || !existsSync(file)) writeFileSync(file, actual);
+        if (overwrite) writeFileSync(file, actual);
+        expect(existsSync(file), `no ${file}: write it with OVERWRITE=1 and review it`).to.equal(true);
         expect(actual).to.equal(readFileSync(file, "utf8"));
       });
 

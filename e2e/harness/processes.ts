@@ -24,14 +24,16 @@ export class Processes {
   async waitFor(name: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
     const entry = this.children.find((c) => c.name === name);
     const deadline = Date.now() + ms;
+    let last = "the check never held";
     for (;;) {
       try {
         if (await check()) return;
-      } catch {
-        // not ready yet
+      } catch (error) {
+        last = `the last check threw: ${error instanceof Error ? error.message : String(error)}`; // not ready yet, or never will be
       }
-      if (entry && entry.child.exitCode !== null) throw new Error(`${name} exited with ${entry.child.exitCode}; see ${this.logDir}/${name}.log`);
-      if (Date.now() > deadline) throw new Error(`${name} was not ready within ${ms} ms; see ${this.logDir}/${name}.log`);
+      const ended = entry && (entry.child.exitCode ?? entry.child.signalCode);
+      if (ended != null) throw new Error(`${name} exited with ${ended}; see ${this.logDir}/${name}.log`);
+      if (Date.now() > deadline) throw new Error(`${name} was not ready within ${ms} ms (${last}); see ${this.logDir}/${name}.log`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }

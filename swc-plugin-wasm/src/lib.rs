@@ -1,7 +1,7 @@
 //! The SWC Wasm plugin: reads the options and the file's metadata from the
 //! host and runs the transform from `autometrics_swc_transform`.
 
-use autometrics_swc_transform::{autometrics, needs_cwd, Options};
+use autometrics_swc_transform::{autometrics, Options};
 use swc_core::{
     common::{errors::HANDLER, plugin::metadata::TransformPluginMetadataContextKind, Spanned},
     ecma::ast::Program,
@@ -21,8 +21,6 @@ pub fn process_transform(program: Program, metadata: TransformPluginProgramMetad
         }
     };
     let filename = metadata.get_context(&TransformPluginMetadataContextKind::Filename);
-    let cwd = needs_cwd(filename.as_deref(), options.root.as_deref())
-        .then(|| metadata.get_context(&TransformPluginMetadataContextKind::Cwd))
-        .flatten();
+    let cwd = metadata.get_context(&TransformPluginMetadataContextKind::Cwd);
     program.apply(autometrics(options, filename.as_deref(), cwd.as_deref(), metadata.unresolved_mark))
 }

@@ -1,23 +1,16 @@
 import * as swc from "@swc/core";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type Case, type Compile, type RunResult, compileAndRun } from "../../fixtures/harness/corpus";
 
 /** The plugin as `npm run build` leaves it (the package's `main`). */
 export const WASM = join(__dirname, "..", "swc_plugin_autometrics.wasm");
+if (!existsSync(WASM)) throw new Error(`${WASM} is missing: build it first (node build.mjs, or npm test)`);
 
 export const RUN_DIR = join(__dirname, ".run");
 
 /** Where @swc/core keeps the plugin compiled to native code (else `.swc/` in the working directory). */
 export const CACHE_ROOT = join(RUN_DIR, ".swc");
-
-export interface SwcOptions {
-  /** Parse as plain JavaScript whatever the extension (code already compiled by something else). */
-  javascript?: boolean;
-  /** Plugin options as they are, without the corpus' `root`. */
-  rawOptions?: boolean;
-  /** Where the options came from: relative `root`s are relative to it. */
-  extra?: Partial<swc.Options>;
-}
 
 /**
  * @swc/core options for one file of the corpus: TypeScript, TSX and JSX parsed

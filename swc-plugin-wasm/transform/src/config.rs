@@ -3,7 +3,6 @@
 //! as the Babel plugin's (`babel-plugin/src/options.ts`): same checks, same
 //! order, same wording.
 
-
 use crate::{
     glob::{GlobError, GlobSet},
     js::{describe, json_stringify, number_to_string, object_keys, string_to_number, trim},

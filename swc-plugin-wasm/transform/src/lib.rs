@@ -30,7 +30,7 @@ use swc_core::{
 };
 
 pub use crate::config::{ModuleSystem, ObjectiveSpec, OptionError, Options, DEFAULT_BUCKETS, DEFAULT_RUNTIME};
-pub use crate::paths::{file_paths, needs_cwd, FilePaths};
+pub use crate::paths::{file_paths, FilePaths};
 use crate::{
     directives::{directive_of, drop_use, prologue_len},
     walk::Walker,

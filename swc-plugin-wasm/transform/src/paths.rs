@@ -17,14 +17,6 @@ pub struct FilePaths {
     pub file: Option<String>,
 }
 
-/// Whether [`file_paths`] would read the working directory: not when the
-/// file name and `root` are both absolute (asking the host for it is a call
-/// out of the plugin).
-pub fn needs_cwd(filename: Option<&str>, root: Option<&str>) -> bool {
-    let absolute = |p: Option<&str>| p.is_some_and(|p| is_absolute(&normalize_separators(p)));
-    filename.is_some_and(|f| !f.is_empty()) && !(absolute(filename) && absolute(root))
-}
-
 pub fn file_paths(filename: Option<&str>, root: Option<&str>, cwd: Option<&str>) -> FilePaths {
     let Some(filename) = filename.filter(|f| !f.is_empty()) else {
         return FilePaths { module: "unknown".to_string(), file: None };
@@ -42,9 +34,11 @@ pub fn file_paths(filename: Option<&str>, root: Option<&str>, cwd: Option<&str>)
             _ => p.to_string(),
         }
     };
-    let root = match &root {
-        Some(r) => resolve(r),
-        None => cwd.clone().unwrap_or_default(),
+    // `root` is the user's, relative to the working directory as Babel's `path.resolve` takes it.
+    let root = match (&root, &cwd) {
+        (Some(r), Some(c)) if !is_absolute(r) => format!("{c}/{r}"),
+        (Some(r), _) => r.clone(),
+        (None, c) => c.clone().unwrap_or_default(),
     };
     let file = resolve(&file);
     let rel = if is_absolute(&root) && !is_absolute(&file) {
@@ -115,7 +109,7 @@ fn relative(from: &str, to: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{file_paths, needs_cwd};
+    use super::file_paths;
 
     fn module(filename: Option<&str>, root: Option<&str>, cwd: Option<&str>) -> String {
         file_paths(filename, root, cwd).module
@@ -149,15 +143,11 @@ mod tests {
     }
 
     #[test]
-    fn needs_the_working_directory_unless_both_names_are_absolute() {
-        assert!(!needs_cwd(Some("/r/a.js"), Some("/r")));
-        assert!(!needs_cwd(Some("C:\\r\\a.js"), Some("C:/r")));
-        assert!(!needs_cwd(None, None));
-        assert!(needs_cwd(Some("/r/a.js"), None));
-        assert!(needs_cwd(Some("a.js"), Some("/r")));
-        assert!(needs_cwd(Some("/r/a.js"), Some("r")));
-        // What it decides does not change the answer.
-        assert_eq!(file_paths(Some("/r/a.js"), Some("/r"), None), file_paths(Some("/r/a.js"), Some("/r"), Some("/x")));
+    fn a_relative_root_is_relative_to_the_working_directory_as_path_resolve_reads_it() {
+        // Even when it begins with the working directory's last segment (Babel: path.resolve("/repo/app", "app/lib")).
+        assert_eq!(module(Some("/repo/app/app/lib/a.js"), Some("app/lib"), Some("/repo/app")), "a.js");
+        assert_eq!(module(Some("/repo/app/lib/a.js"), Some("app/lib"), Some("/repo/app")), "../../lib/a.js");
+        assert_eq!(module(Some("/repo/app/src/a.js"), Some("./src/../src"), Some("/repo/app")), "a.js");
     }
 
     #[test]

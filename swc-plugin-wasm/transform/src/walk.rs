@@ -21,9 +21,9 @@ use swc_core::{
 
 use crate::{
     directives::{directive_of, drop_use, Directive},
-    names::Names,
     glob::GlobSet,
     labels::{assign_target_name, key_name, member_label, private_name},
+    names::Names,
     params::{keep_parameter_redeclarations, param_names},
     wrap::{block_is_instrumented, expr_is_instrumented, wrap_arrow, wrap_block, AsyncNames, Handle},
 };

@@ -184,8 +184,11 @@ fn check_output(case: &Case, update: bool) -> Result<(), String> {
     let code = fs::read_to_string(case.dir.join(&case.entry)).map_err(|e| e.to_string())?;
     let actual = compile(&code, &case.dir.join(&case.entry), &case.dir, Some(&options))?;
     let file = case.dir.join(OUTPUT);
-    if update || !file.exists() {
+    if update {
         fs::write(&file, &actual).map_err(|e| e.to_string())?;
+    }
+    if !file.exists() {
+        return Err(format!("no {OUTPUT} in {}: write it with UPDATE=1 and review it", case.dir.display()));
     }
     let expected = fs::read_to_string(&file).map_err(|e| e.to_string())?;
     if actual == expected {

@@ -66,6 +66,25 @@ async function f(_am3) {
     assert!(out.contains("catch (_error3) {") && out.contains("throw _am4.fail(_call3, _error3);"), "{out}");
 }
 
+/// Names the walk meets outside plain identifier positions: declared
+/// functions and classes, named function and class expressions.
+#[test]
+fn generated_names_avoid_the_names_of_declarations_and_named_expressions() {
+    let src = r#""use autometrics";
+function _am() {}
+class _am2 {}
+const k = class _am3 {};
+const g = function _am4() {};
+export default function _am5() {}
+"#;
+    let out = transform(src, Some("/app/src/a.mjs"), "{}", None);
+    for name in ["function _am()", "class _am2", "class _am3", "function _am4()", "function _am5()"] {
+        assert!(out.contains(name), "{name} was renamed:\n{out}");
+    }
+    let handles: Vec<&str> = out.lines().filter_map(|l| l.strip_prefix("var ")).filter_map(|l| l.split_once(" = _instrument(")).map(|(n, _)| n).collect();
+    assert_eq!(handles, ["_am6", "_am7", "_am8"], "{out}");
+}
+
 /// The injected `require` is the module system's, not a function of the
 /// file that happens to be called so: hygiene renames the file's own.
 #[test]
