@@ -1,5 +1,5 @@
-// Per-call overhead of instrumentation, all variants measured in this one
-// process, in interleaved rounds so that machine noise hits every variant.
+// Per-call overhead of instrumentation: each variant in its own process, next
+// to a bare function, in interleaved rounds so that machine noise hits both.
 //   node --expose-gc runtime.js [--quick]
 "use strict";
 const os = require("node:os");
