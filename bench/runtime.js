@@ -1,11 +1,13 @@
 // Per-call overhead of instrumentation: each variant in its own process, next
-// to a bare function, in interleaved rounds so that machine noise hits both.
-//   node --expose-gc runtime.js [--quick]
+// to a bare function, in interleaved rounds so that machine noise hits both;
+// recursion depth; heap growth.
+//   node --expose-gc runtime.js [--quick] [--all-nodes]
 "use strict";
 const os = require("node:os");
 const { createRequire } = require("node:module");
 const promClient = require("prom-client");
 const am = require("autometrics-runtime");
+const compiled = require("./compiled");
 
 const quick = process.argv.includes("--quick");
 const ROUNDS = quick ? 3 : 9;
@@ -41,6 +43,15 @@ function handWrittenPromClient(register) {
   return { counter, histogram };
 }
 
+// What a server has done before the calls we time: an instrumented async
+// call, which creates the runtime's AsyncLocalStorage (on Node 20 and 22 that
+// switches on promise hooks for the whole process).
+async function afterAsyncActivity(fn) {
+  await compiled.load("babel").workAsync(0);
+  await new Promise((resolve) => setTimeout(resolve, 1));
+  return fn;
+}
+
 // Each variant is set up lazily, so a child process loads only its own.
 const syncVariants = {
   "clock floor (2× performance.now)": () => (x) => {
@@ -48,20 +59,21 @@ const syncVariants = {
     const r = x + 1;
     return perf.now() - t > 1e9 ? r + 1 : r;
   },
-  // Exactly the shape the plugins emit: the body in an arrow, run by the handle.
-  "autometrics-runtime": () => {
-    const h = am.instrument("work", "bench/runtime.js");
-    return (x) => h.run(() => x + 1);
-  },
+  // What the plugins write (compiled.js).
+  "autometrics-runtime": () => afterAsyncActivity(compiled.load("babel").work),
+  "autometrics-runtime, scoped function": () => afterAsyncActivity(compiled.load("babel").workScoped),
   "autometrics-runtime, trackCallers: false": () => {
     am.init({ trackCallers: false, detectBuildInfo: false });
-    const h = am.instrument("work", "bench/runtime.js");
-    return (x) => h.run(() => x + 1);
+    return afterAsyncActivity(compiled.load("babel").work);
   },
   "autometrics-runtime, OpenTelemetry tracker": () => {
     am.init({ tracker: "opentelemetry", meterProvider: userMeterProvider(), detectBuildInfo: false });
+    return afterAsyncActivity(compiled.load("babel").work);
+  },
+  // The shape before this one: the body in an arrow, run by the handle in its frame.
+  "previous shape (body in an arrow, run)": () => {
     const h = am.instrument("work", "bench/runtime.js");
-    return (x) => h.run(() => x + 1);
+    return afterAsyncActivity((x) => h.run(() => x + 1));
   },
   "OpenTelemetry SDK by hand (counter + histogram)": () => {
     const { counter, histogram, callAttributes, timeAttributes } = otelByHand();
@@ -86,30 +98,15 @@ const syncVariants = {
   "@autometrics/autometrics 1.0.1": () => peerAutometrics().autometrics({ functionName: "work", moduleName: "bench" }, (x) => x + 1),
 };
 
-// The shape the plugins emit for an async function (docs/transform.md).
-const pluginAsyncShape = (h) => async (x) => {
-  const call = h.begin();
-  try {
-    return h.end(call, await h.enter(async () => x + 1));
-  } catch (error) {
-    throw h.fail(call, error);
-  }
-};
-
 const asyncVariants = {
-  "autometrics-runtime": () => {
-    const h = am.instrument("workAsync", "bench/runtime.js");
-    return pluginAsyncShape(h);
-  },
+  "autometrics-runtime": () => compiled.load("babel").workAsync,
   "autometrics-runtime, trackCallers: false": () => {
     am.init({ trackCallers: false, detectBuildInfo: false });
-    const h = am.instrument("workAsync", "bench/runtime.js");
-    return pluginAsyncShape(h);
+    return compiled.load("babel").workAsync;
   },
   "autometrics-runtime, OpenTelemetry tracker": () => {
     am.init({ tracker: "opentelemetry", meterProvider: userMeterProvider(), detectBuildInfo: false });
-    const h = am.instrument("workAsync", "bench/runtime.js");
-    return pluginAsyncShape(h);
+    return compiled.load("babel").workAsync;
   },
   "OpenTelemetry SDK by hand (counter + histogram)": () => {
     const { counter, histogram, callAttributes, timeAttributes } = otelByHand();
@@ -185,7 +182,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 // on Node 20) show up in the bare time too and are reported apart.
 async function measureChild(kind, name) {
   const isAsync = kind === "async";
-  const fn = (isAsync ? asyncVariants : syncVariants)[name]();
+  const fn = await (isAsync ? asyncVariants : syncVariants)[name]();
   const bare = isAsync ? async (x) => x + 1 : (x) => x + 1;
   const timer = isAsync ? timeAsync : timeSync;
   const calls = isAsync ? ASYNC_CALLS : SYNC_CALLS;
@@ -205,12 +202,61 @@ function compare(kind, title) {
   const set = kind === "async" ? asyncVariants : syncVariants;
   const calls = kind === "async" ? ASYNC_CALLS : SYNC_CALLS;
   console.log(`\n${title} (median of ${ROUNDS} rounds × ${calls.toLocaleString("en")} calls, one process per variant)`);
-  console.log("| variant | ns per call | bare call in the same process | overhead |");
-  console.log("|---|---:|---:|---:|");
+  console.log("| variant | ns per call | bare call in the same process | overhead | × clock floor |");
+  console.log("|---|---:|---:|---:|---:|");
+  const measure = (k, name) => {
+    const args = [__filename, `--measure=${k}:${name}`, ...(quick ? ["--quick"] : [])];
+    return JSON.parse(execFileSync(process.execPath, args, { encoding: "utf8" }));
+  };
+  // The least any timing costs, measured again for this table.
+  const clock = measure("sync", "clock floor (2× performance.now)");
+  const floor = clock.ns - clock.bare;
   for (const name of Object.keys(set)) {
-    const args = [__filename, `--measure=${kind}:${name}`, ...(quick ? ["--quick"] : [])];
-    const { ns, bare } = JSON.parse(execFileSync(process.execPath, args, { encoding: "utf8" }));
-    console.log(`| ${name} | ${ns.toFixed(1)} | ${bare.toFixed(1)} | +${(ns - bare).toFixed(1)} |`);
+    const { ns, bare } = name.startsWith("clock floor") ? clock : measure(kind, name);
+    console.log(`| ${name} | ${ns.toFixed(1)} | ${bare.toFixed(1)} | +${(ns - bare).toFixed(1)} | ${((ns - bare) / floor).toFixed(2)} |`);
+  }
+}
+
+// How deep a recursion goes, plain and as each plugin compiled it: the
+// deepest `depth(n)` that returns, by bisection, in a fresh process each.
+// (Cold, in the interpreter, frames are larger for all: the corpus case
+// behaviour/deep-recursion checks depth 5,000 there.)
+const depthVariants = {
+  plain: () => compiled.load("plain").depth,
+  "Babel plugin": () => compiled.load("babel").depth,
+  "SWC plugin": () => compiled.load("swc").depth,
+  "previous shape (body in an arrow, run)": () => {
+    const h = am.instrument("depth", "bench/runtime.js");
+    const depth = (n) => h.run(() => (n === 0 ? 0 : 1 + depth(n - 1)));
+    return depth;
+  },
+};
+
+function deepest(fn) {
+  let lo = 0;
+  let hi = 1 << 17;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    try {
+      fn(mid);
+      lo = mid;
+    } catch {
+      hi = mid - 1;
+    }
+  }
+  return lo;
+}
+
+function depthTable() {
+  const { execFileSync } = require("node:child_process");
+  console.log("\nRecursion depth (deepest call that returns, default stack, fresh process each)");
+  console.log("| variant | frames | × plain |");
+  console.log("|---|---:|---:|");
+  let plain;
+  for (const name of Object.keys(depthVariants)) {
+    const frames = Number(execFileSync(process.execPath, [__filename, `--depth=${name}`], { encoding: "utf8" }));
+    plain ??= frames;
+    console.log(`| ${name} | ${frames} | ${(frames / plain).toFixed(2)} |`);
   }
 }
 
@@ -252,9 +298,21 @@ const heapVariants = {
     const body = () => 1;
     retained.push(callers, fns);
     const before = gcHeap();
+    // The calls as the plugins write them (docs/transform.md).
     for (let i = 0; i < HEAP_CALLS; i++) {
-      const fn = fns[i % FUNCTIONS];
-      callers[((i / FUNCTIONS) | 0) % CALLERS].run(() => fn.run(body));
+      const caller = callers[((i / FUNCTIONS) | 0) % CALLERS];
+      const c = caller.enter();
+      try {
+        const fn = fns[i % FUNCTIONS];
+        const f = fn.enter();
+        try {
+          body();
+        } finally {
+          fn.exit(f, 1);
+        }
+      } finally {
+        caller.exit(c, 1);
+      }
     }
     return gcHeap() - before;
   },
@@ -291,6 +349,28 @@ function heapGrowth() {
   }
 }
 
+// Every table on this Node, or (`--all-nodes`) on it and on each line users run.
+async function main() {
+  if (process.argv.includes("--all-nodes")) {
+    const { execFileSync } = require("node:child_process");
+    const { nodeVersions } = await import("../fixtures/harness/isolated-install.mjs");
+    compiled.compileAll();
+    const args = process.argv.slice(2).filter((a) => a !== "--all-nodes");
+    for (const node of [process.execPath, ...nodeVersions().map((v) => v.node)]) {
+      execFileSync(node, ["--expose-gc", __filename, "--compiled", ...args], { stdio: "inherit" });
+    }
+    return;
+  }
+  if (typeof global.gc !== "function") throw new Error("run with node --expose-gc");
+  if (!process.argv.includes("--compiled")) compiled.compileAll();
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  console.log(`\n### Node ${process.version}, ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`);
+  compare("sync", "Sync function");
+  compare("async", "Async function");
+  depthTable();
+  heapGrowth();
+}
+
 (async () => {
   const measureArg = process.argv.find((a) => a.startsWith("--measure="));
   if (measureArg !== undefined) {
@@ -298,15 +378,20 @@ function heapGrowth() {
     process.stdout.write(JSON.stringify(await measureChild(kind, name)));
     return;
   }
-  if (typeof global.gc !== "function") throw new Error("run with node --expose-gc");
+  const depthArg = process.argv.find((a) => a.startsWith("--depth="));
+  if (depthArg !== undefined) {
+    const fn = depthVariants[depthArg.slice(8)]();
+    // Warm, as in a long-running program: optimized, and with feedback for
+    // the paths a stack overflow takes (else each probe deoptimizes it).
+    for (let i = 0; i < 20_000; i++) fn(3);
+    deepest(fn);
+    process.stdout.write(String(deepest(fn)));
+    return;
+  }
   const heapArg = process.argv.find((a) => a.startsWith("--heap="));
   if (heapArg !== undefined) {
     process.stdout.write(String(heapVariants[heapArg.slice(7)]()));
     return;
   }
-  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
-  console.log(`Node ${process.version}, ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`);
-  compare("sync", "Sync function");
-  compare("async", "Async function");
-  heapGrowth();
+  await main();
 })();

@@ -3,7 +3,8 @@ import { isAbsolute, relative, resolve, sep } from "node:path";
 import { labelOf } from "./names";
 import { type ObjectiveSpec, type Options, objectiveFor, parseOptions } from "./options";
 import { directiveOf, dropDirectives, functionDirectives, isInstrumented, onRequestOnly } from "./select";
-import { type HandleRef, registration, wrapFunction } from "./wrap";
+import { schedules } from "./continuations";
+import { type FunctionFacts, type HandleRef, type Locals, registration, wrapFunction } from "./wrap";
 
 export { OptionError } from "./options";
 
@@ -60,25 +61,52 @@ function instrumentProgram(types: typeof t, program: NodePath<t.Program>, state:
 
   const selected: Selected[] = [];
   const touched: t.Function[] = [];
+  // What each function's own body holds, innermost function on top.
+  const stack: FunctionFacts[] = [];
+  const facts = new Map<t.Function, FunctionFacts>();
+  const scopedByNesting = () => {
+    const top = stack[stack.length - 1];
+    if (top !== undefined) top.scoped = true;
+  };
+  const call = (path: NodePath<t.CallExpression | t.NewExpression | t.OptionalCallExpression>) => {
+    if (schedules(path.node.callee)) scopedByNesting();
+  };
   let usesImportMeta = false;
   program.traverse({
     MetaProperty(path) {
       if (path.node.meta.name === "import") usesImportMeta = true;
     },
-    Function(path) {
-      const node = path.node;
-      const own = directiveOf(functionDirectives(node));
-      if (own !== null) touched.push(node);
-      if (own === "no" || node.generator || isInstrumented(path)) return;
-      const label = labelOf(path);
-      if (own === "use") {
-        selected.push({ path, label: label ?? "anonymous" });
-        return;
-      }
-      if (label === null || onRequestOnly(node) || moduleDirective === "no") return;
-      if (moduleDirective === "use" || (byConfig && (options.functions.empty || options.functions.matches(label)))) {
-        selected.push({ path, label });
-      }
+    Class: scopedByNesting,
+    CallExpression: call,
+    NewExpression: call,
+    OptionalCallExpression: call,
+    ReturnStatement(path) {
+      stack[stack.length - 1]?.returns.push(path.node);
+    },
+    Function: {
+      enter(path) {
+        scopedByNesting();
+        const own: FunctionFacts = { scoped: false, returns: [] };
+        stack.push(own);
+        const node = path.node;
+        const directive = directiveOf(functionDirectives(node));
+        if (directive !== null) touched.push(node);
+        if (directive === "no" || node.generator || isInstrumented(path)) return;
+        const label = labelOf(path);
+        if (directive === "use") {
+          selected.push({ path, label: label ?? "anonymous" });
+          facts.set(node, own);
+          return;
+        }
+        if (label === null || onRequestOnly(node) || moduleDirective === "no") return;
+        if (moduleDirective === "use" || (byConfig && (options.functions.empty || options.functions.matches(label)))) {
+          selected.push({ path, label });
+          facts.set(node, own);
+        }
+      },
+      exit() {
+        stack.pop();
+      },
     },
   });
   dropDirectives(program.node.directives);
@@ -120,14 +148,18 @@ function instrumentProgram(types: typeof t, program: NodePath<t.Program>, state:
     return { id, register };
   });
 
-  let call: t.Identifier | undefined;
-  let error: t.Identifier | undefined;
-  const uid = (name: string) => {
-    if (name === "call") return types.cloneNode((call ??= scope.generateUidIdentifier("call")));
-    return types.cloneNode((error ??= scope.generateUidIdentifier("error")));
+  const names = new Map<string, t.Identifier>();
+  const local = (name: string) => () => {
+    let id = names.get(name);
+    if (id === undefined) names.set(name, (id = scope.generateUidIdentifier(name)));
+    return types.cloneNode(id);
   };
-  // Inner functions first: rewriting an outer one moves the inner ones into its new arrow.
-  for (let i = selected.length - 1; i >= 0; i--) wrapFunction(types, selected[i]!.path, handles[i]!, uid);
+  const locals: Locals = { call: local("c"), result: local("r"), error: local("e") };
+  // Inner functions first: rewriting an outer one moves the inner ones.
+  for (let i = selected.length - 1; i >= 0; i--) {
+    const { path } = selected[i]!;
+    wrapFunction(types, path, handles[i]!, locals, facts.get(path.node)!);
+  }
 
   const inserted = program.unshiftContainer("body", header);
   for (const path of inserted) scope.registerDeclaration(path);

@@ -5,7 +5,7 @@ import type { NodePath, types as t } from "@babel/core";
  * (docs/transform.md, "Eligible functions and their labels"), or null when it
  * has no name to go by (an anonymous inline callback).
  */
-const TRANSPARENT = new Set([
+export const TRANSPARENT = new Set([
   "ParenthesizedExpression",
   "TSAsExpression",
   "TSSatisfiesExpression",

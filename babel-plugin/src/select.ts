@@ -47,26 +47,33 @@ function isLazyHandle(node: t.Node): boolean {
   );
 }
 
-function isHandleCall(node: t.Node | null | undefined, method: string): boolean {
+function isHandleCall(node: t.Node | null | undefined, methods: readonly string[]): boolean {
   return (
     node?.type === "CallExpression" &&
     node.callee.type === "MemberExpression" &&
+    !node.callee.computed &&
     node.callee.property.type === "Identifier" &&
-    node.callee.property.name === method &&
+    methods.includes(node.callee.property.name) &&
     isLazyHandle(node.callee.object)
   );
 }
 
-/** True when the function already has the shape the plugins produce (docs/transform.md, Idempotence). */
+/** What the first statement of a try-shaped body starts the call with. */
+const STARTS = ["enter", "enterScoped", "begin"];
+
+/** True when the function already has a shape the plugins produce (docs/transform.md, Idempotence). */
 export function isInstrumented(path: NodePath<t.Function>): boolean {
   const body = path.node.body;
-  if (body.type !== "BlockStatement") return isHandleCall(body, "run");
-  const [first, second] = body.body;
-  if (body.body.length === 1 && first?.type === "ReturnStatement") return isHandleCall(first.argument, "run");
+  if (body.type !== "BlockStatement") return isHandleCall(body, ["run"]);
+  if (body.body.length === 1 && body.body[0]!.type === "ReturnStatement") return isHandleCall(body.body[0]!.argument, ["run"]);
+  // Function declarations kept in the function's scope come first.
+  let at = 0;
+  while (body.body[at]?.type === "FunctionDeclaration") at++;
+  const [first, second] = body.body.slice(at);
   return (
-    body.body.length === 2 &&
+    body.body.length === at + 2 &&
     first?.type === "VariableDeclaration" &&
-    isHandleCall(first.declarations[0]?.init, "begin") &&
+    isHandleCall(first.declarations[0]?.init, STARTS) &&
     second?.type === "TryStatement"
   );
 }

@@ -1,4 +1,6 @@
 import type { NodePath, types as t } from "@babel/core";
+import { declarationsNeedFunctionScope, hasLexicalDeclarations } from "./declarations";
+import { TRANSPARENT } from "./names";
 import type { ObjectiveSpec } from "./options";
 
 type Types = typeof t;
@@ -45,8 +47,8 @@ function method(types: Types, object: t.Expression, name: string, args: t.Expres
 }
 
 /**
- * A `var` in the body that redeclares a parameter would, once the body is in
- * an arrow, declare a new variable instead. Every `var` statement that names a
+ * A `var` in the body that redeclares a parameter (or `arguments`) would, once
+ * the body is in an arrow, declare a new variable instead. Every `var` statement that names a
  * parameter therefore becomes assignments, in order, and the other names it
  * declares are declared just before it (a `var` is function-wide either way).
  */
@@ -54,9 +56,10 @@ function keepParameterRedeclarations(types: Types, path: NodePath<t.Function>): 
   const params = new Set<string>();
   const declarations = new Set<NodePath<t.VariableDeclaration>>();
   for (const [name, binding] of Object.entries(path.scope.bindings)) {
-    if (binding.kind !== "param") continue;
+    if (binding.kind !== "param" && name !== "arguments") continue;
     params.add(name);
-    for (const violation of binding.constantViolations) {
+    // A `var arguments` is the binding itself; a parameter's `var`s are reassignments of it.
+    for (const violation of name === "arguments" ? [binding.path, ...binding.constantViolations] : binding.constantViolations) {
       if (violation.isVariableDeclarator() && violation.parentPath?.isVariableDeclaration({ kind: "var" })) {
         declarations.add(violation.parentPath as NodePath<t.VariableDeclaration>);
       }
@@ -90,12 +93,119 @@ function keepParameterRedeclarations(types: Types, path: NodePath<t.Function>): 
   }
 }
 
+/** The generated locals of a rewritten function, one set per file. */
+export interface Locals {
+  /** The call's slot (`enter`) or record (`begin`). */
+  call: () => t.Identifier;
+  /** The value the body returned. */
+  result: () => t.Identifier;
+  /** The thrown value, in the `catch` clause. */
+  error: () => t.Identifier;
+}
+
+/** What the selecting walk learnt about a function's own body (not its nested functions'). */
+export interface FunctionFacts {
+  /** It can register asynchronous continuations itself (docs/transform.md, "Callers across asynchronous boundaries"). */
+  scoped: boolean;
+  returns: t.ReturnStatement[];
+}
+
 /**
- * Rewrites a function so its body runs through its handle
+ * `(0, x)` for an anonymous function, arrow or class: assigned to `_r` as it
+ * is, it would take the name `_r` (and a second run would label it so).
+ */
+function unnamed(types: Types, value: t.Expression): t.Expression {
+  let inner: t.Node = value;
+  while (TRANSPARENT.has(inner.type)) inner = (inner as t.ParenthesizedExpression).expression;
+  const anonymous =
+    inner.type === "ArrowFunctionExpression" || ((inner.type === "FunctionExpression" || inner.type === "ClassExpression") && inner.id == null);
+  return anonymous ? types.sequenceExpression([types.numericLiteral(0), value]) : value;
+}
+
+/** The names a function's parameters bind, as Babel's scope has them. */
+function paramNames(path: NodePath<t.Function>): string[] {
+  return Object.entries(path.scope.bindings)
+    .filter(([, binding]) => binding.kind === "param")
+    .map(([name]) => name);
+}
+
+/**
+ * Rewrites a function so its calls are timed through its handle
  * (docs/transform.md, "The function"). Parameters, directives, name, kind and
  * the function object itself stay as they are.
  */
-export function wrapFunction(types: Types, path: NodePath<t.Function>, handle: HandleRef, uid: (name: string) => t.Identifier): void {
+export function wrapFunction(types: Types, path: NodePath<t.Function>, handle: HandleRef, locals: Locals, facts: FunctionFacts): void {
+  const node = path.node;
+  const hoist = node.body.type === "BlockStatement" && declarationsNeedFunctionScope(types, node.body, paramNames(path));
+  if (node.async || (hoist && hasLexicalDeclarations(node.body as t.BlockStatement))) {
+    wrapInArrow(types, path, handle, locals);
+    return;
+  }
+  let returnsValue = false;
+  for (const r of facts.returns) {
+    if (r.argument == null) continue;
+    r.argument = types.assignmentExpression("=", locals.result(), unnamed(types, r.argument));
+    returnsValue = true;
+  }
+  const original = node.body;
+  let block: t.BlockStatement;
+  let directives: t.Directive[] = [];
+  const declarations: t.Statement[] = [];
+  if (original.type === "BlockStatement") {
+    // Function declarations that need the function's scope stay in it, all of
+    // them, so they still see one another (the body declares no `let`,
+    // `const` or `class` they could close over).
+    const statements = hoist ? original.body.filter((s) => s.type !== "FunctionDeclaration" || (declarations.push(s), false)) : original.body;
+    block = types.blockStatement(statements);
+    // Keep the original block's location on the moved block, for source maps.
+    block.loc = original.loc;
+    block.start = original.start;
+    block.end = original.end;
+    directives = original.directives;
+    // Lexical declarations of the body now belong to the block, whose scope
+    // Babel builds when it gets there; parameters and `var`s stay.
+    for (const [name, binding] of Object.entries(path.scope.bindings)) {
+      if (binding.kind === "param" || binding.kind === "local" || binding.kind === "var") continue;
+      if (hoist && binding.kind === "hoisted") continue;
+      delete path.scope.bindings[name];
+    }
+  } else {
+    block = types.blockStatement([types.returnStatement(types.assignmentExpression("=", locals.result(), unnamed(types, original)))]);
+    returnsValue = true;
+    if (node.type === "ArrowFunctionExpression") node.expression = false;
+  }
+  const declarators = [types.variableDeclarator(locals.call(), method(types, lazyHandle(types, handle), facts.scoped ? "enterScoped" : "enter", []))];
+  if (returnsValue) declarators.push(types.variableDeclarator(locals.result()));
+  const error = locals.error();
+  node.body = types.blockStatement(
+    [
+      ...declarations,
+      types.variableDeclaration("var", declarators),
+      types.tryStatement(
+        block,
+        types.catchClause(
+          error,
+          types.blockStatement([
+            types.expressionStatement(types.assignmentExpression("=", locals.call(), types.unaryExpression("~", locals.call()))),
+            types.throwStatement(types.cloneNode(error)),
+          ]),
+        ),
+        types.blockStatement([
+          types.expressionStatement(method(types, types.cloneNode(handle.id), "exit", returnsValue ? [locals.call(), locals.result()] : [locals.call()])),
+        ]),
+      ),
+    ],
+    directives,
+  );
+}
+
+/**
+ * The body moved into an arrow run by the handle: `async` functions, whose
+ * frame must hold across their awaits, and bodies whose function
+ * declarations can neither go into a block nor leave their `let`, `const` and
+ * `class` declarations.
+ */
+function wrapInArrow(types: Types, path: NodePath<t.Function>, handle: HandleRef, locals: Locals): void {
   keepParameterRedeclarations(types, path);
   const node = path.node;
   const original = node.body;
@@ -124,17 +234,15 @@ export function wrapFunction(types: Types, path: NodePath<t.Function>, handle: H
     return;
   }
 
-  const call = uid("call");
-  const error = uid("error");
-  const enter = method(types, types.cloneNode(handle.id), "enter", [types.arrowFunctionExpression([], innerBody, true)]);
+  const call = locals.call();
+  const error = locals.error();
+  const scope = method(types, types.cloneNode(handle.id), "scope", [types.arrowFunctionExpression([], innerBody, true)]);
   node.body = types.blockStatement(
     [
       types.variableDeclaration("var", [types.variableDeclarator(call, method(types, lazyHandle(types, handle), "begin", []))]),
       types.tryStatement(
         types.blockStatement([
-          types.returnStatement(
-            method(types, types.cloneNode(handle.id), "end", [types.cloneNode(call), types.awaitExpression(enter)]),
-          ),
+          types.returnStatement(method(types, types.cloneNode(handle.id), "end", [types.cloneNode(call), types.awaitExpression(scope)])),
         ]),
         types.catchClause(
           error,

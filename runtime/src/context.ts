@@ -1,22 +1,27 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { defineSlots } from "./own";
 
 /**
  * Which instrumented function is running, for the caller labels.
  *
  * Two layers, so the common case stays cheap:
- * - `current` is the innermost instrumented function on the *synchronous*
- *   stack. Every instrumented call sets it and restores it in `finally`, so it
- *   is `null` whenever the stack unwinds to the event loop. Nested synchronous
- *   calls read their caller from it without touching AsyncLocalStorage.
- * - AsyncLocalStorage carries the same value across `await`, promise
- *   callbacks, timers and event emitters. It is only read when `current` is
- *   null, i.e. once at the start of each asynchronous continuation.
+ * - the *synchronous* stack of instrumented calls in flight: `current` is its
+ *   top, and every call restores it when it returns or throws, so it is `null`
+ *   whenever the stack unwinds to the event loop. Nested synchronous calls read
+ *   their caller from it without touching AsyncLocalStorage.
+ * - AsyncLocalStorage carries a function across `await`, promise callbacks,
+ *   timers and event emitters. It is read only when `current` is null, i.e.
+ *   once at the start of each asynchronous continuation, and set only by the
+ *   calls that can register such continuations themselves: `async` functions
+ *   and the synchronous functions the plugins mark as scoped
+ *   (docs/transform.md, "Callers across asynchronous boundaries"). Setting it
+ *   copies a map on Node 24 and later, which is most of a call's cost there.
  *
- * The storage is created lazily on the first instrumented call, so a process
- * that never calls an instrumented function pays nothing (on Node 20,
- * enabling AsyncLocalStorage installs promise hooks that slow every async
- * call in the process, a bare one from about 40 to 125 ns). With `trackCallers: false` it is never
- * created and only the synchronous layer runs.
+ * The storage is created lazily on the first call that sets it, so a process
+ * that never does pays nothing (on Node 20, enabling AsyncLocalStorage installs
+ * promise hooks that slow every async call in the process, a bare one from
+ * about 40 to 125 ns). With `trackCallers: false` it is never created and only
+ * the synchronous layer runs.
  */
 export interface Frame {
   readonly function: string;
@@ -27,6 +32,36 @@ let current: Frame | null = null;
 let storage: AsyncLocalStorage<Frame> | null = null;
 let asyncCallers = true;
 
+/**
+ * The synchronous calls in flight, by depth: the frame each one interrupted,
+ * when it started and, for scoped calls, the storage's value before it. A
+ * call's slot is its depth, kept by the caller in a local, so a call that ends
+ * restores the stack to its own depth whatever happened above it (a deeper
+ * call that could not end, on stack overflow).
+ *
+ * Every slot is an own property, defined before use: reading or writing a
+ * missing index would reach accessors that code may define on
+ * `Object.prototype` (test262 does), from the hot path.
+ */
+let depth = 0;
+const outer: (Frame | null)[] = [];
+const stores: (Frame | undefined)[] = [];
+let starts = new Float64Array(0);
+
+function grow(capacity: number): void {
+  defineSlots(outer, outer.length, capacity, null);
+  defineSlots(stores, stores.length, capacity, undefined);
+  const bigger = new Float64Array(capacity);
+  bigger.set(starts);
+  starts = bigger;
+}
+grow(64);
+
+/** Added to the slot of a scoped call; a slot that threw is `~slot` (negative). */
+export const SCOPED = 1 << 28;
+
+const perf = performance;
+
 /** @internal */
 export function setAsyncCallers(enabled: boolean): void {
   asyncCallers = enabled;
@@ -34,8 +69,71 @@ export function setAsyncCallers(enabled: boolean): void {
 
 /** The nearest instrumented function on the logical call stack, if any. */
 export function currentFrame(): Frame | null {
-  if (current !== null) return current;
-  return storage === null ? null : (storage.getStore() ?? null);
+  return current ?? asyncCaller();
+}
+
+/** @internal Pushes `frame` on the synchronous stack; returns its slot. Sets nothing before the clock is read, so a throw (stack overflow) leaves no trace. */
+export function push(frame: Frame, scoped: boolean): number {
+  const start = perf.now();
+  const slot = depth;
+  if (slot === starts.length) grow(slot * 2);
+  outer[slot] = current;
+  starts[slot] = start;
+  depth = slot + 1;
+  current = frame;
+  if (scoped && asyncCallers) {
+    if (storage === null) storage = new AsyncLocalStorage<Frame>();
+    stores[slot] = storage.getStore();
+    storage.enterWith(frame);
+    return slot + SCOPED;
+  }
+  return slot;
+}
+
+/** @internal What `pop` found: the caller and the start of the call. */
+export interface Popped {
+  caller: Frame | null;
+  start: number;
+}
+
+const popped: Popped = { caller: null, start: 0 };
+
+/**
+ * @internal Pops the call in `slot` (already decoded: not negative, without
+ * `SCOPED`); `scoped` restores the storage too. Returns a shared record, read
+ * at once by the caller.
+ */
+export function pop(slot: number, scoped: boolean): Popped {
+  const interrupted = outer[slot]!;
+  current = interrupted;
+  depth = slot;
+  popped.start = starts[slot]!;
+  if (scoped) {
+    const before = stores[slot];
+    storage!.enterWith(before as Frame);
+    popped.caller = interrupted ?? before ?? null;
+  } else {
+    popped.caller = interrupted ?? asyncCaller();
+  }
+  return popped;
+}
+
+let reading = false;
+
+/**
+ * The storage's value, for a call with no synchronous caller. Node 20 and 22
+ * read array holes while looking it up, which reaches index accessors defined
+ * on `Object.prototype`: an instrumented one called from there gets no caller
+ * instead of asking again, forever.
+ */
+function asyncCaller(): Frame | null {
+  if (storage === null || reading) return null;
+  reading = true;
+  try {
+    return storage.getStore() ?? null;
+  } finally {
+    reading = false;
+  }
 }
 
 /** @internal Runs `fn` with `frame` as the current frame; `fn` is called with no `this`. */

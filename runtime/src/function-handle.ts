@@ -1,5 +1,7 @@
-import { type Frame, currentFrame, runInFrame } from "./context";
+import { isPromise } from "node:util/types";
+import { type Frame, SCOPED, currentFrame, pop, push, runInFrame } from "./context";
 import { type Objective, type ResolvedObjective, resolveObjective } from "./objectives";
+import { append, defineSlots } from "./own";
 import { reportOnce } from "./report";
 import { settings } from "./settings";
 
@@ -39,7 +41,13 @@ export class Call {
 }
 
 const perf = performance;
+/** `Promise.prototype.then`, called without reading `call` off it, and a check that runs no user code (no proxy traps). */
+const apply = Reflect.apply;
 const promiseThen = Promise.prototype.then;
+const thenOf = (promise: Promise<unknown>, onValue: (v: unknown) => void, onError: (e: unknown) => void): void => {
+  apply(promiseThen, promise, [onValue, onError]);
+};
+const isPromiseObject = (value: unknown): value is Promise<unknown> => typeof value === "object" && value !== null && isPromise(value);
 
 /**
  * One instrumented function: its labels, resolved once, and every number
@@ -82,6 +90,43 @@ export class FunctionHandle implements Frame {
     this.counts = new Float64Array(this.bounds.length + 1);
   }
 
+  /**
+   * Starts a call of a synchronous function whose body stays in place
+   * (docs/transform.md, "The function"): returns the call's slot, which the
+   * function hands back to `exit` (as `~slot` when its body threw).
+   */
+  enter(): number {
+    if (this.trackConcurrency) this.concurrent++;
+    return push(this, false);
+  }
+
+  /** `enter` for a function that can register asynchronous continuations itself: they see it as their caller. */
+  enterScoped(): number {
+    if (this.trackConcurrency) this.concurrent++;
+    return push(this, true);
+  }
+
+  /** Ends the call in `slot` (`~slot`: it threw), which returned `result`; a promise is timed to its settlement. */
+  exit(slot: number, result?: unknown): void {
+    const end = perf.now();
+    let ok = true;
+    if (slot < 0) {
+      slot = ~slot;
+      ok = false;
+    }
+    const scoped = slot >= SCOPED;
+    const { caller, start } = pop(scoped ? slot - SCOPED : slot, scoped);
+    if (ok && isPromiseObject(result)) {
+      thenOf(
+        result,
+        (value: unknown) => this.finish(caller, start, !this.isError(value)),
+        (error: unknown) => this.finish(caller, start, this.isSuccess(error)),
+      );
+      return;
+    }
+    this.record(caller, (end - start) / 1000, ok && (this.recordErrorIf === undefined || !this.isError(result)));
+  }
+
   /** Calls `body` (the function's original body) as this function, timing it. */
   run<T>(body: () => T): T {
     const caller = currentFrame();
@@ -94,9 +139,9 @@ export class FunctionHandle implements Frame {
       this.finish(caller, start, this.isSuccess(error));
       throw error;
     }
-    if (result instanceof Promise) {
+    if (isPromiseObject(result)) {
       // Timed to settlement; the caller gets the very same promise back.
-      promiseThen.call(
+      thenOf(
         result,
         (value: unknown) => this.finish(caller, start, !this.isError(value)),
         (error: unknown) => this.finish(caller, start, this.isSuccess(error)),
@@ -110,12 +155,12 @@ export class FunctionHandle implements Frame {
   /**
    * Calls `body`, an async function, as this function, timing it to settlement.
    * The plugins inline the same steps into the async function itself
-   * (`begin`, `enter`, `end`, `fail`), which saves a promise per call.
+   * (`begin`, `scope`, `end`, `fail`), which saves a promise per call.
    */
   async runAsync<T>(body: () => Promise<T>): Promise<T> {
     const call = this.begin();
     try {
-      return this.end(call, await this.enter(body));
+      return this.end(call, await this.scope(body));
     } catch (error) {
       throw this.fail(call, error);
     }
@@ -128,7 +173,7 @@ export class FunctionHandle implements Frame {
   }
 
   /** Runs an async body in this function's frame, so what it calls sees it as the caller. */
-  enter<T>(body: () => T): T {
+  scope<T>(body: () => T): T {
     return runInFrame(this, body);
   }
 
@@ -165,7 +210,10 @@ export class FunctionHandle implements Frame {
   }
 
   private finish(caller: Frame | null, start: number, ok: boolean): void {
-    const seconds = (perf.now() - start) / 1000;
+    this.record(caller, (perf.now() - start) / 1000, ok);
+  }
+
+  private record(caller: Frame | null, seconds: number, ok: boolean): void {
     if (this.trackConcurrency) this.concurrent--;
     const series = caller === this.lastCaller ? this.lastSeries : this.seriesFor(caller);
     if (ok) series.ok++;
@@ -184,7 +232,7 @@ export class FunctionHandle implements Frame {
     if (series === undefined) {
       series = new CallerSeries(caller);
       this.byCaller.set(caller!, series);
-      this.series.push(series);
+      append(this.series, series);
     }
     this.lastCaller = caller;
     this.lastSeries = series;
@@ -200,7 +248,8 @@ export class FunctionHandle implements Frame {
     }
     if (labelSet === undefined) return;
     const timestamp = Date.now() / 1000;
-    const exemplars = (this.exemplars ??= new Array(this.counts.length).fill(undefined));
+    let exemplars = this.exemplars;
+    if (exemplars === null) defineSlots((exemplars = this.exemplars = []), 0, this.counts.length, undefined);
     exemplars[bucket] = { labelSet, value: seconds, timestamp };
     const counterExemplar = { labelSet, value: 1, timestamp };
     if (ok) series.okExemplar = counterExemplar;

@@ -1,5 +1,6 @@
 import { FunctionHandle, type FunctionOptions } from "./function-handle";
 import { metricsRegistry } from "./prometheus/tracker";
+import { append } from "./own";
 import { reportOnce } from "./report";
 
 /** @internal Every function registered in this process, in registration order. */
@@ -28,6 +29,6 @@ export function instrument(name: string, module: string, options?: FunctionOptio
   const handle = new FunctionHandle(name, module, options);
   if (functions.length === 0) metricsRegistry(); // the metrics join the registry with the first function
   byKey.set(key, handle);
-  functions.push(handle);
+  append(functions, handle);
   return handle;
 }

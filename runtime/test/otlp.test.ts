@@ -113,7 +113,7 @@ describe("OpenTelemetry tracker over OTLP, against real receivers", function () 
     expect(mine).to.have.length(1);
   });
 
-  // The user's SDK: 2.x here, 3.x in the Node 24 run (test/node24), which points AUTOMETRICS_USER_OTEL_SDK at it.
+  // The user's SDK: 2.x here, 3.x in the runs on newer Node lines (test/newer-node), which points AUTOMETRICS_USER_OTEL_SDK at it.
   const userSdk = (): typeof import("@opentelemetry/sdk-metrics") =>
     require(require.resolve("@opentelemetry/sdk-metrics", { paths: [process.env.AUTOMETRICS_USER_OTEL_SDK ?? __dirname] }));
 

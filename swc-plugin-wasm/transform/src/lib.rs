@@ -7,11 +7,15 @@
 //! - [`config`]: the options and their errors, worded as the Babel plugin's;
 //! - [`glob`]: the glob dialect;
 //! - `walk`: which functions, under which labels, and the rewrite;
-//! - `wrap`, `params`: the code the transform writes;
+//! - `continuations`: which functions are scoped (can register asynchronous
+//!   continuations themselves);
+//! - `wrap`, `declarations`, `params`: the code the transform writes;
 //! - `paths`: the `module` label and what globs match.
 
 pub mod config;
+mod continuations;
 mod decimal;
+mod declarations;
 mod directives;
 pub mod glob;
 mod js;
@@ -34,7 +38,7 @@ pub use crate::paths::{file_paths, FilePaths};
 use crate::{
     directives::{directive_of, drop_use, prologue_len},
     walk::Walker,
-    wrap::{import_runtime, require_runtime, AsyncNames, Handle, InstrumentArgs},
+    wrap::{import_runtime, require_runtime, Handle, InstrumentArgs, Locals},
 };
 
 /// The transform as an SWC pass.
@@ -179,12 +183,9 @@ impl Pass for Autometrics {
             registrations.push(handle.registration());
             handles[i] = Some(handle);
         }
-        let async_names = selected
-            .iter()
-            .any(|&i| walker.infos[i].is_async)
-            .then(|| AsyncNames { call: names.fresh("_call"), error: names.fresh("_error") });
+        let locals = Locals { call: names.fresh("_c"), result: names.fresh("_r"), error: names.fresh("_e") };
 
-        walker.rewrite(handles, async_names);
+        walker.rewrite(handles, Some(locals));
         program.visit_mut_with(&mut walker);
 
         let runtime = &self.options.runtime;

@@ -29,6 +29,11 @@ use swc_core::{
     ecma::ast::*,
 };
 
+/// The names a pattern binds.
+pub fn binding_names(pat: &Pat) -> impl Iterator<Item = Atom> {
+    binding_idents(pat).into_iter().map(|id| id.sym)
+}
+
 /// The names a parameter list binds, in order.
 pub fn param_names<'a>(params: impl IntoIterator<Item = &'a Pat>) -> Vec<Atom> {
     let mut out = Vec::new();

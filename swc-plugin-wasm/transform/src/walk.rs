@@ -24,8 +24,9 @@ use crate::{
     glob::GlobSet,
     labels::{assign_target_name, key_name, member_label, private_name},
     names::Names,
-    params::{keep_parameter_redeclarations, param_names},
-    wrap::{block_is_instrumented, expr_is_instrumented, wrap_arrow, wrap_block, AsyncNames, Handle},
+    continuations::schedules,
+    params::param_names,
+    wrap::{block_is_instrumented, expr_is_instrumented, wrap_arrow, wrap_block, Facts, Handle, Locals},
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +42,8 @@ pub struct FnInfo {
     pub start: BytePos,
     /// `Some(label)` when it is instrumented (the label before `#2`, …).
     pub label: Option<String>,
-    pub is_async: bool,
+    /// Its own body can register asynchronous continuations (`continuations.rs`).
+    pub scoped: bool,
     /// It has an autometrics directive of its own (`"use autometrics"` goes).
     pub touched: bool,
 }
@@ -149,9 +151,11 @@ pub struct Walker<'a> {
     pub uses_import_meta: bool,
     /// The identifiers of the file, noted by the first run.
     pub names: Names,
+    /// The first run's functions that enclose the node it is at, innermost last.
+    enclosing: Vec<usize>,
     /// For the second run: the handle of each instrumented function, by index.
     pub handles: Vec<Option<Handle>>,
-    pub async_names: Option<AsyncNames>,
+    pub locals: Option<Locals>,
 }
 
 impl<'a> Walker<'a> {
@@ -165,17 +169,41 @@ impl<'a> Walker<'a> {
             next: 0,
             uses_import_meta: false,
             names: Names::default(),
+            enclosing: Vec::new(),
             handles: Vec::new(),
-            async_names: None,
+            locals: None,
         }
     }
 
     /// Switches to the second run.
-    pub fn rewrite(&mut self, handles: Vec<Option<Handle>>, async_names: Option<AsyncNames>) {
+    pub fn rewrite(&mut self, handles: Vec<Option<Handle>>, locals: Option<Locals>) {
         self.mode = Mode::Rewrite;
         self.next = 0;
         self.handles = handles;
-        self.async_names = async_names;
+        self.locals = locals;
+    }
+
+    /// The first run: the innermost enclosing function can register
+    /// asynchronous continuations itself (`continuations.rs`).
+    fn scoped(&mut self) {
+        if let (Mode::Collect, Some(&i)) = (self.mode, self.enclosing.last()) {
+            self.infos[i].scoped = true;
+        }
+    }
+
+    /// The first run visits a function's children with it enclosing them.
+    fn collect_children<N: VisitMutWith<Self>>(&mut self, index: usize, node: &mut N) {
+        self.enclosing.push(index);
+        node.visit_mut_children_with(self);
+        self.enclosing.pop();
+    }
+
+    /// The second run: rewrites a block body through its handle.
+    fn wrap(&mut self, index: usize, body: &mut FunctionBody, is_async: bool, params: &[swc_core::atoms::Atom]) {
+        if let (Some(handle), Some(locals)) = (self.handle(index), self.locals.as_ref()) {
+            let facts = Facts { is_async, scoped: self.infos[index].scoped, params };
+            wrap_block(body, &facts, &handle, locals);
+        }
     }
 
     /// `select.ts` and the Function visitor of index.ts: which functions are
@@ -189,9 +217,8 @@ impl<'a> Walker<'a> {
         generator: bool,
         instrumented: bool,
         on_request: bool,
-        is_async: bool,
     ) -> FnInfo {
-        let mut info = FnInfo { start, label: None, is_async, touched: own.is_some() };
+        let mut info = FnInfo { start, label: None, scoped: false, touched: own.is_some() };
         if own == Some(Directive::UseNo) || generator || instrumented {
             return info;
         }
@@ -238,13 +265,15 @@ impl<'a> Walker<'a> {
                         f.is_generator,
                         block_is_instrumented(&body.stmts),
                         on_request,
-                        f.is_async,
                     ),
                     // Overloads, `declare`, abstract methods: nothing to run.
                     None => FnInfo { start, ..FnInfo::default() },
                 };
+                if f.body.is_some() {
+                    self.scoped();
+                }
                 self.infos.push(info);
-                f.visit_mut_children_with(self);
+                self.collect_children(index, f);
             }
             Mode::Rewrite => {
                 let touched = self.infos.get(index).is_some_and(|i| i.touched);
@@ -252,10 +281,9 @@ impl<'a> Walker<'a> {
                     drop_use(&mut body.stmts);
                 }
                 f.visit_mut_children_with(self);
-                if let (Some(handle), Some(body)) = (self.handle(index), f.body.as_mut()) {
+                if let Some(body) = f.body.as_mut() {
                     let params = param_names(f.params.iter().map(|p| &p.pat));
-                    keep_parameter_redeclarations(&params, &mut body.stmts);
-                    wrap_block(body, f.is_async, &handle, self.async_names.as_ref());
+                    self.wrap(index, body, f.is_async, &params);
                 }
             }
         }
@@ -272,9 +300,10 @@ impl<'a> Walker<'a> {
                     #[cfg(swc_ast_unknown)]
                     _ => (None, true),
                 };
-                let info = self.decide(a.span.lo, label, own, a.is_generator, instrumented, false, a.is_async);
+                let info = self.decide(a.span.lo, label, own, a.is_generator, instrumented, false);
+                self.scoped();
                 self.infos.push(info);
-                a.visit_mut_children_with(self);
+                self.collect_children(index, a);
             }
             Mode::Rewrite => {
                 let touched = self.infos.get(index).is_some_and(|i| i.touched);
@@ -282,12 +311,10 @@ impl<'a> Walker<'a> {
                     drop_use(&mut body.stmts);
                 }
                 a.visit_mut_children_with(self);
-                if let Some(handle) = self.handle(index) {
-                    if let ArrowFunctionBody::FunctionBody(body) = &mut *a.body {
-                        let params = param_names(&a.params);
-                        keep_parameter_redeclarations(&params, &mut body.stmts);
-                    }
-                    wrap_arrow(a, &handle, self.async_names.as_ref());
+                if let (Some(handle), Some(locals)) = (self.handle(index), self.locals.as_ref()) {
+                    let params = param_names(&a.params);
+                    let facts = Facts { is_async: a.is_async, scoped: self.infos[index].scoped, params: &params };
+                    wrap_arrow(a, &facts, &handle, locals);
                 }
             }
         }
@@ -306,12 +333,14 @@ impl<'a> Walker<'a> {
                         false,
                         block_is_instrumented(&body.stmts),
                         true,
-                        false,
                     ),
                     None => FnInfo { start: c.span.lo, ..FnInfo::default() },
                 };
+                if c.body.is_some() {
+                    self.scoped();
+                }
                 self.infos.push(info);
-                c.visit_mut_children_with(self);
+                self.collect_children(index, c);
             }
             Mode::Rewrite => {
                 let touched = self.infos.get(index).is_some_and(|i| i.touched);
@@ -319,10 +348,9 @@ impl<'a> Walker<'a> {
                     drop_use(&mut body.stmts);
                 }
                 c.visit_mut_children_with(self);
-                if let (Some(handle), Some(body)) = (self.handle(index), c.body.as_mut()) {
+                if let Some(body) = c.body.as_mut() {
                     let params = constructor_param_names(&c.params);
-                    keep_parameter_redeclarations(&params, &mut body.stmts);
-                    wrap_block(body, false, &handle, self.async_names.as_ref());
+                    self.wrap(index, body, false, &params);
                 }
             }
         }
@@ -388,6 +416,7 @@ impl<'a> Walker<'a> {
     }
 
     fn class(&mut self, class: &mut Class, name: Option<String>) {
+        self.scoped();
         class.decorators.visit_mut_with(self);
         class.type_params.visit_mut_with(self);
         if let Some(super_class) = &mut class.super_class {
@@ -514,6 +543,29 @@ impl VisitMut for Walker<'_> {
 
     fn visit_mut_ident(&mut self, n: &mut Ident) {
         self.note(Some(n));
+    }
+
+    fn visit_mut_call_expr(&mut self, n: &mut CallExpr) {
+        if let Callee::Expr(callee) = &n.callee {
+            if schedules(callee) {
+                self.scoped();
+            }
+        }
+        n.visit_mut_children_with(self);
+    }
+
+    fn visit_mut_new_expr(&mut self, n: &mut NewExpr) {
+        if schedules(&n.callee) {
+            self.scoped();
+        }
+        n.visit_mut_children_with(self);
+    }
+
+    fn visit_mut_opt_call(&mut self, n: &mut OptCall) {
+        if schedules(&n.callee) {
+            self.scoped();
+        }
+        n.visit_mut_children_with(self);
     }
 
     fn visit_mut_meta_prop_expr(&mut self, n: &mut MetaPropExpr) {

@@ -4,14 +4,21 @@
 //! moves into the arrow keeps the original block's span, for source maps.
 
 use swc_core::{
+    atoms::Atom,
     common::{util::take::Take, SyntaxContext, DUMMY_SP},
     ecma::{
         ast::*,
         utils::{quote_ident, ExprFactory},
+        visit::{VisitMut, VisitMutWith},
     },
 };
 
-use crate::{config::ObjectiveSpec, directives};
+use crate::{
+    config::ObjectiveSpec,
+    declarations::{declarations_need_function_scope, has_lexical_declarations, is_function_declaration},
+    directives,
+    params::keep_parameter_redeclarations,
+};
 
 fn str_lit(value: &str) -> Expr {
     Expr::Lit(Lit::Str(Str { span: DUMMY_SP, value: value.into(), raw: None }))
@@ -164,10 +171,24 @@ pub fn require_runtime(instrument: &Ident, runtime: &str, unresolved: SyntaxCont
     var_stmt(instrument, call.make_member(quote_ident!("instrument")).into())
 }
 
-/// `_call` and `_error`, shared by every `async` function of the file.
-pub struct AsyncNames {
+/// The generated locals of a rewritten function, one set per file
+/// (`babel-plugin/src/wrap.ts`, `Locals`).
+pub struct Locals {
+    /// The call's slot (`enter`) or record (`begin`).
     pub call: Ident,
+    /// The value the body returned.
+    pub result: Ident,
+    /// The thrown value, in the `catch` clause.
     pub error: Ident,
+}
+
+/// What the selecting walk learnt about a function.
+pub struct Facts<'a> {
+    pub is_async: bool,
+    /// It can register asynchronous continuations itself.
+    pub scoped: bool,
+    /// The names its parameters bind.
+    pub params: &'a [Atom],
 }
 
 fn arrow(body: ArrowFunctionBody, is_async: bool) -> Expr {
@@ -183,6 +204,27 @@ fn arrow(body: ArrowFunctionBody, is_async: bool) -> Expr {
     })
 }
 
+fn block(stmts: Vec<Stmt>) -> BlockStmt {
+    BlockStmt { span: DUMMY_SP, ctxt: SyntaxContext::empty(), stmts }
+}
+
+fn ident(id: &Ident) -> Expr {
+    Expr::Ident(id.clone())
+}
+
+fn assign(target: &Ident, value: Box<Expr>) -> Expr {
+    Expr::Assign(AssignExpr {
+        span: DUMMY_SP,
+        op: AssignOp::Assign,
+        left: AssignTarget::Simple(SimpleAssignTarget::Ident(target.clone().into())),
+        right: value,
+    })
+}
+
+fn expr_stmt(expr: Expr) -> Stmt {
+    Stmt::Expr(ExprStmt { span: DUMMY_SP, expr: Box::new(expr) })
+}
+
 /// `(_am || (_am = _instrument(…))).run(() => <inner>)`
 fn run(handle: &Handle, inner: ArrowFunctionBody) -> Expr {
     method(handle.lazy(), "run", vec![arrow(inner, false)])
@@ -191,29 +233,28 @@ fn run(handle: &Handle, inner: ArrowFunctionBody) -> Expr {
 /// The `async` shape:
 ///
 /// ```js
-/// var _call = (_am || (_am = _instrument(…))).begin();
+/// var _c = (_am || (_am = _instrument(…))).begin();
 /// try {
-///   return _am.end(_call, await _am.enter(async () => <inner>));
-/// } catch (_error) {
-///   throw _am.fail(_call, _error);
+///   return _am.end(_c, await _am.scope(async () => <inner>));
+/// } catch (_e) {
+///   throw _am.fail(_c, _e);
 /// }
 /// ```
-fn async_shape(handle: &Handle, inner: ArrowFunctionBody, names: &AsyncNames) -> Vec<Stmt> {
-    let am = || Expr::Ident(handle.am.clone());
-    let call = || Expr::Ident(names.call.clone());
-    let enter = method(am(), "enter", vec![arrow(inner, true)]);
-    let awaited = Expr::Await(AwaitExpr { span: DUMMY_SP, arg: Box::new(enter) });
+fn async_shape(handle: &Handle, inner: ArrowFunctionBody, locals: &Locals) -> Vec<Stmt> {
+    let am = || ident(&handle.am);
+    let call = || ident(&locals.call);
+    let scope = method(am(), "scope", vec![arrow(inner, true)]);
+    let awaited = Expr::Await(AwaitExpr { span: DUMMY_SP, arg: Box::new(scope) });
     let end = method(am(), "end", vec![call(), awaited]);
-    let fail = method(am(), "fail", vec![call(), Expr::Ident(names.error.clone())]);
-    let block = |stmts| BlockStmt { span: DUMMY_SP, ctxt: SyntaxContext::empty(), stmts };
+    let fail = method(am(), "fail", vec![call(), ident(&locals.error)]);
     vec![
-        var_stmt(&names.call, method(handle.lazy(), "begin", vec![])),
+        var_stmt(&locals.call, method(handle.lazy(), "begin", vec![])),
         Stmt::Try(Box::new(TryStmt {
             span: DUMMY_SP,
             block: block(vec![Stmt::Return(ReturnStmt { span: DUMMY_SP, arg: Some(Box::new(end)) })]),
             handler: Some(CatchClause {
                 span: DUMMY_SP,
-                param: Some(Pat::Ident(names.error.clone().into())),
+                param: Some(Pat::Ident(locals.error.clone().into())),
                 body: block(vec![Stmt::Throw(ThrowStmt { span: DUMMY_SP, arg: Box::new(fail) })]),
             }),
             finalizer: None,
@@ -221,37 +262,156 @@ fn async_shape(handle: &Handle, inner: ArrowFunctionBody, names: &AsyncNames) ->
     ]
 }
 
-/// Rewrites a block body so it runs through its handle, keeping its
-/// directive prologue (`"use strict"`, …) in the function and moving the
-/// rest, with the block's span, into the arrow.
-pub fn wrap_block(body: &mut FunctionBody, is_async: bool, handle: &Handle, names: Option<&AsyncNames>) {
-    let names = match (is_async, names) {
-        (true, None) => return,
-        (_, names) => names,
-    };
-    let at = directives::prologue_len(&body.stmts);
-    let rest = body.stmts.split_off(at);
-    let inner = ArrowFunctionBody::FunctionBody(FunctionBody { span: body.span, stmts: rest });
-    body.span = DUMMY_SP;
-    if let (true, Some(names)) = (is_async, names) {
-        body.stmts.extend(async_shape(handle, inner, names));
-    } else {
-        body.stmts.push(Stmt::Return(ReturnStmt { span: DUMMY_SP, arg: Some(Box::new(run(handle, inner))) }));
+/// `(0, x)` for an anonymous function, arrow or class (looking through
+/// parentheses and type assertions): assigned to `_r` as it is, it would
+/// take the name `_r` (and a second run would label it so).
+fn unnamed(value: Box<Expr>) -> Box<Expr> {
+    let mut inner = &*value;
+    loop {
+        inner = match inner {
+            Expr::Paren(p) => &p.expr,
+            Expr::TsAs(x) => &x.expr,
+            Expr::TsSatisfies(x) => &x.expr,
+            Expr::TsNonNull(x) => &x.expr,
+            Expr::TsTypeAssertion(x) => &x.expr,
+            Expr::TsConstAssertion(x) => &x.expr,
+            _ => break,
+        };
     }
+    let anonymous = match inner {
+        Expr::Arrow(_) => true,
+        Expr::Fn(f) => f.ident.is_none(),
+        Expr::Class(c) => c.ident.is_none(),
+        _ => false,
+    };
+    if !anonymous {
+        return value;
+    }
+    let zero = Expr::Lit(Lit::Num(Number { span: DUMMY_SP, value: 0.0, raw: None }));
+    Box::new(Expr::Seq(SeqExpr { span: DUMMY_SP, exprs: vec![Box::new(zero), value] }))
+}
+
+/// Rewrites `return x` of the function itself (not of functions nested in
+/// it) as `return _r = x`; says whether there was one.
+struct Returns<'a> {
+    result: &'a Ident,
+    found: bool,
+}
+
+impl VisitMut for Returns<'_> {
+    fn visit_mut_return_stmt(&mut self, n: &mut ReturnStmt) {
+        if let Some(arg) = n.arg.take() {
+            n.arg = Some(Box::new(assign(self.result, unnamed(arg))));
+            self.found = true;
+        }
+    }
+
+    // A `return` is a statement: expressions hold none outside nested functions.
+    fn visit_mut_expr(&mut self, _: &mut Expr) {}
+
+    fn visit_mut_function(&mut self, _: &mut Function) {}
+
+    fn visit_mut_class(&mut self, _: &mut Class) {}
+}
+
+/// The synchronous shape, the body in place (docs/transform.md, "The function"):
+///
+/// ```js
+/// var _c = (_am || (_am = _instrument(…))).enter(), _r;
+/// try {
+///   <body, with `return x` as `return _r = x`>
+/// } catch (_e) {
+///   _c = ~_c;
+///   throw _e;
+/// } finally {
+///   _am.exit(_c, _r);
+/// }
+/// ```
+///
+/// `enterScoped` for a scoped function; no `_r` when nothing returns a value.
+fn in_place(handle: &Handle, body: BlockStmt, returns_value: bool, locals: &Locals, scoped: bool) -> [Stmt; 2] {
+    let call = || ident(&locals.call);
+    let enter = method(handle.lazy(), if scoped { "enterScoped" } else { "enter" }, vec![]);
+    let mut decl = var_stmt(&locals.call, enter);
+    let mut exit_args = vec![call()];
+    if returns_value {
+        if let Stmt::Decl(Decl::Var(v)) = &mut decl {
+            v.decls.push(VarDeclarator {
+                span: DUMMY_SP,
+                name: Pat::Ident(locals.result.clone().into()),
+                init: None,
+                definite: false,
+            });
+        }
+        exit_args.push(ident(&locals.result));
+    }
+    let negated = Expr::Unary(UnaryExpr { span: DUMMY_SP, op: UnaryOp::Tilde, arg: Box::new(call()) });
+    let handler = CatchClause {
+        span: DUMMY_SP,
+        param: Some(Pat::Ident(locals.error.clone().into())),
+        body: block(vec![
+            expr_stmt(assign(&locals.call, Box::new(negated))),
+            Stmt::Throw(ThrowStmt { span: DUMMY_SP, arg: Box::new(ident(&locals.error)) }),
+        ]),
+    };
+    let exit = expr_stmt(method(ident(&handle.am), "exit", exit_args));
+    let try_stmt = Stmt::Try(Box::new(TryStmt { span: DUMMY_SP, block: body, handler: Some(handler), finalizer: Some(block(vec![exit])) }));
+    [decl, try_stmt]
+}
+
+/// Rewrites a block body so its calls are timed through its handle, keeping
+/// its directive prologue (`"use strict"`, …) in the function.
+pub fn wrap_block(body: &mut FunctionBody, facts: &Facts, handle: &Handle, locals: &Locals) {
+    let at = directives::prologue_len(&body.stmts);
+    let mut rest = body.stmts.split_off(at);
+    let hoist = declarations_need_function_scope(&rest, facts.params);
+    if facts.is_async || (hoist && has_lexical_declarations(&rest)) {
+        // The body moves, with the block's span, into an arrow run by the handle.
+        keep_parameter_redeclarations(&with_arguments(facts.params), &mut rest);
+        let inner = ArrowFunctionBody::FunctionBody(FunctionBody { span: body.span, stmts: rest });
+        body.span = DUMMY_SP;
+        if facts.is_async {
+            body.stmts.extend(async_shape(handle, inner, locals));
+        } else {
+            body.stmts.push(Stmt::Return(ReturnStmt { span: DUMMY_SP, arg: Some(Box::new(run(handle, inner))) }));
+        }
+        return;
+    }
+    if hoist {
+        // All of them, so they still see one another (the body declares no
+        // `let`, `const` or `class` they could close over).
+        let (functions, others): (Vec<Stmt>, Vec<Stmt>) = rest.into_iter().partition(is_function_declaration);
+        body.stmts.extend(functions);
+        rest = others;
+    }
+    let mut returns = Returns { result: &locals.result, found: false };
+    rest.visit_mut_with(&mut returns);
+    // The original block's span stays on the block that holds the body, for source maps.
+    let inner = BlockStmt { span: body.span, ctxt: SyntaxContext::empty(), stmts: rest };
+    body.span = DUMMY_SP;
+    body.stmts.extend(in_place(handle, inner, returns.found, locals, facts.scoped));
+}
+
+/// Parameters and `arguments`: what a body `var` must not redeclare in an arrow.
+fn with_arguments(params: &[Atom]) -> Vec<Atom> {
+    let mut names = params.to_vec();
+    names.push("arguments".into());
+    names
 }
 
 /// Rewrites an arrow function's body (a block or an expression).
-pub fn wrap_arrow(arrow: &mut ArrowExpr, handle: &Handle, names: Option<&AsyncNames>) {
-    match &mut *arrow.body {
-        ArrowFunctionBody::FunctionBody(body) => wrap_block(body, arrow.is_async, handle, names),
-        ArrowFunctionBody::Expr(_) if arrow.is_async && names.is_none() => {}
+pub fn wrap_arrow(a: &mut ArrowExpr, facts: &Facts, handle: &Handle, locals: &Locals) {
+    match &mut *a.body {
+        ArrowFunctionBody::FunctionBody(body) => wrap_block(body, facts, handle, locals),
         ArrowFunctionBody::Expr(expr) => {
-            let inner = ArrowFunctionBody::Expr(std::mem::replace(expr, Box::new(Expr::dummy())));
-            *arrow.body = if let (true, Some(names)) = (arrow.is_async, names) {
-                ArrowFunctionBody::FunctionBody(FunctionBody { span: DUMMY_SP, stmts: async_shape(handle, inner, names) })
+            let expr = std::mem::replace(expr, Box::new(Expr::dummy()));
+            let stmts = if facts.is_async {
+                async_shape(handle, ArrowFunctionBody::Expr(expr), locals).into()
             } else {
-                ArrowFunctionBody::Expr(Box::new(run(handle, inner)))
+                let ret = Stmt::Return(ReturnStmt { span: DUMMY_SP, arg: Some(Box::new(assign(&locals.result, unnamed(expr)))) });
+                in_place(handle, block(vec![ret]), true, locals, facts.scoped).into()
             };
+            *a.body = ArrowFunctionBody::FunctionBody(FunctionBody { span: DUMMY_SP, stmts });
         }
         #[cfg(swc_ast_unknown)]
         _ => {}
@@ -288,35 +448,38 @@ fn is_lazy_handle(expr: &Expr) -> bool {
 }
 
 /// `<lazy handle>.<method>(…)` (select.ts `isHandleCall`).
-fn is_handle_call(expr: &Expr, method: &str) -> bool {
+fn is_handle_call(expr: &Expr, methods: &[&str]) -> bool {
     let Expr::Call(CallExpr { callee: Callee::Expr(callee), .. }) = unparen(expr) else {
         return false;
     };
-    let Expr::Member(MemberExpr { obj, prop, .. }) = unparen(callee) else {
+    let Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(name), .. }) = unparen(callee) else {
         return false;
     };
-    let named = match prop {
-        MemberProp::Ident(i) => i.sym == *method,
-        // Babel reads `h[run]` as a property named by the identifier `run`.
-        MemberProp::Computed(c) => matches!(&*c.expr, Expr::Ident(i) if i.sym == *method),
-        _ => false,
-    };
-    named && is_lazy_handle(obj)
+    methods.iter().any(|m| name.sym == *m) && is_lazy_handle(obj)
 }
 
-/// Whether a block body already has one of the two shapes the transform
-/// writes (docs/transform.md, "Idempotence"), whatever its generated names
-/// are called.
+/// What the first statement of a try-shaped body starts the call with.
+const STARTS: [&str; 3] = ["enter", "enterScoped", "begin"];
+
+/// Whether a block body already has one of the shapes the transform writes
+/// (docs/transform.md, "Idempotence"), whatever its generated names are called.
 pub fn block_is_instrumented(stmts: &[Stmt]) -> bool {
-    match &stmts[directives::prologue_len(stmts)..] {
-        [Stmt::Return(ReturnStmt { arg: Some(arg), .. })] => is_handle_call(arg, "run"),
+    let mut rest = &stmts[directives::prologue_len(stmts)..];
+    if let [Stmt::Return(ReturnStmt { arg: Some(arg), .. })] = rest {
+        return is_handle_call(arg, &["run"]);
+    }
+    // Function declarations kept in the function's scope come first.
+    while let [Stmt::Decl(Decl::Fn(_)), tail @ ..] = rest {
+        rest = tail;
+    }
+    match rest {
         [Stmt::Decl(decl), Stmt::Try(_)] => {
             let first = match decl {
                 Decl::Var(v) => v.decls.first(),
                 Decl::Using(u) => u.decls.first(),
                 _ => None,
             };
-            first.and_then(|d| d.init.as_deref()).is_some_and(|init| is_handle_call(init, "begin"))
+            first.and_then(|d| d.init.as_deref()).is_some_and(|init| is_handle_call(init, &STARTS))
         }
         _ => false,
     }
@@ -324,5 +487,5 @@ pub fn block_is_instrumented(stmts: &[Stmt]) -> bool {
 
 /// The same for an arrow function's expression body.
 pub fn expr_is_instrumented(expr: &Expr) -> bool {
-    is_handle_call(expr, "run")
+    is_handle_call(expr, &["run"])
 }

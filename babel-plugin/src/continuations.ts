@@ -1,0 +1,33 @@
+import type { types as t } from "@babel/core";
+
+/**
+ * Callees that register a callback to run later (docs/transform.md, "Callers
+ * across asynchronous boundaries"): promise reactions, timers, the microtask
+ * and next-tick queues, event listeners, and the `Promise` constructor.
+ */
+const SCHEDULERS = new Set([
+  "then",
+  "catch",
+  "finally",
+  "setTimeout",
+  "setInterval",
+  "setImmediate",
+  "queueMicrotask",
+  "nextTick",
+  "on",
+  "once",
+  "addListener",
+  "prependListener",
+  "prependOnceListener",
+  "addEventListener",
+  "Promise",
+]);
+
+/** Whether a call or `new` with this callee can register an asynchronous continuation. */
+export function schedules(callee: t.Node): boolean {
+  if (callee.type === "Identifier") return SCHEDULERS.has(callee.name);
+  if ((callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") && !callee.computed) {
+    return callee.property.type === "Identifier" && SCHEDULERS.has(callee.property.name);
+  }
+  return false;
+}
