@@ -43,10 +43,12 @@ function handWrittenPromClient(register) {
   return { counter, histogram };
 }
 
-// What a server has done before the calls we time: an instrumented async
-// call, which creates the runtime's AsyncLocalStorage (on Node 20 and 22 that
-// switches on promise hooks for the whole process).
+// What a server has done before the calls we time: instrumented calls that
+// set the asynchronous context, which creates the runtime's AsyncLocalStorage
+// (on Node 20 and 22 that switches on promise hooks for the whole process), so
+// that a call with no synchronous caller reads it, as it does in a server.
 async function afterAsyncActivity(fn) {
+  compiled.load("babel").workScoped(0);
   await compiled.load("babel").workAsync(0);
   await new Promise((resolve) => setTimeout(resolve, 1));
   return fn;
@@ -99,14 +101,14 @@ const syncVariants = {
 };
 
 const asyncVariants = {
-  "autometrics-runtime": () => compiled.load("babel").workAsync,
+  "autometrics-runtime": () => afterAsyncActivity(compiled.load("babel").workAsync),
   "autometrics-runtime, trackCallers: false": () => {
     am.init({ trackCallers: false, detectBuildInfo: false });
-    return compiled.load("babel").workAsync;
+    return afterAsyncActivity(compiled.load("babel").workAsync);
   },
   "autometrics-runtime, OpenTelemetry tracker": () => {
     am.init({ tracker: "opentelemetry", meterProvider: userMeterProvider(), detectBuildInfo: false });
-    return compiled.load("babel").workAsync;
+    return afterAsyncActivity(compiled.load("babel").workAsync);
   },
   "OpenTelemetry SDK by hand (counter + histogram)": () => {
     const { counter, histogram, callAttributes, timeAttributes } = otelByHand();

@@ -83,10 +83,27 @@ function instrumentProgram(types: typeof t, program: NodePath<t.Program>, state:
     ReturnStatement(path) {
       stack[stack.length - 1]?.returns.push(path.node);
     },
+    AwaitExpression(path) {
+      const own = stack[stack.length - 1];
+      if (own === undefined) return;
+      own.awaits.push(path);
+      // The `catch` and `finally` blocks a rejected await can land in.
+      for (let child: NodePath = path, parent: NodePath | null = path.parentPath; parent !== null && !parent.isFunction(); child = parent, parent = parent.parentPath) {
+        if (!parent.isTryStatement()) continue;
+        if (child.key === "block" && parent.node.handler) own.resumes.add(parent.node.handler.body);
+        if ((child.key === "block" || child.key === "handler") && parent.node.finalizer) own.resumes.add(parent.node.finalizer);
+      }
+    },
+    ForOfStatement(path) {
+      if (path.node.await) stack[stack.length - 1]!.unpausable = true;
+    },
+    VariableDeclaration(path) {
+      if (path.node.kind === "await using") stack[stack.length - 1]!.unpausable = true;
+    },
     Function: {
       enter(path) {
         scopedByNesting();
-        const own: FunctionFacts = { scoped: false, returns: [] };
+        const own: FunctionFacts = { scoped: false, returns: [], awaits: [], resumes: new Set(), unpausable: false };
         stack.push(own);
         const node = path.node;
         const directive = directiveOf(functionDirectives(node));

@@ -59,7 +59,7 @@ function isHandleCall(node: t.Node | null | undefined, methods: readonly string[
 }
 
 /** What the first statement of a try-shaped body starts the call with. */
-const STARTS = ["enter", "enterScoped", "begin"];
+const STARTS = ["enter", "enterScoped", "start", "begin"];
 
 /** True when the function already has a shape the plugins produce (docs/transform.md, Idempotence). */
 export function isInstrumented(path: NodePath<t.Function>): boolean {

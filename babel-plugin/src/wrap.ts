@@ -108,6 +108,12 @@ export interface FunctionFacts {
   /** It can register asynchronous continuations itself (docs/transform.md, "Callers across asynchronous boundaries"). */
   scoped: boolean;
   returns: t.ReturnStatement[];
+  /** Its own `await`s, outermost first. */
+  awaits: NodePath<t.AwaitExpression>[];
+  /** The `catch` and `finally` blocks of its own that an `await` can throw into. */
+  resumes: Set<t.BlockStatement>;
+  /** It awaits where no call can go: `for await`, `await using`. */
+  unpausable: boolean;
 }
 
 /**
@@ -137,9 +143,20 @@ function paramNames(path: NodePath<t.Function>): string[] {
 export function wrapFunction(types: Types, path: NodePath<t.Function>, handle: HandleRef, locals: Locals, facts: FunctionFacts): void {
   const node = path.node;
   const hoist = node.body.type === "BlockStatement" && declarationsNeedFunctionScope(types, node.body, paramNames(path));
-  if (node.async || (hoist && hasLexicalDeclarations(node.body as t.BlockStatement))) {
+  const pausable = !node.async || !(facts.scoped || facts.unpausable);
+  if (!pausable || (hoist && hasLexicalDeclarations(node.body as t.BlockStatement))) {
     wrapInArrow(types, path, handle, locals);
     return;
+  }
+  if (node.async) {
+    // Inner awaits first: an outer one's argument then holds the inner one's new node.
+    for (let i = facts.awaits.length - 1; i >= 0; i--) {
+      const at = facts.awaits[i]!;
+      const awaited = at.node;
+      awaited.argument = method(types, locals.call(), "pause", [awaited.argument]);
+      (at.container as unknown as Record<string | number, t.Node>)[at.key!] = method(types, locals.call(), "resume", [awaited]);
+    }
+    for (const block of facts.resumes) block.body.unshift(types.expressionStatement(method(types, locals.call(), "resume", [])));
   }
   let returnsValue = false;
   for (const r of facts.returns) {
@@ -174,9 +191,17 @@ export function wrapFunction(types: Types, path: NodePath<t.Function>, handle: H
     returnsValue = true;
     if (node.type === "ArrowFunctionExpression") node.expression = false;
   }
-  const declarators = [types.variableDeclarator(locals.call(), method(types, lazyHandle(types, handle), facts.scoped ? "enterScoped" : "enter", []))];
+  const start = node.async ? "start" : facts.scoped ? "enterScoped" : "enter";
+  const declarators = [types.variableDeclarator(locals.call(), method(types, lazyHandle(types, handle), start, []))];
   if (returnsValue) declarators.push(types.variableDeclarator(locals.result()));
   const error = locals.error();
+  // The body threw: `_c = ~_c` (a slot) or `_c.failed = true` (an async call), no call that could throw instead.
+  const failed = node.async
+    ? types.assignmentExpression("=", types.memberExpression(locals.call(), types.identifier("failed")), types.booleanLiteral(true))
+    : types.assignmentExpression("=", locals.call(), types.unaryExpression("~", locals.call()));
+  const exit = node.async
+    ? method(types, locals.call(), "end", returnsValue ? [locals.result()] : [])
+    : method(types, types.cloneNode(handle.id), "exit", returnsValue ? [locals.call(), locals.result()] : [locals.call()]);
   node.body = types.blockStatement(
     [
       ...declarations,
@@ -185,14 +210,9 @@ export function wrapFunction(types: Types, path: NodePath<t.Function>, handle: H
         block,
         types.catchClause(
           error,
-          types.blockStatement([
-            types.expressionStatement(types.assignmentExpression("=", locals.call(), types.unaryExpression("~", locals.call()))),
-            types.throwStatement(types.cloneNode(error)),
-          ]),
+          types.blockStatement([types.expressionStatement(failed), types.throwStatement(types.cloneNode(error))]),
         ),
-        types.blockStatement([
-          types.expressionStatement(method(types, types.cloneNode(handle.id), "exit", returnsValue ? [locals.call(), locals.result()] : [locals.call()])),
-        ]),
+        types.blockStatement([types.expressionStatement(exit)]),
       ),
     ],
     directives,
@@ -200,10 +220,11 @@ export function wrapFunction(types: Types, path: NodePath<t.Function>, handle: H
 }
 
 /**
- * The body moved into an arrow run by the handle: `async` functions, whose
- * frame must hold across their awaits, and bodies whose function
- * declarations can neither go into a block nor leave their `let`, `const` and
- * `class` declarations.
+ * The body moved into an arrow run by the handle: scoped `async` functions,
+ * whose asynchronous context AsyncLocalStorage can only set around a call,
+ * those that await where no call can go (`for await`, `await using`), and
+ * bodies whose function declarations can neither go into a block nor leave
+ * their `let`, `const` and `class` declarations.
  */
 function wrapInArrow(types: Types, path: NodePath<t.Function>, handle: HandleRef, locals: Locals): void {
   keepParameterRedeclarations(types, path);

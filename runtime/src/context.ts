@@ -90,32 +90,25 @@ export function push(frame: Frame, scoped: boolean): number {
   return slot;
 }
 
-/** @internal What `pop` found: the caller and the start of the call. */
-export interface Popped {
-  caller: Frame | null;
-  start: number;
-}
-
-const popped: Popped = { caller: null, start: 0 };
-
-/**
- * @internal Pops the call in `slot` (already decoded: not negative, without
- * `SCOPED`); `scoped` restores the storage too. Returns a shared record, read
- * at once by the caller.
- */
-export function pop(slot: number, scoped: boolean): Popped {
+/** @internal Pops the call in `slot` (decoded: not negative, without `SCOPED`); returns its synchronous caller. */
+export function pop(slot: number): Frame | null {
   const interrupted = outer[slot]!;
   current = interrupted;
   depth = slot;
-  popped.start = starts[slot]!;
-  if (scoped) {
-    const before = stores[slot];
-    storage!.enterWith(before as Frame);
-    popped.caller = interrupted ?? before ?? null;
-  } else {
-    popped.caller = interrupted ?? asyncCaller();
-  }
-  return popped;
+  return interrupted;
+}
+
+/** @internal `pop` for a scoped call, which restores the storage too; returns its caller. */
+export function popScoped(slot: number): Frame | null {
+  const interrupted = pop(slot);
+  const before = stores[slot];
+  storage!.enterWith(before as Frame);
+  return interrupted ?? before ?? null;
+}
+
+/** @internal When the call in `slot` started. */
+export function startOf(slot: number): number {
+  return starts[slot]!;
 }
 
 let reading = false;
@@ -126,7 +119,7 @@ let reading = false;
  * on `Object.prototype`: an instrumented one called from there gets no caller
  * instead of asking again, forever.
  */
-function asyncCaller(): Frame | null {
+export function asyncCaller(): Frame | null {
   if (storage === null || reading) return null;
   reading = true;
   try {
@@ -134,6 +127,38 @@ function asyncCaller(): Frame | null {
   } finally {
     reading = false;
   }
+}
+
+/**
+ * @internal The segments of an `async` call whose body stays in place: from
+ * its start or a resumption to its next `await` or its end. A segment is on
+ * the synchronous stack like a call, without a clock read; `enterSegment`
+ * returns its slot and the frame it interrupted is `interrupted(slot)` until
+ * `leaveSegment(slot)`.
+ */
+export function enterSegment(frame: Frame): number {
+  const slot = depth;
+  if (slot === starts.length) grow(slot * 2);
+  outer[slot] = current;
+  depth = slot + 1;
+  current = frame;
+  return slot;
+}
+
+/** @internal */
+export function interrupted(slot: number): Frame | null {
+  return outer[slot]!;
+}
+
+/** @internal */
+export function leaveSegment(slot: number): void {
+  current = outer[slot]!;
+  depth = slot;
+}
+
+/** @internal The caller of a call whose synchronous caller is `syncCaller`. */
+export function callerOf(syncCaller: Frame | null): Frame | null {
+  return syncCaller ?? asyncCaller();
 }
 
 /** @internal Runs `fn` with `frame` as the current frame; `fn` is called with no `this`. */

@@ -1,5 +1,5 @@
 import { isPromise } from "node:util/types";
-import { type Frame, SCOPED, currentFrame, pop, push, runInFrame } from "./context";
+import { type Frame, SCOPED, asyncCaller, callerOf, currentFrame, enterSegment, interrupted, leaveSegment, pop, popScoped, push, runInFrame, startOf } from "./context";
 import { type Objective, type ResolvedObjective, resolveObjective } from "./objectives";
 import { append, defineSlots } from "./own";
 import { reportOnce } from "./report";
@@ -30,6 +30,51 @@ export class CallerSeries {
   okExemplar: Exemplar | undefined = undefined;
   errorExemplar: Exemplar | undefined = undefined;
   constructor(readonly caller: Frame | null) {}
+}
+
+/**
+ * One call of an `async` function whose body stays in place
+ * (docs/transform.md, "The function"): the function writes
+ * `_c.resume(await _c.pause(x))` for each of its own `await`s, and
+ * `_c.resume()` first in each of its `catch` and `finally` blocks, so the
+ * synchronous layer has it as the current function exactly while its own
+ * code runs. `pause` and `resume` hand their argument back untouched: the
+ * awaits are the original ones, tick for tick.
+ */
+export class AsyncCall {
+  /** Set by the function's `catch` clause: the body threw. */
+  failed = false;
+  /** The stack slot of the running segment; -1 while paused. */
+  private slot: number;
+  private readonly caller: Frame | null;
+  private readonly start: number;
+
+  constructor(private readonly handle: FunctionHandle) {
+    this.start = perf.now();
+    this.slot = enterSegment(handle);
+    this.caller = callerOf(interrupted(this.slot));
+  }
+
+  /** Leaves the function before it awaits `value`; returns `value`. */
+  pause<T>(value: T): T {
+    if (this.slot >= 0) {
+      leaveSegment(this.slot);
+      this.slot = -1;
+    }
+    return value;
+  }
+
+  /** Re-enters the function when it resumes (with `value`, which it returns); a no-op while it runs. */
+  resume<T>(value?: T): T | undefined {
+    if (this.slot < 0) this.slot = enterSegment(this.handle);
+    return value;
+  }
+
+  /** Ends the call, which returned `result` unless it failed; a returned promise is timed to its settlement. */
+  end(result?: unknown): void {
+    this.pause(undefined);
+    this.handle.settle(this.caller, this.start, result, !this.failed);
+  }
 }
 
 /** @internal One call in flight. */
@@ -114,8 +159,29 @@ export class FunctionHandle implements Frame {
       slot = ~slot;
       ok = false;
     }
-    const scoped = slot >= SCOPED;
-    const { caller, start } = pop(scoped ? slot - SCOPED : slot, scoped);
+    let caller: Frame | null;
+    if (slot >= SCOPED) {
+      slot -= SCOPED;
+      caller = popScoped(slot);
+    } else {
+      caller = pop(slot) ?? asyncCaller();
+    }
+    const start = startOf(slot);
+    if (ok && (isPromiseObject(result) || this.recordErrorIf !== undefined)) {
+      this.settle(caller, start, result, ok);
+      return;
+    }
+    this.record(caller, (end - start) / 1000, ok);
+  }
+
+  /** Starts a call of an `async` function whose body stays in place. */
+  start(): AsyncCall {
+    if (this.trackConcurrency) this.concurrent++;
+    return new AsyncCall(this);
+  }
+
+  /** @internal Records a call that ended (`ok`: without throwing) with `result`, or at its settlement if that is a promise. */
+  settle(caller: Frame | null, start: number, result: unknown, ok: boolean): void {
     if (ok && isPromiseObject(result)) {
       thenOf(
         result,
@@ -124,7 +190,7 @@ export class FunctionHandle implements Frame {
       );
       return;
     }
-    this.record(caller, (end - start) / 1000, ok && (this.recordErrorIf === undefined || !this.isError(result)));
+    this.finish(caller, start, ok && (this.recordErrorIf === undefined || !this.isError(result)));
   }
 
   /** Calls `body` (the function's original body) as this function, timing it. */

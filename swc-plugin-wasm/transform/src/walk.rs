@@ -44,6 +44,8 @@ pub struct FnInfo {
     pub label: Option<String>,
     /// Its own body can register asynchronous continuations (`continuations.rs`).
     pub scoped: bool,
+    /// It awaits where no call can go: `for await`, `await using`.
+    pub unpausable: bool,
     /// It has an autometrics directive of its own (`"use autometrics"` goes).
     pub touched: bool,
 }
@@ -191,6 +193,13 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// The first run: the innermost enclosing function awaits where no call can go.
+    fn unpausable(&mut self) {
+        if let (Mode::Collect, Some(&i)) = (self.mode, self.enclosing.last()) {
+            self.infos[i].unpausable = true;
+        }
+    }
+
     /// The first run visits a function's children with it enclosing them.
     fn collect_children<N: VisitMutWith<Self>>(&mut self, index: usize, node: &mut N) {
         self.enclosing.push(index);
@@ -201,7 +210,8 @@ impl<'a> Walker<'a> {
     /// The second run: rewrites a block body through its handle.
     fn wrap(&mut self, index: usize, body: &mut FunctionBody, is_async: bool, params: &[swc_core::atoms::Atom]) {
         if let (Some(handle), Some(locals)) = (self.handle(index), self.locals.as_ref()) {
-            let facts = Facts { is_async, scoped: self.infos[index].scoped, params };
+            let info = &self.infos[index];
+            let facts = Facts { is_async, scoped: info.scoped, unpausable: info.unpausable, params };
             wrap_block(body, &facts, &handle, locals);
         }
     }
@@ -218,7 +228,7 @@ impl<'a> Walker<'a> {
         instrumented: bool,
         on_request: bool,
     ) -> FnInfo {
-        let mut info = FnInfo { start, label: None, scoped: false, touched: own.is_some() };
+        let mut info = FnInfo { start, label: None, scoped: false, unpausable: false, touched: own.is_some() };
         if own == Some(Directive::UseNo) || generator || instrumented {
             return info;
         }
@@ -313,7 +323,8 @@ impl<'a> Walker<'a> {
                 a.visit_mut_children_with(self);
                 if let (Some(handle), Some(locals)) = (self.handle(index), self.locals.as_ref()) {
                     let params = param_names(&a.params);
-                    let facts = Facts { is_async: a.is_async, scoped: self.infos[index].scoped, params: &params };
+                    let info = &self.infos[index];
+                    let facts = Facts { is_async: a.is_async, scoped: info.scoped, unpausable: info.unpausable, params: &params };
                     wrap_arrow(a, &facts, &handle, locals);
                 }
             }
@@ -564,6 +575,20 @@ impl VisitMut for Walker<'_> {
     fn visit_mut_opt_call(&mut self, n: &mut OptCall) {
         if schedules(&n.callee) {
             self.scoped();
+        }
+        n.visit_mut_children_with(self);
+    }
+
+    fn visit_mut_for_of_stmt(&mut self, n: &mut ForOfStmt) {
+        if n.is_await {
+            self.unpausable();
+        }
+        n.visit_mut_children_with(self);
+    }
+
+    fn visit_mut_using_decl(&mut self, n: &mut UsingDecl) {
+        if n.is_await {
+            self.unpausable();
         }
         n.visit_mut_children_with(self);
     }

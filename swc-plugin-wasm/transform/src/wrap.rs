@@ -187,6 +187,8 @@ pub struct Facts<'a> {
     pub is_async: bool,
     /// It can register asynchronous continuations itself.
     pub scoped: bool,
+    /// It awaits where no call can go: `for await`, `await using`.
+    pub unpausable: bool,
     /// The names its parameters bind.
     pub params: &'a [Atom],
 }
@@ -314,6 +316,84 @@ impl VisitMut for Returns<'_> {
     fn visit_mut_class(&mut self, _: &mut Class) {}
 }
 
+/// Where in a `try` statement the walk is.
+#[derive(Clone, Copy, PartialEq)]
+enum Region {
+    Block,
+    Handler,
+    Finalizer,
+}
+
+/// A `try` statement of the function around the walk: which of its parts hold an `await`.
+struct Try {
+    region: Region,
+    block_awaits: bool,
+    handler_awaits: bool,
+}
+
+/// In an `async` function whose body stays in place, each `await x` of its
+/// own becomes `_c.resume(await _c.pause(x))`, and each `catch` or `finally`
+/// block that an `await` can throw into starts with `_c.resume();`.
+struct Awaits<'a> {
+    call: &'a Ident,
+    tries: Vec<Try>,
+}
+
+impl Awaits<'_> {
+    fn resume(&self, args: Vec<Expr>) -> Expr {
+        method(ident(self.call), "resume", args)
+    }
+}
+
+impl VisitMut for Awaits<'_> {
+    fn visit_mut_expr(&mut self, e: &mut Expr) {
+        // Inner awaits first: an outer one's argument then holds the inner one's new node.
+        e.visit_mut_children_with(self);
+        let Expr::Await(awaited) = e else {
+            return;
+        };
+        for t in &mut self.tries {
+            match t.region {
+                Region::Block => t.block_awaits = true,
+                Region::Handler => t.handler_awaits = true,
+                Region::Finalizer => {}
+            }
+        }
+        let arg = std::mem::replace(&mut awaited.arg, Box::new(Expr::dummy()));
+        awaited.arg = Box::new(method(ident(self.call), "pause", vec![*arg]));
+        let taken = std::mem::replace(e, Expr::dummy());
+        *e = self.resume(vec![taken]);
+    }
+
+    fn visit_mut_try_stmt(&mut self, n: &mut TryStmt) {
+        self.tries.push(Try { region: Region::Block, block_awaits: false, handler_awaits: false });
+        n.block.visit_mut_with(self);
+        if let Some(t) = self.tries.last_mut() {
+            t.region = Region::Handler;
+        }
+        n.handler.visit_mut_with(self);
+        if let Some(t) = self.tries.last_mut() {
+            t.region = Region::Finalizer;
+        }
+        n.finalizer.visit_mut_with(self);
+        let Some(t) = self.tries.pop() else {
+            return;
+        };
+        if let (true, Some(handler)) = (t.block_awaits, n.handler.as_mut()) {
+            handler.body.stmts.insert(0, expr_stmt(self.resume(vec![])));
+        }
+        if let (true, Some(finalizer)) = (t.block_awaits || t.handler_awaits, n.finalizer.as_mut()) {
+            finalizer.stmts.insert(0, expr_stmt(self.resume(vec![])));
+        }
+    }
+
+    fn visit_mut_function(&mut self, _: &mut Function) {}
+
+    fn visit_mut_arrow_expr(&mut self, _: &mut ArrowExpr) {}
+
+    fn visit_mut_class(&mut self, _: &mut Class) {}
+}
+
 /// The synchronous shape, the body in place (docs/transform.md, "The function"):
 ///
 /// ```js
@@ -329,11 +409,19 @@ impl VisitMut for Returns<'_> {
 /// ```
 ///
 /// `enterScoped` for a scoped function; no `_r` when nothing returns a value.
-fn in_place(handle: &Handle, body: BlockStmt, returns_value: bool, locals: &Locals, scoped: bool) -> [Stmt; 2] {
+/// An `async` function starts with `start()`, which gives it a call of its
+/// own: `_c.failed = true` in the `catch` clause, `_c.end(_r)` in `finally`.
+fn in_place(handle: &Handle, body: BlockStmt, returns_value: bool, locals: &Locals, facts: &Facts) -> [Stmt; 2] {
     let call = || ident(&locals.call);
-    let enter = method(handle.lazy(), if scoped { "enterScoped" } else { "enter" }, vec![]);
-    let mut decl = var_stmt(&locals.call, enter);
-    let mut exit_args = vec![call()];
+    let start = if facts.is_async {
+        "start"
+    } else if facts.scoped {
+        "enterScoped"
+    } else {
+        "enter"
+    };
+    let mut decl = var_stmt(&locals.call, method(handle.lazy(), start, vec![]));
+    let mut exit_args = if facts.is_async { vec![] } else { vec![call()] };
     if returns_value {
         if let Stmt::Decl(Decl::Var(v)) = &mut decl {
             v.decls.push(VarDeclarator {
@@ -345,16 +433,32 @@ fn in_place(handle: &Handle, body: BlockStmt, returns_value: bool, locals: &Loca
         }
         exit_args.push(ident(&locals.result));
     }
-    let negated = Expr::Unary(UnaryExpr { span: DUMMY_SP, op: UnaryOp::Tilde, arg: Box::new(call()) });
+    // The body threw: no call that could throw instead.
+    let failed = if facts.is_async {
+        Expr::Assign(AssignExpr {
+            span: DUMMY_SP,
+            op: AssignOp::Assign,
+            left: AssignTarget::Simple(SimpleAssignTarget::Member(MemberExpr {
+                span: DUMMY_SP,
+                obj: Box::new(call()),
+                prop: MemberProp::Ident(IdentName::new("failed".into(), DUMMY_SP)),
+            })),
+            right: Box::new(Expr::Lit(Lit::Bool(Bool { span: DUMMY_SP, value: true }))),
+        })
+    } else {
+        let negated = Expr::Unary(UnaryExpr { span: DUMMY_SP, op: UnaryOp::Tilde, arg: Box::new(call()) });
+        assign(&locals.call, Box::new(negated))
+    };
     let handler = CatchClause {
         span: DUMMY_SP,
         param: Some(Pat::Ident(locals.error.clone().into())),
-        body: block(vec![
-            expr_stmt(assign(&locals.call, Box::new(negated))),
-            Stmt::Throw(ThrowStmt { span: DUMMY_SP, arg: Box::new(ident(&locals.error)) }),
-        ]),
+        body: block(vec![expr_stmt(failed), Stmt::Throw(ThrowStmt { span: DUMMY_SP, arg: Box::new(ident(&locals.error)) })]),
     };
-    let exit = expr_stmt(method(ident(&handle.am), "exit", exit_args));
+    let exit = if facts.is_async {
+        expr_stmt(method(call(), "end", exit_args))
+    } else {
+        expr_stmt(method(ident(&handle.am), "exit", exit_args))
+    };
     let try_stmt = Stmt::Try(Box::new(TryStmt { span: DUMMY_SP, block: body, handler: Some(handler), finalizer: Some(block(vec![exit])) }));
     [decl, try_stmt]
 }
@@ -365,7 +469,8 @@ pub fn wrap_block(body: &mut FunctionBody, facts: &Facts, handle: &Handle, local
     let at = directives::prologue_len(&body.stmts);
     let mut rest = body.stmts.split_off(at);
     let hoist = declarations_need_function_scope(&rest, facts.params);
-    if facts.is_async || (hoist && has_lexical_declarations(&rest)) {
+    let pausable = !facts.is_async || !(facts.scoped || facts.unpausable);
+    if !pausable || (hoist && has_lexical_declarations(&rest)) {
         // The body moves, with the block's span, into an arrow run by the handle.
         keep_parameter_redeclarations(&with_arguments(facts.params), &mut rest);
         let inner = ArrowFunctionBody::FunctionBody(FunctionBody { span: body.span, stmts: rest });
@@ -384,12 +489,15 @@ pub fn wrap_block(body: &mut FunctionBody, facts: &Facts, handle: &Handle, local
         body.stmts.extend(functions);
         rest = others;
     }
+    if facts.is_async {
+        rest.visit_mut_with(&mut Awaits { call: &locals.call, tries: Vec::new() });
+    }
     let mut returns = Returns { result: &locals.result, found: false };
     rest.visit_mut_with(&mut returns);
     // The original block's span stays on the block that holds the body, for source maps.
     let inner = BlockStmt { span: body.span, ctxt: SyntaxContext::empty(), stmts: rest };
     body.span = DUMMY_SP;
-    body.stmts.extend(in_place(handle, inner, returns.found, locals, facts.scoped));
+    body.stmts.extend(in_place(handle, inner, returns.found, locals, facts));
 }
 
 /// Parameters and `arguments`: what a body `var` must not redeclare in an arrow.
@@ -404,12 +512,15 @@ pub fn wrap_arrow(a: &mut ArrowExpr, facts: &Facts, handle: &Handle, locals: &Lo
     match &mut *a.body {
         ArrowFunctionBody::FunctionBody(body) => wrap_block(body, facts, handle, locals),
         ArrowFunctionBody::Expr(expr) => {
-            let expr = std::mem::replace(expr, Box::new(Expr::dummy()));
-            let stmts = if facts.is_async {
+            let mut expr = std::mem::replace(expr, Box::new(Expr::dummy()));
+            let stmts = if facts.is_async && (facts.scoped || facts.unpausable) {
                 async_shape(handle, ArrowFunctionBody::Expr(expr), locals).into()
             } else {
+                if facts.is_async {
+                    expr.visit_mut_with(&mut Awaits { call: &locals.call, tries: Vec::new() });
+                }
                 let ret = Stmt::Return(ReturnStmt { span: DUMMY_SP, arg: Some(Box::new(assign(&locals.result, unnamed(expr)))) });
-                in_place(handle, block(vec![ret]), true, locals, facts.scoped).into()
+                in_place(handle, block(vec![ret]), true, locals, facts).into()
             };
             *a.body = ArrowFunctionBody::FunctionBody(FunctionBody { span: DUMMY_SP, stmts });
         }
@@ -459,7 +570,7 @@ fn is_handle_call(expr: &Expr, methods: &[&str]) -> bool {
 }
 
 /// What the first statement of a try-shaped body starts the call with.
-const STARTS: [&str; 3] = ["enter", "enterScoped", "begin"];
+const STARTS: [&str; 4] = ["enter", "enterScoped", "start", "begin"];
 
 /// Whether a block body already has one of the shapes the transform writes
 /// (docs/transform.md, "Idempotence"), whatever its generated names are called.

@@ -63,8 +63,9 @@ function g(_r2) { return _r2; }
     }
     assert!(out.contains("var _instrument2 = require(\"autometrics-runtime\").instrument;"), "{out}");
     assert!(out.contains("var _am4 = _instrument2(\"f\", \"src/a.js\");"), "{out}");
-    assert!(out.contains("var _c3 = (_am4 || (_am4 = _instrument2(\"f\", \"src/a.js\"))).begin();"), "{out}");
-    assert!(out.contains("catch (_e3) {") && out.contains("throw _am4.fail(_c3, _e3);"), "{out}");
+    assert!(out.contains("var _c3 = (_am4 || (_am4 = _instrument2(\"f\", \"src/a.js\"))).start(), _r3;"), "{out}");
+    assert!(out.contains("_c3.resume(await _c3.pause(0));") && out.contains("_c3.resume();"), "{out}");
+    assert!(out.contains("catch (_e3) {") && out.contains("_c3.failed = true;") && out.contains("throw _e3;"), "{out}");
     assert!(out.contains("var _c3 = (_am5 || (_am5 = _instrument2(\"g\", \"src/a.js\"))).enter(), _r3;"), "{out}");
     assert!(out.contains("return _r3 = _r2;") && out.contains("_am5.exit(_c3, _r3);"), "{out}");
 }
@@ -185,7 +186,7 @@ class K { constructor(private x: number) {} field = (() => 1) as any; }
 }
 
 /// A `var` that redeclares a parameter (or `arguments`) in a body that moves
-/// into an arrow (an `async` function's), in the positions and shapes the
+/// into an arrow (a scoped `async` function's), in the positions and shapes the
 /// corpus does not show (`keepParameterRedeclarations` of
 /// babel-plugin/src/wrap.ts): the other names in the order Babel's
 /// `getBindingIdentifiers` lists them (breadth first), single statements,
@@ -194,28 +195,28 @@ class K { constructor(private x: number) {} field = (() => 1) as any; }
 #[test]
 fn var_redeclaring_a_parameter() {
     let src = r#""use autometrics";
-async function b1(a) { var [[x], y, a] = [[1], 2, 3], { p = 1, q: [r], a: s, ...t } = {}; }
-async function b2(a) { if (a) var a = 1, b; else var a; l: var a; m: var a = 2, c = 3; }
-async function b3(a) { var a = 1, x = 1, x = 2; while (0) var a = 4, z; }
-async function b4(a) { if (a) for (var [a, z] of [[1, 2]]); k: for (var {a, w} in {}); }
-async function b5(a) { for (var q, a = 1, r;;) break; for (var a;;) break; do var a = 1; while (0); }
-async function b6() { var arguments = [1], u; }
+async function b1(a) { queueMicrotask(f); var [[x], y, a] = [[1], 2, 3], { p = 1, q: [r], a: s, ...t } = {}; }
+async function b2(a) { queueMicrotask(f); if (a) var a = 1, b; else var a; l: var a; m: var a = 2, c = 3; }
+async function b3(a) { queueMicrotask(f); var a = 1, x = 1, x = 2; while (0) var a = 4, z; }
+async function b4(a) { queueMicrotask(f); if (a) for (var [a, z] of [[1, 2]]); k: for (var {a, w} in {}); }
+async function b5(a) { queueMicrotask(f); for (var q, a = 1, r;;) break; for (var a;;) break; do var a = 1; while (0); }
+async function b6() { queueMicrotask(f); var arguments = [1], u; }
 "#;
     let out = transform(src, Some("/app/x.js"), "{}", None);
     let flat = out.split_whitespace().collect::<Vec<_>>().join(" ");
     for expected in [
-        "scope(async ()=>{ var y, x, s, t, p, r; [[x], y, a] = [ [ 1 ], 2, 3 ]; ({ p = 1, q: [r], a: s, ...t } = {}); })",
-        "scope(async ()=>{ if (a) { var b; a = 1; } else {} l: {} m: { var c; a = 2; c = 3; } })",
-        "scope(async ()=>{ var x, x; a = 1; x = 1; x = 2; while(0){ var z; a = 4; } })",
-        "scope(async ()=>{ if (a) { var z; for ([a, z] of [ [ 1, 2 ] ]); } var w; k: for({ a, w } in {}); })",
-        "scope(async ()=>{ var q, r; for(a = 1;;)break; for(;;)break; do a = 1; while (0) })",
-        "scope(async ()=>{ var u; arguments = [ 1 ]; })",
+        "scope(async ()=>{ queueMicrotask(f); var y, x, s, t, p, r; [[x], y, a] = [ [ 1 ], 2, 3 ]; ({ p = 1, q: [r], a: s, ...t } = {}); })",
+        "scope(async ()=>{ queueMicrotask(f); if (a) { var b; a = 1; } else {} l: {} m: { var c; a = 2; c = 3; } })",
+        "scope(async ()=>{ queueMicrotask(f); var x, x; a = 1; x = 1; x = 2; while(0){ var z; a = 4; } })",
+        "scope(async ()=>{ queueMicrotask(f); if (a) { var z; for ([a, z] of [ [ 1, 2 ] ]); } var w; k: for({ a, w } in {}); })",
+        "scope(async ()=>{ queueMicrotask(f); var q, r; for(a = 1;;)break; for(;;)break; do a = 1; while (0) })",
+        "scope(async ()=>{ queueMicrotask(f); var u; arguments = [ 1 ]; })",
     ] {
         assert!(flat.contains(expected), "{expected}\n{out}");
     }
     // With the types still there, the assignments lose them.
-    let src = "\"use autometrics\";\nasync function t(a: number, b?: string) { var a: number = 1, c: string = \"\"; for (var [b] of []); }\n";
+    let src = "\"use autometrics\";\nasync function t(a: number, b?: string) { queueMicrotask(f); var a: number = 1, c: string = \"\"; for (var [b] of []); }\n";
     let out = transform(src, Some("/app/t.ts"), "{}", None);
     let flat = out.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(flat.contains("scope(async ()=>{ var c; a = 1; c = \"\"; for ([b] of []); })"), "{out}");
+    assert!(flat.contains("scope(async ()=>{ queueMicrotask(f); var c; a = 1; c = \"\"; for ([b] of []); })"), "{out}");
 }
