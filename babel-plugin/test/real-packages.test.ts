@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as babel from "@babel/core";
 import { join } from "node:path";
-import { REAL_PACKAGES, type Transform, instrumentedCopy, preparePristine, runTests, summary } from "../../fixtures/harness/real-packages";
+import { REAL_PACKAGES, type Transform, callerPairs, instrumentedCopy, preparePristine, runTests, summary } from "../../fixtures/harness/real-packages";
 import plugin from "../src";
 
 const WORK = join(__dirname, ".run", "real");
@@ -35,6 +35,12 @@ describe("real packages' own test suites, every function instrumented (Babel)", 
       expect(called.length, "series with calls").to.be.greaterThan(0);
       const withCaller = called.filter((s) => s.caller_function !== "");
       expect(withCaller.length, "series with a caller").to.be.greaterThan(0);
+
+      // Callers as they are when every call sets the asynchronous context
+      // (docs/transform.md, "Callers across asynchronous boundaries"): the same pairs.
+      const exact = await runTests(pkg, dir, true, "exact");
+      expect(exact.code, exact.output.slice(-3000)).to.equal(0);
+      expect(callerPairs(run.samples)).to.deep.equal(callerPairs(exact.samples));
     });
   }
 });

@@ -31,6 +31,8 @@ export interface Frame {
 let current: Frame | null = null;
 let storage: AsyncLocalStorage<Frame> | null = null;
 let asyncCallers = true;
+/** `trackCallers: "exact"`: every call sets the storage, as scoped ones do. */
+let everyCall = false;
 
 /**
  * The synchronous calls in flight, by depth: the frame each one interrupted,
@@ -63,8 +65,14 @@ export const SCOPED = 1 << 28;
 const perf = performance;
 
 /** @internal */
-export function setAsyncCallers(enabled: boolean): void {
-  asyncCallers = enabled;
+export function setAsyncCallers(mode: boolean | "exact"): void {
+  asyncCallers = mode !== false;
+  everyCall = mode === "exact";
+}
+
+/** @internal Whether every call sets the storage (`trackCallers: "exact"`). */
+export function exactCallers(): boolean {
+  return everyCall;
 }
 
 /** The nearest instrumented function on the logical call stack, if any. */
@@ -81,7 +89,7 @@ export function push(frame: Frame, scoped: boolean): number {
   starts[slot] = start;
   depth = slot + 1;
   current = frame;
-  if (scoped && asyncCallers) {
+  if ((scoped || everyCall) && asyncCallers) {
     if (storage === null) storage = new AsyncLocalStorage<Frame>();
     stores[slot] = storage.getStore();
     storage.enterWith(frame);
@@ -154,6 +162,19 @@ export function interrupted(slot: number): Frame | null {
 export function leaveSegment(slot: number): void {
   current = outer[slot]!;
   depth = slot;
+}
+
+/** @internal `trackCallers: "exact"`: a segment sets the storage too; returns the value to restore. */
+export function enterSegmentScope(frame: Frame): Frame | undefined {
+  if (storage === null) storage = new AsyncLocalStorage<Frame>();
+  const before = storage.getStore();
+  storage.enterWith(frame);
+  return before;
+}
+
+/** @internal */
+export function leaveSegmentScope(before: Frame | undefined): void {
+  storage!.enterWith(before as Frame);
 }
 
 /** @internal The caller of a call whose synchronous caller is `syncCaller`. */

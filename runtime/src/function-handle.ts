@@ -1,5 +1,22 @@
 import { isPromise } from "node:util/types";
-import { type Frame, SCOPED, asyncCaller, callerOf, currentFrame, enterSegment, interrupted, leaveSegment, pop, popScoped, push, runInFrame, startOf } from "./context";
+import {
+  type Frame,
+  SCOPED,
+  asyncCaller,
+  callerOf,
+  currentFrame,
+  enterSegment,
+  enterSegmentScope,
+  exactCallers,
+  interrupted,
+  leaveSegment,
+  leaveSegmentScope,
+  pop,
+  popScoped,
+  push,
+  runInFrame,
+  startOf,
+} from "./context";
 import { type Objective, type ResolvedObjective, resolveObjective } from "./objectives";
 import { append, defineSlots } from "./own";
 import { reportOnce } from "./report";
@@ -48,17 +65,23 @@ export class AsyncCall {
   private slot: number;
   private readonly caller: Frame | null;
   private readonly start: number;
+  /** `trackCallers: "exact"`: each segment sets the storage too, and restores this. */
+  private readonly exact: boolean;
+  private before: Frame | undefined = undefined;
 
   constructor(private readonly handle: FunctionHandle) {
     this.start = perf.now();
     this.slot = enterSegment(handle);
     this.caller = callerOf(interrupted(this.slot));
+    this.exact = exactCallers();
+    if (this.exact) this.before = enterSegmentScope(handle);
   }
 
   /** Leaves the function before it awaits `value`; returns `value`. */
   pause<T>(value: T): T {
     if (this.slot >= 0) {
       leaveSegment(this.slot);
+      if (this.exact) leaveSegmentScope(this.before);
       this.slot = -1;
     }
     return value;
@@ -66,7 +89,10 @@ export class AsyncCall {
 
   /** Re-enters the function when it resumes (with `value`, which it returns); a no-op while it runs. */
   resume<T>(value?: T): T | undefined {
-    if (this.slot < 0) this.slot = enterSegment(this.handle);
+    if (this.slot < 0) {
+      this.slot = enterSegment(this.handle);
+      if (this.exact) this.before = enterSegmentScope(this.handle);
+    }
     return value;
   }
 

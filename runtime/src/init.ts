@@ -39,8 +39,13 @@ export interface InitOptions {
   buckets?: number[];
   /** `function_calls_concurrent` for every function (default false: only those that ask). */
   trackConcurrency?: boolean;
-  /** Caller labels across asynchronous boundaries (default true); false keeps them for synchronous calls only. */
-  trackCallers?: boolean;
+  /**
+   * Caller labels across asynchronous boundaries (default true: set by the
+   * calls that can register continuations themselves); `"exact"`: set by
+   * every call, exact across schedulers the plugins do not see too, at the
+   * cost of AsyncLocalStorage on every call; false: synchronous callers only.
+   */
+  trackCallers?: boolean | "exact";
   /** Exemplars (trace_id, span_id) from the active OpenTelemetry span; switches the registry to OpenMetrics. */
   exemplars?: boolean;
   /** Service name; AUTOMETRICS_SERVICE_NAME and OTEL_SERVICE_NAME take precedence. */
@@ -70,7 +75,7 @@ const OPTION_TYPES: Record<keyof InitOptions, string> = {
   cluster: "boolean",
   buckets: "object",
   trackConcurrency: "boolean",
-  trackCallers: "boolean",
+  trackCallers: "boolean or \"exact\"",
   exemplars: "boolean",
   serviceName: "string",
   buildInfo: "object",
@@ -151,6 +156,12 @@ function checkOptions(options: InitOptions): void {
     if (type === undefined) {
       throw new AutometricsConfigError(key, `unknown option (known: ${Object.keys(OPTION_TYPES).join(", ")})`);
     }
+    if (key === "trackCallers") {
+      if (value !== undefined && typeof value !== "boolean" && value !== "exact") {
+        throw new AutometricsConfigError(key, `expected true, false or "exact", got ${JSON.stringify(value)}`);
+      }
+      continue;
+    }
     if (value !== undefined && (typeof value !== type || value === null)) {
       throw new AutometricsConfigError(key, `expected a ${type}, got ${value === null ? "null" : typeof value}`);
     }
@@ -230,7 +241,7 @@ export function init(options: InitOptions = {}): Autometrics {
   if (exemplar !== null && tracker === "prometheus") registry.setContentType(promClient.Registry.OPENMETRICS_CONTENT_TYPE as never);
   settings.trackConcurrency = options.trackConcurrency === true;
   for (const fn of functions) fn.trackConcurrency = fn.options.trackConcurrency ?? settings.trackConcurrency;
-  setAsyncCallers(options.trackCallers !== false);
+  setAsyncCallers(options.trackCallers === false ? false : options.trackCallers === "exact" ? "exact" : true);
   const info = resolveBuildInfo({ ...options.buildInfo, serviceName: options.serviceName }, process.env, options.detectBuildInfo !== false);
   setBuildInfo(info);
   if (options.cluster === true) enableCluster();

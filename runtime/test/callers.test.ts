@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { EventEmitter } from "node:events";
-import { instrument } from "../src";
+import { type FunctionHandle, instrument } from "../src";
 import { find } from "./helpers/exposition";
 import { freshInit, scrape, sleep, uniqueName } from "./helpers/runtime";
 
@@ -126,6 +126,105 @@ describe("caller labels", () => {
     } finally {
       freshInit();
     }
+  });
+});
+
+/** A synchronous function as the plugins write it (docs/transform.md), with `body` as its body. */
+function inPlace<A extends unknown[], R>(h: FunctionHandle, body: (...args: A) => R, scoped = false): (...args: A) => R {
+  return (...args: A) => {
+    let c = scoped ? h.enterScoped() : h.enter();
+    let r: R | undefined;
+    try {
+      return (r = body(...args));
+    } catch (e) {
+      c = ~c;
+      throw e;
+    } finally {
+      h.exit(c, r);
+    }
+  };
+}
+
+/** A library that is not instrumented and calls back later. */
+const later = (fn: () => void) => setTimeout(fn, 1);
+
+describe("caller labels through the plugins' in-place shapes", () => {
+  before(() => freshInit());
+
+  it("name the synchronous caller, and are restored when a call throws", async () => {
+    const outer = instrument(uniqueName("outer"), "a.js");
+    const inner = instrument(uniqueName("inner"), "b.js");
+    const innerFn = inPlace(inner, (x: number) => {
+      if (x < 0) throw new Error("negative");
+      return x;
+    });
+    const outerFn = inPlace(outer, (x: number) => innerFn(x));
+    expect(outerFn(1)).to.equal(1);
+    expect(() => outerFn(-1)).to.throw("negative");
+    innerFn(2);
+    expect(await callersOf(inner.function)).to.deep.equal({ [`a.js:${outer.function}`]: 1, ":": 1 });
+  });
+
+  it("reach the continuations a scoped function registers; an unscoped one's go to its own caller", async () => {
+    const callback = instrument(uniqueName("callback"), "m.js");
+    const scoped = instrument(uniqueName("scoped"), "m.js");
+    const unscoped = instrument(uniqueName("unscoped"), "m.js");
+    const callbackFn = inPlace(callback, () => 1);
+    inPlace(scoped, () => later(callbackFn), true)();
+    inPlace(unscoped, () => later(callbackFn))();
+    await sleep(5);
+    expect(await callersOf(callback.function)).to.deep.equal({ [`m.js:${scoped.function}`]: 1, ":": 1 });
+  });
+
+  it('with trackCallers: "exact", every call reaches them', async () => {
+    freshInit({ trackCallers: "exact" });
+    try {
+      const callback = instrument(uniqueName("callback"), "m.js");
+      const unscoped = instrument(uniqueName("unscoped"), "m.js");
+      const callbackFn = inPlace(callback, () => 1);
+      inPlace(unscoped, () => later(callbackFn))();
+      await sleep(5);
+      expect(await callersOf(callback.function)).to.deep.equal({ [`m.js:${unscoped.function}`]: 1 });
+    } finally {
+      freshInit();
+    }
+  });
+
+  it("follow an async function across its awaits, in its catch blocks, and not after it returns", async () => {
+    const handler = instrument(uniqueName("handler"), "h.js");
+    const repo = instrument(uniqueName("repo"), "r.js");
+    const sibling = instrument(uniqueName("sibling"), "s.js");
+    const repoFn = inPlace(repo, () => 1);
+    const siblingFn = inPlace(sibling, () => 1);
+    const handlerFn = async () => {
+      const c = handler.start();
+      try {
+        repoFn();
+        c.resume(await c.pause(sleep(1)));
+        repoFn();
+        try {
+          c.resume(await c.pause(Promise.reject(new Error("no"))));
+        } catch {
+          c.resume();
+          repoFn();
+        }
+      } catch (e) {
+        c.failed = true;
+        throw e;
+      } finally {
+        c.end();
+      }
+    };
+    const pending = handlerFn();
+    siblingFn(); // runs while the handler is suspended: not its caller
+    await pending;
+    expect(await callersOf(repo.function)).to.deep.equal({ [`h.js:${handler.function}`]: 3 });
+    expect(await callersOf(sibling.function)).to.deep.equal({ ":": 1 });
+  });
+
+  it("reject any other trackCallers value", () => {
+    expect(() => freshInit({ trackCallers: "always" as never })).to.throw('invalid option `trackCallers`: expected true, false or "exact", got "always"');
+    freshInit();
   });
 });
 
