@@ -7,10 +7,10 @@ import type { types as t } from "@babel/core";
  * `arguments`, a `var` of the function or another of these declarations
  * would be an error or a different binding there.
  */
-export function declarationsNeedFunctionScope(types: typeof t, body: t.BlockStatement, params: Iterable<string>): boolean {
+export function declarationsNeedFunctionScope(types: typeof t, body: t.BlockStatement, params: () => Iterable<string>): boolean {
   const functions = body.body.filter((s): s is t.FunctionDeclaration => s.type === "FunctionDeclaration");
   if (functions.length === 0) return false;
-  const names = new Set(params);
+  const names = new Set(params());
   names.add("arguments");
   varNames(types, body.body, names);
   for (const f of functions) {

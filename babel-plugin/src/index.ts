@@ -1,10 +1,9 @@
 import type { NodePath, PluginObj, PluginPass, types as t } from "@babel/core";
 import { isAbsolute, relative, resolve, sep } from "node:path";
-import { labelOf } from "./names";
 import { type ObjectiveSpec, type Options, objectiveFor, parseOptions } from "./options";
-import { directiveOf, dropDirectives, functionDirectives, isInstrumented, onRequestOnly } from "./select";
-import { schedules } from "./continuations";
-import { type FunctionFacts, type HandleRef, type Locals, registration, wrapFunction } from "./wrap";
+import { directiveOf, dropDirectives, functionDirectives } from "./select";
+import { walkProgram } from "./walk";
+import { type HandleRef, type Locals, registration, wrapFunction } from "./wrap";
 
 export { OptionError } from "./options";
 
@@ -19,11 +18,6 @@ export interface InstrumentedFunction {
   module: string;
   line: number;
   objective: ObjectiveSpec | undefined;
-}
-
-interface Selected {
-  path: NodePath<t.Function>;
-  label: string;
 }
 
 /** The `module` label (the path relative to root, `/`-separated), and the same path for globs when it lies inside root. */
@@ -59,79 +53,14 @@ function instrumentProgram(types: typeof t, program: NodePath<t.Program>, state:
   // Nothing can be selected: leave the file as it is, without walking it.
   if (!byConfig && !mayHaveDirective) return;
 
-  const selected: Selected[] = [];
-  const touched: t.Function[] = [];
-  // What each function's own body holds, innermost function on top.
-  const stack: FunctionFacts[] = [];
-  const facts = new Map<t.Function, FunctionFacts>();
-  const scopedByNesting = () => {
-    const top = stack[stack.length - 1];
-    if (top !== undefined) top.scoped = true;
-  };
-  const call = (path: NodePath<t.CallExpression | t.NewExpression | t.OptionalCallExpression>) => {
-    if (schedules(path.node.callee)) scopedByNesting();
-  };
-  let usesImportMeta = false;
-  program.traverse({
-    MetaProperty(path) {
-      if (path.node.meta.name === "import") usesImportMeta = true;
-    },
-    Class: scopedByNesting,
-    CallExpression: call,
-    NewExpression: call,
-    OptionalCallExpression: call,
-    ReturnStatement(path) {
-      stack[stack.length - 1]?.returns.push(path.node);
-    },
-    AwaitExpression(path) {
-      const own = stack[stack.length - 1];
-      if (own === undefined) return;
-      own.awaits.push(path);
-      // The `catch` and `finally` blocks a rejected await can land in.
-      for (let child: NodePath = path, parent: NodePath | null = path.parentPath; parent !== null && !parent.isFunction(); child = parent, parent = parent.parentPath) {
-        if (!parent.isTryStatement()) continue;
-        if (child.key === "block" && parent.node.handler) own.resumes.add(parent.node.handler.body);
-        if ((child.key === "block" || child.key === "handler") && parent.node.finalizer) own.resumes.add(parent.node.finalizer);
-      }
-    },
-    ForOfStatement(path) {
-      if (path.node.await) stack[stack.length - 1]!.unpausable = true;
-    },
-    VariableDeclaration(path) {
-      if (path.node.kind === "await using") stack[stack.length - 1]!.unpausable = true;
-    },
-    Function: {
-      enter(path) {
-        scopedByNesting();
-        const own: FunctionFacts = { scoped: false, returns: [], awaits: [], resumes: new Set(), unpausable: false };
-        stack.push(own);
-        const node = path.node;
-        const directive = directiveOf(functionDirectives(node));
-        if (directive !== null) touched.push(node);
-        if (directive === "no" || node.generator || isInstrumented(path)) return;
-        const label = labelOf(path);
-        if (directive === "use") {
-          selected.push({ path, label: label ?? "anonymous" });
-          facts.set(node, own);
-          return;
-        }
-        if (label === null || onRequestOnly(node) || moduleDirective === "no") return;
-        if (moduleDirective === "use" || (byConfig && (options.functions.empty || options.functions.matches(label)))) {
-          selected.push({ path, label });
-          facts.set(node, own);
-        }
-      },
-      exit() {
-        stack.pop();
-      },
-    },
-  });
+  const selectsByConfig = (label: string) => byConfig && (options.functions.empty || options.functions.matches(label));
+  const { selected, touched, usesImportMeta } = walkProgram(types, program.node, moduleDirective, selectsByConfig);
   dropDirectives(program.node.directives);
   for (const node of touched) dropDirectives(functionDirectives(node));
   if (selected.length === 0) return;
 
   // Source order; a label used twice in the file gets #2, #3, … (docs/transform.md).
-  selected.sort((a, b) => (a.path.node.start ?? 0) - (b.path.node.start ?? 0));
+  selected.sort((a, b) => (a.node.start ?? 0) - (b.node.start ?? 0));
   const seen = new Map<string, number>();
   for (const s of selected) {
     const n = (seen.get(s.label) ?? 0) + 1;
@@ -156,9 +85,9 @@ function instrumentProgram(types: typeof t, program: NodePath<t.Program>, state:
         ]),
   ];
   const instrumented: InstrumentedFunction[] = [];
-  const handles: HandleRef[] = selected.map(({ label, path }) => {
+  const handles: HandleRef[] = selected.map(({ label, node }) => {
     const objective = objectiveFor(options, file, label);
-    instrumented.push({ function: label, module: moduleLabel, line: path.node.loc?.start.line ?? 0, objective });
+    instrumented.push({ function: label, module: moduleLabel, line: node.loc?.start.line ?? 0, objective });
     const register = registration(types, instrument, label, moduleLabel, objective, options.trackConcurrency);
     const id = scope.generateUidIdentifier("am");
     header.push(types.variableDeclaration("var", [types.variableDeclarator(types.cloneNode(id), register())]));
@@ -174,8 +103,9 @@ function instrumentProgram(types: typeof t, program: NodePath<t.Program>, state:
   const locals: Locals = { call: local("c"), result: local("r"), error: local("e") };
   // Inner functions first: rewriting an outer one moves the inner ones.
   for (let i = selected.length - 1; i >= 0; i--) {
-    const { path } = selected[i]!;
-    wrapFunction(types, path, handles[i]!, locals, facts.get(path.node)!);
+    const { node, at, facts } = selected[i]!;
+    // Its NodePath only where Babel's scope must be told (taking it costs a path per level).
+    wrapFunction(types, node, () => program.get(at) as NodePath<t.Function>, handles[i]!, locals, facts);
   }
 
   const inserted = program.unshiftContainer("body", header);

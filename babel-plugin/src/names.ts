@@ -1,4 +1,10 @@
-import type { NodePath, types as t } from "@babel/core";
+import type { types as t } from "@babel/core";
+
+/** A node and the chain of its ancestors: what labels are decided from (a NodePath is one). */
+export interface Ancestry {
+  node: t.Node;
+  parentPath: Ancestry | null;
+}
 
 /**
  * The `function` label of a function, from the source as written
@@ -15,8 +21,8 @@ export const TRANSPARENT = new Set([
 ]);
 
 /** The nearest ancestor that is not a transparent wrapper (parentheses, type assertions). */
-function meaningfulParent(path: NodePath): NodePath | null {
-  let current: NodePath | null = path.parentPath;
+function meaningfulParent(path: Ancestry): Ancestry | null {
+  let current: Ancestry | null = path.parentPath;
   while (current !== null && TRANSPARENT.has(current.node.type)) current = current.parentPath;
   return current;
 }
@@ -58,7 +64,7 @@ export function memberName(node: t.Node): string | null {
 }
 
 /** The name an expression in `path`'s position is bound to: a variable, an assignment target, `default`. */
-function bindingName(path: NodePath): string | null {
+function bindingName(path: Ancestry): string | null {
   const parent = meaningfulParent(path);
   if (parent === null) return null;
   const node = parent.node;
@@ -78,7 +84,7 @@ function bindingName(path: NodePath): string | null {
 }
 
 /** The prefix for members of an object literal: its binding name and enclosing keys, or "" when it has none. */
-function objectPrefix(objectPath: NodePath): string {
+function objectPrefix(objectPath: Ancestry): string {
   const parent = meaningfulParent(objectPath);
   if (parent === null) return "";
   if (parent.node.type === "ObjectProperty") {
@@ -92,7 +98,7 @@ function objectPrefix(objectPath: NodePath): string {
 }
 
 /** The name of a class: its own, else its binding, else `default` for `export default class {}`; null if anonymous. */
-function className(classPath: NodePath): string | null {
+function className(classPath: Ancestry): string | null {
   const node = classPath.node as t.Class;
   if (node.id) return node.id.name;
   return bindingName(classPath);
@@ -102,7 +108,7 @@ function memberLabel(owner: string | null, key: string): string {
   return owner === null || owner === "" ? key : `${owner}.${key}`;
 }
 
-export function labelOf(path: NodePath): string | null {
+export function labelOf(path: Ancestry): string | null {
   const node = path.node;
   switch (node.type) {
     case "FunctionDeclaration":

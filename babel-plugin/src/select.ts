@@ -1,4 +1,4 @@
-import type { NodePath, types as t } from "@babel/core";
+import type { types as t } from "@babel/core";
 
 export type Directive = "use" | "no" | null;
 
@@ -62,8 +62,8 @@ function isHandleCall(node: t.Node | null | undefined, methods: readonly string[
 const STARTS = ["enter", "enterScoped", "start", "begin"];
 
 /** True when the function already has a shape the plugins produce (docs/transform.md, Idempotence). */
-export function isInstrumented(path: NodePath<t.Function>): boolean {
-  const body = path.node.body;
+export function isInstrumented(node: t.Function): boolean {
+  const body = node.body;
   if (body.type !== "BlockStatement") return isHandleCall(body, ["run"]);
   if (body.body.length === 1 && body.body[0]!.type === "ReturnStatement") return isHandleCall(body.body[0]!.argument, ["run"]);
   // Function declarations kept in the function's scope come first.

@@ -2,6 +2,7 @@ import type { NodePath, types as t } from "@babel/core";
 import { declarationsNeedFunctionScope, hasLexicalDeclarations } from "./declarations";
 import { TRANSPARENT } from "./names";
 import type { ObjectiveSpec } from "./options";
+import type { FunctionFacts } from "./walk";
 
 type Types = typeof t;
 
@@ -103,19 +104,6 @@ export interface Locals {
   error: () => t.Identifier;
 }
 
-/** What the selecting walk learnt about a function's own body (not its nested functions'). */
-export interface FunctionFacts {
-  /** It can register asynchronous continuations itself (docs/transform.md, "Callers across asynchronous boundaries"). */
-  scoped: boolean;
-  returns: t.ReturnStatement[];
-  /** Its own `await`s, outermost first. */
-  awaits: NodePath<t.AwaitExpression>[];
-  /** The `catch` and `finally` blocks of its own that an `await` can throw into. */
-  resumes: Set<t.BlockStatement>;
-  /** It awaits where no call can go: `for await`, `await using`. */
-  unpausable: boolean;
-}
-
 /**
  * `(0, x)` for an anonymous function, arrow or class: assigned to `_r` as it
  * is, it would take the name `_r` (and a second run would label it so).
@@ -128,11 +116,16 @@ function unnamed(types: Types, value: t.Expression): t.Expression {
   return anonymous ? types.sequenceExpression([types.numericLiteral(0), value]) : value;
 }
 
-/** The names a function's parameters bind, as Babel's scope has them. */
-function paramNames(path: NodePath<t.Function>): string[] {
-  return Object.entries(path.scope.bindings)
-    .filter(([, binding]) => binding.kind === "param")
-    .map(([name]) => name);
+/** The names a function's parameters bind. */
+function paramNames(types: Types, node: t.Function): string[] {
+  return node.params.flatMap((p) => Object.keys(types.getBindingIdentifiers(p.type === "TSParameterProperty" ? p.parameter : p)));
+}
+
+/** Whether the body declares anything Babel's scope of the function holds that a block would hold instead. */
+function declaresLexically(body: t.BlockStatement): boolean {
+  return body.body.some(
+    (s) => s.type === "FunctionDeclaration" || s.type === "ClassDeclaration" || (s.type === "VariableDeclaration" && s.kind !== "var"),
+  );
 }
 
 /**
@@ -140,21 +133,26 @@ function paramNames(path: NodePath<t.Function>): string[] {
  * (docs/transform.md, "The function"). Parameters, directives, name, kind and
  * the function object itself stay as they are.
  */
-export function wrapFunction(types: Types, path: NodePath<t.Function>, handle: HandleRef, locals: Locals, facts: FunctionFacts): void {
-  const node = path.node;
-  const hoist = node.body.type === "BlockStatement" && declarationsNeedFunctionScope(types, node.body, paramNames(path));
+export function wrapFunction(
+  types: Types,
+  node: t.Function,
+  path: () => NodePath<t.Function>,
+  handle: HandleRef,
+  locals: Locals,
+  facts: FunctionFacts,
+): void {
+  const hoist = node.body.type === "BlockStatement" && declarationsNeedFunctionScope(types, node.body, () => paramNames(types, node));
   const pausable = !node.async || !(facts.scoped || facts.unpausable);
   if (!pausable || (hoist && hasLexicalDeclarations(node.body as t.BlockStatement))) {
-    wrapInArrow(types, path, handle, locals);
+    wrapInArrow(types, path(), handle, locals);
     return;
   }
   if (node.async) {
     // Inner awaits first: an outer one's argument then holds the inner one's new node.
     for (let i = facts.awaits.length - 1; i >= 0; i--) {
-      const at = facts.awaits[i]!;
-      const awaited = at.node;
+      const { node: awaited, container, key } = facts.awaits[i]!;
       awaited.argument = method(types, locals.call(), "pause", [awaited.argument]);
-      (at.container as unknown as Record<string | number, t.Node>)[at.key!] = method(types, locals.call(), "resume", [awaited]);
+      container[key] = method(types, locals.call(), "resume", [awaited]);
     }
     for (const block of facts.resumes) block.body.unshift(types.expressionStatement(method(types, locals.call(), "resume", [])));
   }
@@ -181,10 +179,11 @@ export function wrapFunction(types: Types, path: NodePath<t.Function>, handle: H
     directives = original.directives;
     // Lexical declarations of the body now belong to the block, whose scope
     // Babel builds when it gets there; parameters and `var`s stay.
-    for (const [name, binding] of Object.entries(path.scope.bindings)) {
+    const bindings = declaresLexically(original) ? path().scope.bindings : {};
+    for (const [name, binding] of Object.entries(bindings)) {
       if (binding.kind === "param" || binding.kind === "local" || binding.kind === "var") continue;
       if (hoist && binding.kind === "hoisted") continue;
-      delete path.scope.bindings[name];
+      delete bindings[name];
     }
   } else {
     block = types.blockStatement([types.returnStatement(types.assignmentExpression("=", locals.result(), unnamed(types, original)))]);
