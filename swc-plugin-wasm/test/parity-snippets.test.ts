@@ -2,7 +2,7 @@
  * More inputs than the corpus has, each compiled by both plugins and
  * compared as the corpus parity suite compares them (one printer, canonical
  * generated names): labels from every row of docs/transform.md's table and
- * their corners, directives, the two shapes, names that must not clash, the
+ * their corners, directives, the shapes and which function gets which, names that must not clash, the
  * `var`-redeclares-a-parameter rule, idempotence, the module system,
  * objectives, TypeScript (also with `runPluginFirst`, so that the plugin sees
  * the types).
@@ -214,10 +214,55 @@ export const j = async () => { const k = async () => 1; return k(); };`,
     file: "src/shapes.mjs",
   },
   {
+    name: "scoped functions: each scheduler, nested functions and classes, parameters; and what is not",
+    code: `"use autometrics";
+function s1(p) { p.then(); } function s2(p) { p.catch(); } function s3(p) { p.finally(); }
+function s4() { setTimeout(f); } function s5() { setInterval(f); } function s6() { setImmediate(f); }
+function s7() { queueMicrotask(f); } function s8() { process.nextTick(f); } function s9(e) { e.on("x", f); }
+function s10(e) { e.once("x", f); } function s11(e) { e.addListener("x", f); } function s12(e) { e.prependListener("x", f); }
+function s13(e) { e.prependOnceListener("x", f); } function s14(e) { e.addEventListener("x", f); } function s15() { return new Promise(f); }
+function s16(cb = () => 1) { return cb; } function s17() { class K {} return K; } function s18() { return { m() {} }; }
+function s19(a) { a?.then(); } function s20(a) { a.then?.(); } function s21() { (setTimeout)(f); } function s22() { function inner() {} }
+function n1(a) { a["then"](); } function n2(a) { (0, a.then)(); } function n3(a) { a.map; return a.emit("x"); } function n4() { return f(g); }
+const n5 = () => setTimeoutish(f); async function n6(x) { return await x; }`,
+  },
+  {
+    name: "async functions in place: awaits, the catch and finally blocks they can throw into, nested awaits; and the arrow",
+    code: `"use autometrics";
+async function a1(x) { try { await x; } catch (e) { f(e); } finally { g(); } }
+async function a2(x) { try { f(); } catch (e) { await x; } finally { g(); } }
+async function a3(x) { try { f(); } catch (e) { g(); } finally { await x; } }
+async function a4(x) { try { try { await x; } finally { f(); } } catch { g(); } }
+async function a5(x) { return await (await x)[await x]; }
+const a6 = async (x) => await x;
+async function a7(x) { const y = async () => await x; return y; }
+async function a8(it) { for await (const v of it) f(v); }
+async function a10(x) { await x; setTimeout(f); }
+async function a11(x) { if (await x) return await x; else return; }`,
+    file: "src/a.mjs",
+  },
+  {
+    name: "function declarations a block cannot hold: kept in the function, or the arrow",
+    code: `"use autometrics";
+function d1() { var g = 1; function g() {} return g; }
+function d2(a) { function a() {} return a; }
+function d3() { function g() {} function g() {} }
+function d4() { return typeof arguments; function arguments() {} }
+function d5() { const k = 1; var g; function g() { return k; } }
+function d6() { let k; function g() {} function h() {} return [g, h, k]; }
+async function d7() { var g; function g() {} await null; }
+const d8 = () => { var arguments = 1; return arguments; };
+function d9() { return function () {}; }
+function d10() { return (() => {}); }
+function d11() { return class {}; }
+function d12() { return function named() {}; }`,
+  },
+  {
     name: "generated names do not clash with the file's names",
     code: `"use autometrics";
-const _instrument = 1, _am = 2, _am2 = 3, _call = 4, _error = 5, _instrument2 = 6;
-async function f(_am3) { let _call2; try { await 0; } catch (_error2) {} return _am + _am2 + _call + _error + _am3; }
+const _instrument = 1, _am = 2, _am2 = 3, _c = 4, _e = 5, _r = 6, _instrument2 = 7;
+async function f(_am3) { let _c2; try { await 0; } catch (_e2) {} return _am + _am2 + _c + _e + _r + _am3; }
+function f2(_r2) { return _r2; }
 function g() { var _am4 = 1; label_am: for (;;) break label_am; return _am4; }
 const h = async () => _instrument + _instrument2;`,
   },
@@ -228,8 +273,13 @@ var h1 = rt("a", "x"), h2 = rt("b", "x"), h3 = rt("c", "x");
 function a() { return (h1 || (h1 = rt("a", "x"))).run(() => 1); }
 async function b() {
   let c = ((h2) || (h2 = rt("b", "x"))).begin();
-  try { return h2.end(c, await h2.enter(async () => 2)); } catch (e) { throw h2.fail(c, e); }
+  try { return h2.end(c, await h2.scope(async () => 2)); } catch (e) { throw h2.fail(c, e); }
 }
+function j(x) { var c = (h1 || (h1 = rt("a", "x"))).enter(), r; try { return r = x; } catch (e) { c = ~c; throw e; } finally { h1.exit(c, r); } }
+function k() { var c = (h1 || (h1 = rt("a", "x"))).enterScoped(); try { setTimeout(k); } catch (e) { c = ~c; throw e; } finally { h1.exit(c); } }
+function l() { function m() {} var c = (h1 || (h1 = rt("a", "x"))).enter(); try {} finally { h1.exit(c); } }
+async function n(x) { var c = (h2 || (h2 = rt("b", "x"))).start(), r; try { return r = c.resume(await c.pause(x)); } catch (e) { c.failed = true; throw e; } finally { c.end(r); } }
+function o(x) { var c = (h1 || (h1 = rt("a", "x")))["enter"](); try {} finally { h1.exit(c); } }
 const c = () => (h3 || (h3 = rt("c", "x")))["run"](() => 3);
 const d = () => (h3 || (h3 = rt("c", "x"))).run(() => 3);
 function e() { "use strict"; return (h1 || (h1 = rt("a", "x"))).run(() => 1); }
@@ -238,46 +288,46 @@ function g() { return (h1 && (h1 = rt("a", "x"))).run(() => 1); }
 function i() { return (h1 || (h1 = rt("a", "x"))).run(() => 1); console.log(); }`,
     options: { include: ["**"] },
   },
-  // var redeclaring a parameter (wrap.ts keepParameterRedeclarations).
+  // var redeclaring a parameter (wrap.ts keepParameterRedeclarations), where the body moves into an arrow.
   {
     name: "var redeclaring a parameter: statements, loops, labels, blocks",
     code: `"use autometrics";
-function a1(a) { for (;;) var a; }
-function a2(a) { for (;;) var a, b; }
-function a3(a) { for (var a; ;) break; }
-function a4(a) { for (var i = 0, a; ;) break; }
-function a5(b, a) { for (var a = 0, b = 1;;) break; }
-function a6(a) { for (var a in {x: 1}) ; for (var a of [1]) ; }
-function a7(a) { var x = 1, a, y = 2; var a = 3; }
-function a8({a}, [b], ...c) { var a = 1; var b = 2; var c = 3; var {a} = {}; }
-function a9(a) { l: var a = 1; while (0) var a = 2; }
-const a10 = (a) => { var a = 1; return () => { var a = 2; }; };
-function a11(a) { try { var a = 1; } catch (e) { var a = 2; } finally { var a = 3; } }
-function a12(a) { if (a) for (var a = 0, i = 0; ;) break; return [a, i]; }
-function a13(a) { l: m: for (var a = 0, i = 0; i < 1; i++) continue l; return [a, i]; }
-function a14(a) { for (;;) for (var a = 0, i = 0; ;) break; }
-function a15(a) { switch (a) { case 1: var a = 5; default: { var a = 6, q; } } return a; }
-function a16(a, g = () => a) { var a = 2; return g(); }
-function a18(a) { for (var [a] of [[1]]) ; }
-function a19(a) { function inner() { var a = 1; } class K { m() { var a = 2; } } }
-function a20(a, b) { for (var b = 0, x = 1;;) var a = 1, y = 2; }`,
+async function a1(a) { setTimeout(f); for (;;) var a; }
+async function a2(a) { setTimeout(f); for (;;) var a, b; }
+async function a3(a) { setTimeout(f); for (var a; ;) break; }
+async function a4(a) { setTimeout(f); for (var i = 0, a; ;) break; }
+async function a5(b, a) { setTimeout(f); for (var a = 0, b = 1;;) break; }
+async function a6(a) { setTimeout(f); for (var a in {x: 1}) ; for (var a of [1]) ; }
+async function a7(a) { setTimeout(f); var x = 1, a, y = 2; var a = 3; }
+async function a8({a}, [b], ...c) { setTimeout(f); var a = 1; var b = 2; var c = 3; var {a} = {}; }
+async function a9(a) { setTimeout(f); l: var a = 1; while (0) var a = 2; }
+const a10 = async (a) => { setTimeout(f); var a = 1; return () => { var a = 2; }; };
+async function a11(a) { setTimeout(f); try { var a = 1; } catch (e) { var a = 2; } finally { var a = 3; } }
+async function a12(a) { setTimeout(f); if (a) for (var a = 0, i = 0; ;) break; return [a, i]; }
+async function a13(a) { setTimeout(f); l: m: for (var a = 0, i = 0; i < 1; i++) continue l; return [a, i]; }
+async function a14(a) { setTimeout(f); for (;;) for (var a = 0, i = 0; ;) break; }
+async function a15(a) { setTimeout(f); switch (a) { case 1: var a = 5; default: { var a = 6, q; } } return a; }
+async function a16(a, g = () => a) { setTimeout(f); var a = 2; return g(); }
+async function a18(a) { setTimeout(f); for (var [a] of [[1]]) ; }
+async function a19(a) { setTimeout(f); function inner() { var a = 1; } class K { m() { var a = 2; } } }
+async function a20(a, b) { setTimeout(f); for (var b = 0, x = 1;;) var a = 1, y = 2; }`,
   },
   {
     name: "var redeclaring a parameter: several per statement, patterns, single statements, loop heads",
     code: `"use autometrics";
-function b1(a) { var [[x], y, a] = [[1], 2, 3], { p = 1, q: [r], a: s, ...t } = {}; }
-function b2(a) { if (a) var a = 1, b; else var a; l: var a; m: var a = 2, c = 3; }
-function b3(a, b) { var a = 1, x = 1, x = 2, b = 3; while (0) var a = 4, z; }
-function b4(a) { if (a) for (var [a, z] of [[1, 2]]); k: for (var {a, w} in {}); }
-function b5(a) { for (var q, a = 1, r;;) break; for (var a;;) break; do var a = 1; while (0); }
-function b6(a) { if (a) l: for (var a = 0, i = 0, [j] = [1];;) break; for (;;) var { a, u = 1 } = {}; }`,
+async function b1(a) { setTimeout(f); var [[x], y, a] = [[1], 2, 3], { p = 1, q: [r], a: s, ...t } = {}; }
+async function b2(a) { setTimeout(f); if (a) var a = 1, b; else var a; l: var a; m: var a = 2, c = 3; }
+async function b3(a, b) { setTimeout(f); var a = 1, x = 1, x = 2, b = 3; while (0) var a = 4, z; }
+async function b4(a) { setTimeout(f); if (a) for (var [a, z] of [[1, 2]]); k: for (var {a, w} in {}); }
+async function b5(a) { setTimeout(f); for (var q, a = 1, r;;) break; for (var a;;) break; do var a = 1; while (0); }
+async function b6(a) { setTimeout(f); if (a) l: for (var a = 0, i = 0, [j] = [1];;) break; for (;;) var { a, u = 1 } = {}; }`,
   },
   {
     name: "var redeclaring a parameter, with types",
     file: "src/v.ts",
     code: `"use autometrics";
-function t1(a: number, b?: string) { var a: number = 1, c: string = ""; for (var [b] of [[""]]); return [a, b, c]; }
-const t2 = (a: number): number => { var { a, d }: { a: number; d: number } = { a: 1, d: 2 }; return a + d; };`,
+async function t1(a: number, b?: string) { setTimeout(f); var a: number = 1, c: string = ""; for (var [b] of [[""]]); return [a, b, c]; }
+const t2 = async (a: number): Promise<number> => { setTimeout(f); var { a, d }: { a: number; d: number } = { a: 1, d: 2 }; return a + d; };`,
   },
   // The module system.
   { name: "ESM by syntax", file: "src/e.js", code: `"use autometrics";\nexport function f() {}` },
