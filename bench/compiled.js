@@ -14,6 +14,12 @@ exports.work = (x) => x + 1;
 // The same, scoped: it could schedule a timer (it never does).
 exports.workScoped = (x) => (x < 0 ? setTimeout(work, 0) : x + 1);
 const work = exports.work;
+// A hundred calls of the leaf from an instrumented caller: nested calls, the most common kind.
+exports.nested = (n) => {
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += work(i);
+  return sum;
+};
 exports.workAsync = async (x) => x + 1;
 // The depth rows.
 exports.depth = function depth(n) {

@@ -1,7 +1,7 @@
 // Per-call overhead of instrumentation: each variant in its own process, next
 // to a bare function, in interleaved rounds so that machine noise hits both;
 // recursion depth; heap growth.
-//   node --expose-gc runtime.js [--quick] [--all-nodes]
+//   node --expose-gc runtime.js [--quick] [--all-nodes] [--only=sync,async,depth,heap]
 "use strict";
 const os = require("node:os");
 const { createRequire } = require("node:module");
@@ -10,9 +10,12 @@ const am = require("autometrics-runtime");
 const compiled = require("./compiled");
 
 const quick = process.argv.includes("--quick");
-const ROUNDS = quick ? 3 : 9;
-const SYNC_CALLS = quick ? 200_000 : 2_000_000;
-const ASYNC_CALLS = quick ? 50_000 : 300_000;
+const ROUNDS = quick ? 3 : 7;
+// Processes per variant: the spread between fresh processes (JIT decisions,
+// memory layout, the machine's other load) is larger than within one.
+const PROCESSES = quick ? 1 : 3;
+// Each round lasts about this long, whatever a call costs.
+const ROUND_MS = quick ? 40 : 150;
 const perf = performance;
 
 // --- the variants -----------------------------------------------------------
@@ -54,6 +57,16 @@ async function afterAsyncActivity(fn) {
   return fn;
 }
 
+// `nested(100)` makes 100 calls: timed against the same loop uncompiled, per inner call.
+const INNER = 100;
+function perInnerCall(nested, plainNested) {
+  if (plainNested === undefined) return nested;
+  const fn = () => nested(INNER);
+  fn.bare = () => plainNested(INNER);
+  fn.per = INNER;
+  return fn;
+}
+
 // Each variant is set up lazily, so a child process loads only its own.
 const syncVariants = {
   "clock floor (2× performance.now)": () => (x) => {
@@ -63,6 +76,7 @@ const syncVariants = {
   },
   // What the plugins write (compiled.js).
   "autometrics-runtime": () => afterAsyncActivity(compiled.load("babel").work),
+  "autometrics-runtime, called from an instrumented function": () => afterAsyncActivity(perInnerCall(compiled.load("babel").nested, compiled.load("plain").nested)),
   "autometrics-runtime, scoped function": () => afterAsyncActivity(compiled.load("babel").workScoped),
   "autometrics-runtime, trackCallers: false": () => {
     am.init({ trackCallers: false, detectBuildInfo: false });
@@ -185,36 +199,44 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 async function measureChild(kind, name) {
   const isAsync = kind === "async";
   const fn = await (isAsync ? asyncVariants : syncVariants)[name]();
-  const bare = isAsync ? async (x) => x + 1 : (x) => x + 1;
+  const bare = fn.bare ?? (isAsync ? async (x) => x + 1 : (x) => x + 1);
+  const per = fn.per ?? 1;
   const timer = isAsync ? timeAsync : timeSync;
-  const calls = isAsync ? ASYNC_CALLS : SYNC_CALLS;
-  await timer(fn, calls / 10);
-  await timer(bare, calls / 10);
+  // Warm up, then size the rounds from the warm cost.
+  const warm = Math.max(await timer(fn, 20_000), await timer(fn, 20_000));
+  await timer(bare, 200_000);
+  const calls = Math.max(20_000, Math.round((ROUND_MS * 1e6) / warm));
   const mine = [];
   const bares = [];
   for (let round = 0; round < ROUNDS; round++) {
     mine.push(await timer(fn, calls));
     bares.push(await timer(bare, calls));
   }
-  return { ns: median(mine), bare: median(bares) };
+  return { ns: median(mine) / per, bare: median(bares) / per };
 }
 
 function compare(kind, title) {
   const { execFileSync } = require("node:child_process");
   const set = kind === "async" ? asyncVariants : syncVariants;
-  const calls = kind === "async" ? ASYNC_CALLS : SYNC_CALLS;
-  console.log(`\n${title} (median of ${ROUNDS} rounds × ${calls.toLocaleString("en")} calls, one process per variant)`);
+  const floorName = "clock floor (2× performance.now)";
+  const names = [floorName, ...Object.keys(set).filter((n) => n !== floorName)];
+  console.log(`\n${title} (per variant, the median over ${PROCESSES} fresh processes of the median of ${ROUNDS} rounds of about ${ROUND_MS} ms each)`);
   console.log("| variant | ns per call | bare call in the same process | overhead | × clock floor |");
   console.log("|---|---:|---:|---:|---:|");
-  const measure = (k, name) => {
-    const args = [__filename, `--measure=${k}:${name}`, ...(quick ? ["--quick"] : [])];
-    return JSON.parse(execFileSync(process.execPath, args, { encoding: "utf8" }));
-  };
-  // The least any timing costs, measured again for this table.
-  const clock = measure("sync", "clock floor (2× performance.now)");
+  const runs = Object.fromEntries(names.map((n) => [n, []]));
+  // Variants take turns, so a slow spell of the machine spreads over all of them.
+  for (let p = 0; p < PROCESSES; p++) {
+    for (const name of names) {
+      const k = name === floorName ? "sync" : kind;
+      const args = [__filename, `--measure=${k}:${name}`, ...(quick ? ["--quick"] : [])];
+      runs[name].push(JSON.parse(execFileSync(process.execPath, args, { encoding: "utf8" })));
+    }
+  }
+  const result = (name) => ({ ns: median(runs[name].map((r) => r.ns)), bare: median(runs[name].map((r) => r.bare)) });
+  const clock = result(floorName);
   const floor = clock.ns - clock.bare;
-  for (const name of Object.keys(set)) {
-    const { ns, bare } = name.startsWith("clock floor") ? clock : measure(kind, name);
+  for (const name of names) {
+    const { ns, bare } = result(name);
     console.log(`| ${name} | ${ns.toFixed(1)} | ${bare.toFixed(1)} | +${(ns - bare).toFixed(1)} | ${((ns - bare) / floor).toFixed(2)} |`);
   }
 }
@@ -367,10 +389,10 @@ async function main() {
   if (!process.argv.includes("--compiled")) compiled.compileAll();
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   console.log(`\n### Node ${process.version}, ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`);
-  compare("sync", "Sync function");
-  compare("async", "Async function");
-  depthTable();
-  heapGrowth();
+  // `--only=sync,depth`: some of the tables.
+  const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7).split(",");
+  const tables = { sync: () => compare("sync", "Sync function"), async: () => compare("async", "Async function"), depth: depthTable, heap: heapGrowth };
+  for (const [name, table] of Object.entries(tables)) if (only === undefined || only.includes(name)) table();
 }
 
 (async () => {
@@ -383,11 +405,14 @@ async function main() {
   const depthArg = process.argv.find((a) => a.startsWith("--depth="));
   if (depthArg !== undefined) {
     const fn = depthVariants[depthArg.slice(8)]();
-    // Warm, as in a long-running program: optimized, and with feedback for
-    // the paths a stack overflow takes (else each probe deoptimizes it).
+    // Warm, as in a long-running program: optimized, with feedback for the
+    // paths a stack overflow takes too (the first probe that overflows
+    // deoptimizes it once), and the best of three, as the optimizing
+    // compiler works in the background.
     for (let i = 0; i < 20_000; i++) fn(3);
     deepest(fn);
-    process.stdout.write(String(deepest(fn)));
+    for (let i = 0; i < 20_000; i++) fn(3);
+    process.stdout.write(String(Math.max(deepest(fn), deepest(fn), deepest(fn))));
     return;
   }
   const heapArg = process.argv.find((a) => a.startsWith("--heap="));

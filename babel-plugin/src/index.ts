@@ -109,10 +109,12 @@ function instrumentProgram(types: typeof t, program: NodePath<t.Program>, state:
   }
 
   const inserted = program.unshiftContainer("body", header);
-  for (const path of inserted) scope.registerDeclaration(path);
+  // The import (or require) is a binding later plugins must know; the handles'
+  // names are taken already (uids), and registering each would cost a path apiece.
+  scope.registerDeclaration(inserted[0]!);
   // Count the registrations as uses of the import: preset-typescript removes imports it sees no use of.
   const binding = scope.getBinding(instrument.name);
-  for (const path of inserted.slice(1)) binding?.reference(path.get("declarations.0.init.callee") as NodePath);
+  if (inserted.length > 1) binding?.reference(inserted[1]!.get("declarations.0.init.callee") as NodePath);
   // What was instrumented, for tools (`autometrics list`): Babel returns it as `metadata.autometrics`.
   (state.file.metadata as { autometrics?: InstrumentedFunction[] }).autometrics = instrumented;
 }
