@@ -177,10 +177,6 @@ export function leaveSegmentScope(before: Frame | undefined): void {
   storage!.enterWith(before as Frame);
 }
 
-/** @internal The caller of a call whose synchronous caller is `syncCaller`. */
-export function callerOf(syncCaller: Frame | null): Frame | null {
-  return syncCaller ?? asyncCaller();
-}
 
 /** @internal Runs `fn` with `frame` as the current frame; `fn` is called with no `this`. */
 export function runInFrame<T>(frame: Frame, fn: () => T): T {

@@ -3,7 +3,6 @@ import {
   type Frame,
   SCOPED,
   asyncCaller,
-  callerOf,
   currentFrame,
   enterSegment,
   enterSegmentScope,
@@ -72,7 +71,7 @@ export class AsyncCall {
   constructor(private readonly handle: FunctionHandle) {
     this.start = perf.now();
     this.slot = enterSegment(handle);
-    this.caller = callerOf(interrupted(this.slot));
+    this.caller = interrupted(this.slot) ?? asyncCaller();
     this.exact = exactCallers();
     if (this.exact) this.before = enterSegmentScope(handle);
   }
