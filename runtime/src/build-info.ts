@@ -14,9 +14,6 @@ export interface BuildInfo {
 /** @internal The labels as exported, all present. */
 export type ResolvedBuildInfo = Required<BuildInfo>;
 
-/** The specification version this runtime implements (`autometrics_version`). */
-export const AUTOMETRICS_SPEC_VERSION = "1.0.0";
-
 type Env = Record<string, string | undefined>;
 
 function firstSet(...values: (string | undefined)[]): string | undefined {

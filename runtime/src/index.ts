@@ -6,7 +6,7 @@ export { metricsRegistry } from "./prometheus/tracker";
 export { currentFrame } from "./context";
 export { ObjectiveLatency, ObjectivePercentile, DEFAULT_BUCKETS } from "./objectives";
 export { AutometricsConfigError } from "./errors";
-export { AUTOMETRICS_SPEC_VERSION } from "./build-info";
+export { AUTOMETRICS_SPEC_VERSION } from "./objectives";
 export { FunctionHandle } from "./function-handle";
 export { autometricsMetricProducer, AutometricsMetricProducer } from "./opentelemetry/producer";
 export { queriesFor, prometheusLink } from "./queries";

@@ -1,4 +1,4 @@
-import { AUTOMETRICS_SPEC_VERSION } from "../build-info";
+import { AUTOMETRICS_SPEC_VERSION } from "../objectives";
 import type { Exemplar, FunctionHandle } from "../function-handle";
 import { functions } from "../functions";
 import { formatBound } from "../objectives";

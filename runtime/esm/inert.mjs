@@ -1,0 +1,21 @@
+// ESM entry of the runtime for browsers, edge and worker runtimes (src/inert.ts).
+import runtime from "../dist/inert.js";
+
+export const {
+  instrument,
+  autometrics,
+  init,
+  metricsHandler,
+  metricsRegistry,
+  currentFrame,
+  ObjectiveLatency,
+  ObjectivePercentile,
+  DEFAULT_BUCKETS,
+  AutometricsConfigError,
+  AUTOMETRICS_SPEC_VERSION,
+  FunctionHandle,
+  autometricsMetricProducer,
+  AutometricsMetricProducer,
+  queriesFor,
+  prometheusLink,
+} = runtime;

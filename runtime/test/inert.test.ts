@@ -1,0 +1,96 @@
+import { expect } from "chai";
+import * as babel from "@babel/core";
+import * as esbuild from "esbuild";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { runInNewContext } from "node:vm";
+import plugin from "../../babel-plugin/src";
+
+const DIR = join(__dirname, ".run", "inert");
+const RUNTIME = join(__dirname, "..");
+
+/** A module with every shape the plugins write, and what it prints. */
+const SOURCE = `"use autometrics";
+function add(a, b) { return a + b; }
+const scoped = (x) => Promise.resolve(x).then((v) => v * 2);
+async function load(x) { const v = await scoped(x); try { await Promise.reject(new Error("no")); } catch { return add(v, 1); } }
+async function* gen() { yield 1; }
+async function later(it) { for await (const v of it) return v; }
+class Api { get(x) { return add(x, x); } }
+later(gen()).then(async (g) => console.log(add(1, 2), await load(3), new Api().get(4), g));
+`;
+
+/** The source instrumented by the Babel plugin, bundled by esbuild for `conditions` (as a browser or edge build). */
+async function bundle(conditions: string[], platform: "browser" | "neutral"): Promise<{ code: string; inputs: string[] }> {
+  mkdirSync(DIR, { recursive: true });
+  const entry = join(DIR, "entry.mjs");
+  const instrumented = babel.transformSync(SOURCE, { filename: entry, cwd: DIR, babelrc: false, configFile: false, sourceType: "module", plugins: [[plugin, {}]] })!.code!;
+  expect(instrumented).to.contain('from "autometrics-runtime"');
+  writeFileSync(entry, instrumented);
+  const result = await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    format: "esm",
+    platform,
+    conditions,
+    mainFields: platform === "browser" ? ["browser", "module", "main"] : ["module", "main"],
+    nodePaths: [join(RUNTIME, "..", "node_modules")],
+    metafile: true,
+    logLevel: "silent",
+  });
+  return { code: result.outputFiles[0]!.text, inputs: Object.keys(result.metafile!.inputs) };
+}
+
+/** Runs a bundle with nothing of Node's: no process, no require, no modules. */
+async function runBare(code: string): Promise<string[]> {
+  const printed: string[] = [];
+  const done = new Promise<void>((resolve) => {
+    const console = { log: (...args: unknown[]) => (printed.push(args.join(" ")), resolve()), warn: () => {} };
+    runInNewContext(code.replace(/^export\s*\{\s*\};?\s*$/m, ""), { console, Promise, setTimeout });
+  });
+  await done;
+  return printed;
+}
+
+describe("the runtime for browsers, edge and workers (the inert entry)", () => {
+  for (const [what, conditions, platform] of [
+    ["a browser bundle", [], "browser"],
+    ["an edge bundle (edge-light)", ["edge-light"], "neutral"],
+    ["a Cloudflare worker bundle (workerd, worker)", ["workerd", "worker"], "neutral"],
+  ] as const) {
+    it(`is what ${what} gets: no Node built-ins, no prom-client, the code runs as it does uninstrumented`, async () => {
+      const { code, inputs } = await bundle([...conditions], platform);
+      const runtime = inputs.filter((i) => !i.startsWith("test/")).sort();
+      expect(runtime).to.deep.equal(["dist/errors.js", "dist/inert.js", "dist/objectives.js", "dist/queries.js", "dist/report.js", "esm/inert.mjs"]);
+      expect(code).to.not.match(/prom-client|["']node:|\brequire\(["']/);
+      expect(code).to.contain("enterScoped");
+      const plain = SOURCE.replace('"use autometrics";', "");
+      expect(await runBare(code)).to.deep.equal(await runBare(plain));
+    });
+  }
+
+  it("has the Node runtime's exports, in CommonJS and ESM", async () => {
+    const node = Object.keys(require("../dist/index.js")).sort();
+    const inert = Object.keys(require("../dist/inert.js")).sort();
+    expect(inert).to.deep.equal(node);
+    const esm = Object.keys(await import(join(RUNTIME, "esm", "inert.mjs"))).sort();
+    expect(esm).to.deep.equal(Object.keys(await import(join(RUNTIME, "esm", "index.mjs"))).sort());
+  });
+
+  it("says what it cannot do rather than failing obscurely, and records nothing", () => {
+    const inert = require("../dist/inert.js");
+    expect(() => inert.metricsHandler()).to.throw("only the Node runtime keeps");
+    expect(inert.init({ exporter: { type: "prometheus" } }).registry).to.equal(undefined);
+    const h = inert.instrument("f", "m.js");
+    const c = h.enter();
+    h.exit(c, 1);
+    expect(inert.currentFrame()).to.equal(null);
+    expect(inert.prometheusLink("up")).to.match(/^http:\/\/localhost:9090\//);
+  });
+
+  it("is not what Node gets", () => {
+    const pkg = JSON.parse(readFileSync(join(RUNTIME, "package.json"), "utf8"));
+    expect(require.resolve("autometrics-runtime")).to.equal(join(RUNTIME, pkg.main));
+  });
+});
