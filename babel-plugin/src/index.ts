@@ -94,16 +94,17 @@ function instrumentProgram(types: typeof t, program: NodePath<t.Program>, state:
     return { id, register };
   });
 
-  const names = new Map<string, t.Identifier>();
-  const local = (name: string) => () => {
-    let id = names.get(name);
-    if (id === undefined) names.set(name, (id = scope.generateUidIdentifier(name)));
-    return types.cloneNode(id);
+  // Each function's generated locals have names of their own, taken when first used
+  // (Next's "use cache" transform moves a function's body out and would read a name
+  // declared in another function as free).
+  const local = (name: string) => {
+    let id: t.Identifier | undefined;
+    return () => types.cloneNode((id ??= scope.generateUidIdentifier(name)));
   };
-  const locals: Locals = { call: local("c"), result: local("r"), error: local("e") };
   // Inner functions first: rewriting an outer one moves the inner ones.
   for (let i = selected.length - 1; i >= 0; i--) {
     const { node, at, facts } = selected[i]!;
+    const locals: Locals = { call: local("c"), result: local("r"), error: local("e") };
     // Its NodePath only where Babel's scope must be told (taking it costs a path per level).
     wrapFunction(types, node, () => program.get(at) as NodePath<t.Function>, handles[i]!, locals, facts);
   }

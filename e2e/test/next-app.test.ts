@@ -105,6 +105,12 @@ for (const bundler of ["turbopack", "webpack"]) {
       expect(users.map((r) => r.metric.objective_name)).to.deep.equal(["users"]);
     });
 
+    it("builds and serves a file with two \"use cache\" functions (cacheComponents)", async () => {
+      const page = await fetch(`${base}/cached`);
+      expect(page.status).to.equal(200);
+      expect(await page.text()).to.match(/cached(<!-- -->)? (<!-- -->)?2/);
+    });
+
     it("instruments a server component module selected by its directive", async () => {
       const { samples } = parseExposition(await (await fetch(`${base}/metrics`)).text());
       expect(find(samples, "function_calls_total", { function: "greeting", module: "app/page.tsx" })).to.have.length.greaterThan(0);

@@ -1,15 +1,15 @@
 /**
  * One printer for both plugins' outputs (docs/transform.md: "Comparisons of
  * the two outputs rename generated identifiers to canonical names first"):
- * parsed and printed again by Babel, with `_instrument`, `_am…`, `_call…` and
- * `_error…` renamed by order of first appearance (`_am$1`, `_am$2`, …), and
+ * parsed and printed again by Babel, with `_instrument`, `_am…`, `_c…`, `_r…`
+ * and `_e…` renamed by order of first appearance (`_am$1`, `_am$2`, …), and
  * without what only says how each printer laid the code out: comments,
  * positions (Babel's printer keeps blank lines from them), raw spellings of
  * literals, recorded parentheses.
  */
 import { type PluginObj, transformSync } from "@babel/core";
 
-const GENERATED = /^_(instrument|am|call|error)\d*$/;
+const GENERATED = /^_(instrument|am|c|r|e)\d*$/;
 const LAYOUT = ["extra", "loc", "start", "end", "leadingComments", "trailingComments", "innerComments"];
 
 /** Renames generated identifiers, fresh for every file (Babel caches plugin instances). */

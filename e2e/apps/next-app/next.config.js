@@ -1,5 +1,7 @@
 /** @type {import("next").NextConfig} */
 module.exports = {
+  // "use cache" functions (lib/cached.ts); every other route opts into request time with connection().
+  cacheComponents: true,
   // One runtime instance for every route: load it with Node, not into each route's bundle.
   serverExternalPackages: ["autometrics-runtime", "prom-client"],
   experimental: {

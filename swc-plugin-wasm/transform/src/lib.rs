@@ -38,7 +38,7 @@ pub use crate::paths::{file_paths, FilePaths};
 use crate::{
     directives::{directive_of, drop_use, prologue_len},
     walk::Walker,
-    wrap::{import_runtime, require_runtime, Handle, InstrumentArgs, Locals},
+    wrap::{import_runtime, require_runtime, Handle, InstrumentArgs},
 };
 
 /// The transform as an SWC pass.
@@ -157,13 +157,13 @@ impl Pass for Autometrics {
         }
         if selected.is_empty() {
             if walker.infos.iter().any(|i| i.touched) {
-                walker.rewrite(Vec::new(), None);
+                walker.rewrite(Vec::new());
                 program.visit_mut_with(&mut walker);
             }
             return;
         }
 
-        let mut names = std::mem::take(&mut walker.names);
+        let names = &mut walker.names;
         let instrument = names.fresh("_instrument");
         let mut seen: lean::HashMap<String, u32> = Default::default();
         let mut handles: Vec<Option<Handle>> = vec![None; walker.infos.len()];
@@ -183,9 +183,7 @@ impl Pass for Autometrics {
             registrations.push(handle.registration());
             handles[i] = Some(handle);
         }
-        let locals = Locals { call: names.fresh("_c"), result: names.fresh("_r"), error: names.fresh("_e") };
-
-        walker.rewrite(handles, Some(locals));
+        walker.rewrite(handles);
         program.visit_mut_with(&mut walker);
 
         let runtime = &self.options.runtime;

@@ -157,7 +157,6 @@ pub struct Walker<'a> {
     enclosing: Vec<usize>,
     /// For the second run: the handle of each instrumented function, by index.
     pub handles: Vec<Option<Handle>>,
-    pub locals: Option<Locals>,
 }
 
 impl<'a> Walker<'a> {
@@ -173,16 +172,21 @@ impl<'a> Walker<'a> {
             names: Names::default(),
             enclosing: Vec::new(),
             handles: Vec::new(),
-            locals: None,
         }
     }
 
     /// Switches to the second run.
-    pub fn rewrite(&mut self, handles: Vec<Option<Handle>>, locals: Option<Locals>) {
+    pub fn rewrite(&mut self, handles: Vec<Option<Handle>>) {
         self.mode = Mode::Rewrite;
         self.next = 0;
         self.handles = handles;
-        self.locals = locals;
+    }
+
+    /// The generated locals of one function: names of its own, so that no
+    /// two functions share one (Next's `"use cache"` transform moves a
+    /// function's body out and reads a name declared in another as free).
+    fn locals(&mut self) -> Locals {
+        Locals { call: self.names.fresh("_c"), result: self.names.fresh("_r"), error: self.names.fresh("_e") }
     }
 
     /// The first run: the innermost enclosing function can register
@@ -209,10 +213,11 @@ impl<'a> Walker<'a> {
 
     /// The second run: rewrites a block body through its handle.
     fn wrap(&mut self, index: usize, body: &mut FunctionBody, is_async: bool, params: &[swc_core::atoms::Atom]) {
-        if let (Some(handle), Some(locals)) = (self.handle(index), self.locals.as_ref()) {
+        if let Some(handle) = self.handle(index) {
+            let locals = self.locals();
             let info = &self.infos[index];
             let facts = Facts { is_async, scoped: info.scoped, unpausable: info.unpausable, params };
-            wrap_block(body, &facts, &handle, locals);
+            wrap_block(body, &facts, &handle, &locals);
         }
     }
 
@@ -321,11 +326,12 @@ impl<'a> Walker<'a> {
                     drop_use(&mut body.stmts);
                 }
                 a.visit_mut_children_with(self);
-                if let (Some(handle), Some(locals)) = (self.handle(index), self.locals.as_ref()) {
+                if let Some(handle) = self.handle(index) {
+                    let locals = self.locals();
                     let params = param_names(&a.params);
                     let info = &self.infos[index];
                     let facts = Facts { is_async: a.is_async, scoped: info.scoped, unpausable: info.unpausable, params: &params };
-                    wrap_arrow(a, &facts, &handle, locals);
+                    wrap_arrow(a, &facts, &handle, &locals);
                 }
             }
         }

@@ -66,8 +66,9 @@ function g(_r2) { return _r2; }
     assert!(out.contains("var _c3 = (_am4 || (_am4 = _instrument2(\"f\", \"src/a.js\"))).start(), _r3;"), "{out}");
     assert!(out.contains("_c3.resume(await _c3.pause(0));") && out.contains("_c3.resume();"), "{out}");
     assert!(out.contains("catch (_e3) {") && out.contains("_c3.failed = true;") && out.contains("throw _e3;"), "{out}");
-    assert!(out.contains("var _c3 = (_am5 || (_am5 = _instrument2(\"g\", \"src/a.js\"))).enter(), _r3;"), "{out}");
-    assert!(out.contains("return _r3 = _r2;") && out.contains("_am5.exit(_c3, _r3);"), "{out}");
+    // Each function's locals have names of their own.
+    assert!(out.contains("var _c4 = (_am5 || (_am5 = _instrument2(\"g\", \"src/a.js\"))).enter(), _r4;"), "{out}");
+    assert!(out.contains("return _r4 = _r2;") && out.contains("_am5.exit(_c4, _r4);"), "{out}");
 }
 
 /// Names the walk meets outside plain identifier positions: declared
