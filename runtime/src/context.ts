@@ -70,35 +70,27 @@ export function setAsyncCallers(mode: boolean | "exact"): void {
   everyCall = mode === "exact";
 }
 
-/** @internal Whether every call sets the storage (`trackCallers: "exact"`). */
-export function exactCallers(): boolean {
-  return everyCall;
-}
-
 /** The nearest instrumented function on the logical call stack, if any. */
 export function currentFrame(): Frame | null {
   return current ?? asyncCaller();
 }
 
-/** @internal Pushes `frame` on the synchronous stack; returns its slot. Sets nothing before the clock is read, so a throw (stack overflow) leaves no trace. */
-export function push(frame: Frame, scoped: boolean): number {
-  const start = perf.now();
+/**
+ * @internal Pushes `frame` on the synchronous stack, without a clock read;
+ * returns its slot. Used as it is by each segment of an `async` call whose
+ * body stays in place (from its start or a resumption to its next `await` or
+ * its end).
+ */
+export function pushFrame(frame: Frame): number {
   const slot = depth;
   if (slot === starts.length) grow(slot * 2);
   outer[slot] = current;
-  starts[slot] = start;
   depth = slot + 1;
   current = frame;
-  if ((scoped || everyCall) && asyncCallers) {
-    if (storage === null) storage = new AsyncLocalStorage<Frame>();
-    stores[slot] = storage.getStore();
-    storage.enterWith(frame);
-    return slot + SCOPED;
-  }
   return slot;
 }
 
-/** @internal Pops the call in `slot` (decoded: not negative, without `SCOPED`); returns its synchronous caller. */
+/** @internal Pops the frame in `slot` (decoded: not negative, without `SCOPED`); returns the frame it had interrupted. */
 export function pop(slot: number): Frame | null {
   const interrupted = outer[slot]!;
   current = interrupted;
@@ -106,11 +98,45 @@ export function pop(slot: number): Frame | null {
   return interrupted;
 }
 
+/** @internal Whether a call sets the storage: scoped ones, or every one with `trackCallers: "exact"`. */
+export function setsStore(scoped: boolean): boolean {
+  return (scoped || everyCall) && asyncCallers;
+}
+
+/** @internal Sets the storage to `frame`; returns the value to restore. */
+export function setStore(frame: Frame): Frame | undefined {
+  if (storage === null) storage = new AsyncLocalStorage<Frame>();
+  const before = storage.getStore();
+  storage.enterWith(frame);
+  return before;
+}
+
+/** @internal */
+export function restoreStore(before: Frame | undefined): void {
+  storage!.enterWith(before as Frame);
+}
+
+/**
+ * @internal Starts a synchronous call: reads the clock, then pushes `frame`
+ * (nothing is set before the clock is read, so a throw there, on stack
+ * overflow, leaves no trace); returns its slot, plus `SCOPED` if it set the storage.
+ */
+export function push(frame: Frame, scoped: boolean): number {
+  const start = perf.now();
+  const slot = pushFrame(frame);
+  starts[slot] = start;
+  if (setsStore(scoped)) {
+    stores[slot] = setStore(frame);
+    return slot + SCOPED;
+  }
+  return slot;
+}
+
 /** @internal `pop` for a scoped call, which restores the storage too; returns its caller. */
 export function popScoped(slot: number): Frame | null {
   const interrupted = pop(slot);
   const before = stores[slot];
-  storage!.enterWith(before as Frame);
+  restoreStore(before);
   return interrupted ?? before ?? null;
 }
 
@@ -136,47 +162,6 @@ export function asyncCaller(): Frame | null {
     reading = false;
   }
 }
-
-/**
- * @internal The segments of an `async` call whose body stays in place: from
- * its start or a resumption to its next `await` or its end. A segment is on
- * the synchronous stack like a call, without a clock read; `enterSegment`
- * returns its slot and the frame it interrupted is `interrupted(slot)` until
- * `leaveSegment(slot)`.
- */
-export function enterSegment(frame: Frame): number {
-  const slot = depth;
-  if (slot === starts.length) grow(slot * 2);
-  outer[slot] = current;
-  depth = slot + 1;
-  current = frame;
-  return slot;
-}
-
-/** @internal */
-export function interrupted(slot: number): Frame | null {
-  return outer[slot]!;
-}
-
-/** @internal */
-export function leaveSegment(slot: number): void {
-  current = outer[slot]!;
-  depth = slot;
-}
-
-/** @internal `trackCallers: "exact"`: a segment sets the storage too; returns the value to restore. */
-export function enterSegmentScope(frame: Frame): Frame | undefined {
-  if (storage === null) storage = new AsyncLocalStorage<Frame>();
-  const before = storage.getStore();
-  storage.enterWith(frame);
-  return before;
-}
-
-/** @internal */
-export function leaveSegmentScope(before: Frame | undefined): void {
-  storage!.enterWith(before as Frame);
-}
-
 
 /** @internal Runs `fn` with `frame` as the current frame; `fn` is called with no `this`. */
 export function runInFrame<T>(frame: Frame, fn: () => T): T {

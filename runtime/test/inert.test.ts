@@ -78,14 +78,22 @@ describe("the runtime for browsers, edge and workers (the inert entry)", () => {
     expect(esm).to.deep.equal(Object.keys(await import(join(RUNTIME, "esm", "index.mjs"))).sort());
   });
 
-  it("says what it cannot do rather than failing obscurely, and records nothing", () => {
+  it("hands every value through, and says what it cannot do rather than failing obscurely", async () => {
     const inert = require("../dist/inert.js");
+    const h = inert.instrument("f", "m.js");
+    const value = { v: 1 };
+    const error = new Error("e");
+    expect(h.scope(() => value)).to.equal(value);
+    expect(h.run(() => value)).to.equal(value);
+    expect(await h.runAsync(async () => value)).to.equal(value);
+    expect(h.end(h.begin(), value)).to.equal(value);
+    expect(h.fail(h.begin(), error)).to.equal(error);
+    const call = h.start();
+    expect(call.resume(call.pause(value))).to.equal(value);
+    const fn = () => value;
+    expect(inert.autometrics(fn)).to.equal(fn);
     expect(() => inert.metricsHandler()).to.throw("only the Node runtime keeps");
     expect(inert.init({ exporter: { type: "prometheus" } }).registry).to.equal(undefined);
-    const h = inert.instrument("f", "m.js");
-    const c = h.enter();
-    h.exit(c, 1);
-    expect(inert.currentFrame()).to.equal(null);
     expect(inert.prometheusLink("up")).to.match(/^http:\/\/localhost:9090\//);
   });
 
