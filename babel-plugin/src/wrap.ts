@@ -94,7 +94,7 @@ function keepParameterRedeclarations(types: Types, path: NodePath<t.Function>): 
   }
 }
 
-/** The generated locals of a rewritten function, one set per file. */
+/** The generated locals of a rewritten function, its own (docs/transform.md, "Generated names"). */
 export interface Locals {
   /** The call's slot (`enter`) or record (`begin`). */
   call: () => t.Identifier;
@@ -123,9 +123,7 @@ function paramNames(types: Types, node: t.Function): string[] {
 
 /** Whether the body declares anything Babel's scope of the function holds that a block would hold instead. */
 function declaresLexically(body: t.BlockStatement): boolean {
-  return body.body.some(
-    (s) => s.type === "FunctionDeclaration" || s.type === "ClassDeclaration" || (s.type === "VariableDeclaration" && s.kind !== "var"),
-  );
+  return hasLexicalDeclarations(body) || body.body.some((s) => s.type === "FunctionDeclaration");
 }
 
 /**

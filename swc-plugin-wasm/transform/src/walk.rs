@@ -189,19 +189,21 @@ impl<'a> Walker<'a> {
         Locals { call: self.names.fresh("_c"), result: self.names.fresh("_r"), error: self.names.fresh("_e") }
     }
 
-    /// The first run: the innermost enclosing function can register
-    /// asynchronous continuations itself (`continuations.rs`).
-    fn scoped(&mut self) {
+    /// The first run: what the node it is at says of the innermost enclosing function.
+    fn mark_enclosing(&mut self, mark: fn(&mut FnInfo)) {
         if let (Mode::Collect, Some(&i)) = (self.mode, self.enclosing.last()) {
-            self.infos[i].scoped = true;
+            mark(&mut self.infos[i]);
         }
     }
 
-    /// The first run: the innermost enclosing function awaits where no call can go.
+    /// It can register asynchronous continuations itself (`continuations.rs`).
+    fn scoped(&mut self) {
+        self.mark_enclosing(|info| info.scoped = true);
+    }
+
+    /// It awaits where no call can go.
     fn unpausable(&mut self) {
-        if let (Mode::Collect, Some(&i)) = (self.mode, self.enclosing.last()) {
-            self.infos[i].unpausable = true;
-        }
+        self.mark_enclosing(|info| info.unpausable = true);
     }
 
     /// The first run visits a function's children with it enclosing them.

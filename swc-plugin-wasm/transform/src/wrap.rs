@@ -171,7 +171,7 @@ pub fn require_runtime(instrument: &Ident, runtime: &str, unresolved: SyntaxCont
     var_stmt(instrument, call.make_member(quote_ident!("instrument")).into())
 }
 
-/// The generated locals of a rewritten function, one set per file
+/// The generated locals of a rewritten function, its own
 /// (`babel-plugin/src/wrap.ts`, `Locals`).
 pub struct Locals {
     /// The call's slot (`enter`) or record (`begin`).
@@ -191,6 +191,15 @@ pub struct Facts<'a> {
     pub unpausable: bool,
     /// The names its parameters bind.
     pub params: &'a [Atom],
+}
+
+impl Facts<'_> {
+    /// An `async` function whose asynchronous context AsyncLocalStorage must
+    /// hold (it is scoped), or that awaits where no call can go: its body
+    /// moves into an arrow run in that context.
+    fn needs_async_arrow(&self) -> bool {
+        self.is_async && (self.scoped || self.unpausable)
+    }
 }
 
 fn arrow(body: ArrowFunctionBody, is_async: bool) -> Expr {
@@ -469,8 +478,7 @@ pub fn wrap_block(body: &mut FunctionBody, facts: &Facts, handle: &Handle, local
     let at = directives::prologue_len(&body.stmts);
     let mut rest = body.stmts.split_off(at);
     let hoist = declarations_need_function_scope(&rest, facts.params);
-    let pausable = !facts.is_async || !(facts.scoped || facts.unpausable);
-    if !pausable || (hoist && has_lexical_declarations(&rest)) {
+    if facts.needs_async_arrow() || (hoist && has_lexical_declarations(&rest)) {
         // The body moves, with the block's span, into an arrow run by the handle.
         keep_parameter_redeclarations(&with_arguments(facts.params), &mut rest);
         let inner = ArrowFunctionBody::FunctionBody(FunctionBody { span: body.span, stmts: rest });
@@ -513,7 +521,7 @@ pub fn wrap_arrow(a: &mut ArrowExpr, facts: &Facts, handle: &Handle, locals: &Lo
         ArrowFunctionBody::FunctionBody(body) => wrap_block(body, facts, handle, locals),
         ArrowFunctionBody::Expr(expr) => {
             let mut expr = std::mem::replace(expr, Box::new(Expr::dummy()));
-            let stmts = if facts.is_async && (facts.scoped || facts.unpausable) {
+            let stmts = if facts.needs_async_arrow() {
                 async_shape(handle, ArrowFunctionBody::Expr(expr), locals).into()
             } else {
                 if facts.is_async {
