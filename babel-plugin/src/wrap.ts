@@ -154,11 +154,8 @@ export function wrapFunction(
     }
     for (const block of facts.resumes) block.body.unshift(types.expressionStatement(method(types, locals.call(), "resume", [])));
   }
-  let returnsValue = false;
   for (const r of facts.returns) {
-    if (r.argument == null) continue;
-    r.argument = types.assignmentExpression("=", locals.result(), unnamed(types, r.argument));
-    returnsValue = true;
+    if (r.argument != null) r.argument = types.assignmentExpression("=", locals.result(), unnamed(types, r.argument));
   }
   const original = node.body;
   let block: t.BlockStatement;
@@ -185,20 +182,23 @@ export function wrapFunction(
     }
   } else {
     block = types.blockStatement([types.returnStatement(types.assignmentExpression("=", locals.result(), unnamed(types, original)))]);
-    returnsValue = true;
     if (node.type === "ArrowFunctionExpression") node.expression = false;
   }
   const start = node.async ? "start" : facts.scoped ? "enterScoped" : "enter";
-  const declarators = [types.variableDeclarator(locals.call(), method(types, lazyHandle(types, handle), start, []))];
-  if (returnsValue) declarators.push(types.variableDeclarator(locals.result()));
+  const declarators = [
+    types.variableDeclarator(locals.call(), method(types, lazyHandle(types, handle), start, [])),
+    types.variableDeclarator(locals.result()),
+  ];
   const error = locals.error();
-  // The body threw: `_c = ~_c` (a slot) or `_c.failed = true` (an async call), no call that could throw instead.
+  // The body threw: `_c = ~_c` (a slot) or `_c.failed = true` (an async call), and
+  // `_r = _e` for the runtime to judge it; no call that could throw instead.
   const failed = node.async
     ? types.assignmentExpression("=", types.memberExpression(locals.call(), types.identifier("failed")), types.booleanLiteral(true))
     : types.assignmentExpression("=", locals.call(), types.unaryExpression("~", locals.call()));
+  const thrown = types.assignmentExpression("=", locals.result(), types.cloneNode(error));
   const exit = node.async
-    ? method(types, locals.call(), "end", returnsValue ? [locals.result()] : [])
-    : method(types, types.cloneNode(handle.id), "exit", returnsValue ? [locals.call(), locals.result()] : [locals.call()]);
+    ? method(types, locals.call(), "end", [locals.result()])
+    : method(types, types.cloneNode(handle.id), "exit", [locals.call(), locals.result()]);
   node.body = types.blockStatement(
     [
       ...declarations,
@@ -207,7 +207,11 @@ export function wrapFunction(
         block,
         types.catchClause(
           error,
-          types.blockStatement([types.expressionStatement(failed), types.throwStatement(types.cloneNode(error))]),
+          types.blockStatement([
+            types.expressionStatement(failed),
+            types.expressionStatement(thrown),
+            types.throwStatement(types.cloneNode(error)),
+          ]),
         ),
         types.blockStatement([types.expressionStatement(exit)]),
       ),

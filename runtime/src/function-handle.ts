@@ -14,6 +14,7 @@ import {
   setsStore,
   startOf,
 } from "./context";
+import { isControlFlow } from "./control-flow";
 import { type Objective, type ResolvedObjective, resolveObjective } from "./objectives";
 import { append, defineSlots } from "./own";
 import { reportOnce } from "./report";
@@ -56,7 +57,7 @@ export class CallerSeries {
  * awaits are the original ones, tick for tick.
  */
 export class AsyncCall {
-  /** Set by the function's `catch` clause: the body threw. */
+  /** Set by the function's `catch` clause: the body threw (what `end` is then given). */
   failed = false;
   /** The stack slot of the running segment; -1 while paused. */
   private slot: number;
@@ -172,7 +173,7 @@ export class FunctionHandle implements Frame {
     return push(this, true);
   }
 
-  /** Ends the call in `slot` (`~slot`: it threw), which returned `result`; a promise is timed to its settlement. */
+  /** Ends the call in `slot`, which returned `result` (or, as `~slot`, threw it); a promise is timed to its settlement. */
   exit(slot: number, result?: unknown): void {
     const end = perf.now();
     let ok = true;
@@ -190,11 +191,11 @@ export class FunctionHandle implements Frame {
     const start = startOf(slot);
     // The common case records at once: a call through `settle` here costs the
     // hot path its inlining (measured on Node 24).
-    if (ok && (this.recordErrorIf !== undefined || isPromiseObject(result))) {
+    if (!ok || this.recordErrorIf !== undefined || isPromiseObject(result)) {
       this.settle(caller, start, end, result, ok);
       return;
     }
-    this.record(caller, (end - start) / 1000, ok);
+    this.record(caller, (end - start) / 1000, true);
   }
 
   /** Starts a call of an `async` function whose body stays in place. */
@@ -204,19 +205,23 @@ export class FunctionHandle implements Frame {
   }
 
   /**
-   * @internal Records a call that ended at `end` (`ok`: without throwing) with
-   * `result`, or, if that is a promise, at its settlement (the caller gets the
-   * very same promise back).
+   * @internal Records a call that ended at `end` with `result` (`ok`: it
+   * returned it; otherwise it threw it), or, if it returned a promise, at its
+   * settlement (the caller gets the very same promise back).
    */
   settle(caller: Frame | null, start: number, end: number, result: unknown, ok: boolean): void {
-    if (ok && isPromiseObject(result)) {
+    if (!ok) {
+      this.record(caller, (end - start) / 1000, this.isSuccess(result));
+      return;
+    }
+    if (isPromiseObject(result)) {
       apply(promiseThen, result, [
         (value: unknown) => this.finish(caller, start, !this.isError(value)),
         (error: unknown) => this.finish(caller, start, this.isSuccess(error)),
       ]);
       return;
     }
-    this.record(caller, (end - start) / 1000, ok && (this.recordErrorIf === undefined || !this.isError(result)));
+    this.record(caller, (end - start) / 1000, this.recordErrorIf === undefined || !this.isError(result));
   }
 
   /** Calls `body` (the function's original body) as this function, timing it. */
@@ -283,6 +288,7 @@ export class FunctionHandle implements Frame {
   }
 
   private isSuccess(error: unknown): boolean {
+    if (isControlFlow(error)) return true;
     if (this.recordSuccessIf === undefined) return false;
     try {
       return this.recordSuccessIf(error) === true;

@@ -104,6 +104,45 @@ describe("results", () => {
     expect(await counts(name)).to.deep.equal({ ok: 2, error: 3 });
   });
 
+  it("hands the plugins' in-place shapes the thrown value: recordSuccessIf applies to them too", async () => {
+    const name = uniqueName("inPlace");
+    const h = instrument(name, "m.js", { recordSuccessIf: (e) => e instanceof RangeError });
+    for (const error of [new RangeError("client"), new Error("server")]) {
+      const slot = h.enter();
+      h.exit(~slot, error);
+      const call = h.start();
+      call.failed = true;
+      call.end(error);
+    }
+    expect(await counts(name)).to.deep.equal({ ok: 2, error: 2 });
+  });
+
+  it("counts a framework's control flow as ok, judged by own data properties only", async () => {
+    const name = uniqueName("controlFlow");
+    const fn = instrument(name, "m.js");
+    const marked = (digest: unknown) => Object.assign(new Error("control flow"), { digest });
+    const thrown = [
+      marked("NEXT_REDIRECT;replace;/login;307;"),
+      marked("NEXT_HTTP_ERROR_FALLBACK;404"),
+      marked("DYNAMIC_SERVER_USAGE"),
+      marked("HANGING_PROMISE_REJECTION"),
+      { $$typeof: Symbol.for("react.postpone") },
+    ];
+    const errors = [
+      marked("1234567890"),
+      marked("NEXT_REDIRECT"),
+      marked(["NEXT_HTTP_ERROR_FALLBACK;404"]),
+      Object.create({ digest: "NEXT_REDIRECT;push;/;307;" }),
+      Object.defineProperty(new Error("getter"), "digest", { get: () => { throw new Error("getter ran"); } }),
+      new Proxy(marked("DYNAMIC_SERVER_USAGE"), { getOwnPropertyDescriptor: () => { throw new Error("trap ran"); } }),
+    ];
+    for (const value of [...thrown, ...errors]) {
+      expect(() => fn.run(() => { throw value; })).to.throw().that.equals(value);
+    }
+    await fn.runAsync(async () => { throw thrown[0]; }).catch(() => {});
+    expect(await counts(name)).to.deep.equal({ ok: thrown.length + 1, error: errors.length });
+  });
+
   it("survives a recordErrorIf that throws: the caller still gets its result", async () => {
     const name = uniqueName("brokenPredicate");
     const fn = instrument(name, "m.js", { recordErrorIf: () => { throw new Error("predicate bug"); } });

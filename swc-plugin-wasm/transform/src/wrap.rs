@@ -303,17 +303,15 @@ fn unnamed(value: Box<Expr>) -> Box<Expr> {
 }
 
 /// Rewrites `return x` of the function itself (not of functions nested in
-/// it) as `return _r = x`; says whether there was one.
+/// it) as `return _r = x`.
 struct Returns<'a> {
     result: &'a Ident,
-    found: bool,
 }
 
 impl VisitMut for Returns<'_> {
     fn visit_mut_return_stmt(&mut self, n: &mut ReturnStmt) {
         if let Some(arg) = n.arg.take() {
             n.arg = Some(Box::new(assign(self.result, unnamed(arg))));
-            self.found = true;
         }
     }
 
@@ -417,10 +415,11 @@ impl VisitMut for Awaits<'_> {
 /// }
 /// ```
 ///
-/// `enterScoped` for a scoped function; no `_r` when nothing returns a value.
-/// An `async` function starts with `start()`, which gives it a call of its
-/// own: `_c.failed = true` in the `catch` clause, `_c.end(_r)` in `finally`.
-fn in_place(handle: &Handle, body: BlockStmt, returns_value: bool, locals: &Locals, facts: &Facts) -> [Stmt; 2] {
+/// `enterScoped` for a scoped function. An `async` function starts with
+/// `start()`, which gives it a call of its own: `_c.failed = true` in the
+/// `catch` clause, `_c.end(_r)` in `finally`. `_r` holds the returned value,
+/// or the thrown one.
+fn in_place(handle: &Handle, body: BlockStmt, locals: &Locals, facts: &Facts) -> [Stmt; 2] {
     let call = || ident(&locals.call);
     let start = if facts.is_async {
         "start"
@@ -430,19 +429,11 @@ fn in_place(handle: &Handle, body: BlockStmt, returns_value: bool, locals: &Loca
         "enter"
     };
     let mut decl = var_stmt(&locals.call, method(handle.lazy(), start, vec![]));
-    let mut exit_args = if facts.is_async { vec![] } else { vec![call()] };
-    if returns_value {
-        if let Stmt::Decl(Decl::Var(v)) = &mut decl {
-            v.decls.push(VarDeclarator {
-                span: DUMMY_SP,
-                name: Pat::Ident(locals.result.clone().into()),
-                init: None,
-                definite: false,
-            });
-        }
-        exit_args.push(ident(&locals.result));
+    if let Stmt::Decl(Decl::Var(v)) = &mut decl {
+        v.decls.push(VarDeclarator { span: DUMMY_SP, name: Pat::Ident(locals.result.clone().into()), init: None, definite: false });
     }
-    // The body threw: no call that could throw instead.
+    let exit_args = if facts.is_async { vec![ident(&locals.result)] } else { vec![call(), ident(&locals.result)] };
+    // The body threw: `_r = _e` for the runtime to judge it, and no call that could throw instead.
     let failed = if facts.is_async {
         Expr::Assign(AssignExpr {
             span: DUMMY_SP,
@@ -458,10 +449,15 @@ fn in_place(handle: &Handle, body: BlockStmt, returns_value: bool, locals: &Loca
         let negated = Expr::Unary(UnaryExpr { span: DUMMY_SP, op: UnaryOp::Tilde, arg: Box::new(call()) });
         assign(&locals.call, Box::new(negated))
     };
+    let thrown = assign(&locals.result, Box::new(ident(&locals.error)));
     let handler = CatchClause {
         span: DUMMY_SP,
         param: Some(Pat::Ident(locals.error.clone().into())),
-        body: block(vec![expr_stmt(failed), Stmt::Throw(ThrowStmt { span: DUMMY_SP, arg: Box::new(ident(&locals.error)) })]),
+        body: block(vec![
+            expr_stmt(failed),
+            expr_stmt(thrown),
+            Stmt::Throw(ThrowStmt { span: DUMMY_SP, arg: Box::new(ident(&locals.error)) }),
+        ]),
     };
     let exit = if facts.is_async {
         expr_stmt(method(call(), "end", exit_args))
@@ -500,12 +496,11 @@ pub fn wrap_block(body: &mut FunctionBody, facts: &Facts, handle: &Handle, local
     if facts.is_async {
         rest.visit_mut_with(&mut Awaits { call: &locals.call, tries: Vec::new() });
     }
-    let mut returns = Returns { result: &locals.result, found: false };
-    rest.visit_mut_with(&mut returns);
+    rest.visit_mut_with(&mut Returns { result: &locals.result });
     // The original block's span stays on the block that holds the body, for source maps.
     let inner = BlockStmt { span: body.span, ctxt: SyntaxContext::empty(), stmts: rest };
     body.span = DUMMY_SP;
-    body.stmts.extend(in_place(handle, inner, returns.found, locals, facts));
+    body.stmts.extend(in_place(handle, inner, locals, facts));
 }
 
 /// Parameters and `arguments`: what a body `var` must not redeclare in an arrow.
@@ -528,7 +523,7 @@ pub fn wrap_arrow(a: &mut ArrowExpr, facts: &Facts, handle: &Handle, locals: &Lo
                     expr.visit_mut_with(&mut Awaits { call: &locals.call, tries: Vec::new() });
                 }
                 let ret = Stmt::Return(ReturnStmt { span: DUMMY_SP, arg: Some(Box::new(assign(&locals.result, unnamed(expr)))) });
-                in_place(handle, block(vec![ret]), true, locals, facts).into()
+                in_place(handle, block(vec![ret]), locals, facts).into()
             };
             *a.body = ArrowFunctionBody::FunctionBody(FunctionBody { span: DUMMY_SP, stmts });
         }
