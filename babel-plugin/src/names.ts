@@ -108,6 +108,19 @@ function memberLabel(owner: string | null, key: string): string {
   return owner === null || owner === "" ? key : `${owner}.${key}`;
 }
 
+/**
+ * Next.js's server functions as its own transform leaves them (Turbopack runs
+ * plugins after it): the body of a `"use cache"` function or of an inline
+ * `"use server"` one, named as in the source.
+ */
+const SERVER_FUNCTION = /^\$\$RSC_SERVER_(CACHE_\d+_INNER|ACTION_\d+)$/;
+
+/** The call initialising `$$RSC_SERVER_CACHE_<n>`, whose function argument is Next's, not the source's. */
+function isNextCacheWrapper(call: Ancestry): boolean {
+  const declarator = call.parentPath?.node;
+  return declarator?.type === "VariableDeclarator" && declarator.id.type === "Identifier" && /^\$\$RSC_SERVER_CACHE_\d+$/.test(declarator.id.name);
+}
+
 export function labelOf(path: Ancestry): string | null {
   const node = path.node;
   switch (node.type) {
@@ -142,7 +155,9 @@ export function labelOf(path: Ancestry): string | null {
         const key = keyName(p.key, p.type === "ClassProperty" && p.computed);
         return key === null ? own : memberLabel(className(parent.parentPath!.parentPath!), key);
       }
-      return bindingName(path) ?? own;
+      if (p.type === "CallExpression" && isNextCacheWrapper(parent)) return null;
+      const bound = bindingName(path);
+      return bound !== null && SERVER_FUNCTION.test(bound) ? (own ?? bound) : (bound ?? own);
     }
     default:
       return null;

@@ -60,6 +60,16 @@ describe("babel.config.js, directive-only", () => {
   });
 });
 
+describe("file names", () => {
+  it("reads Turbopack's name for the module compiled from an MDX file as the MDX file's", () => {
+    const compile = (filename: string) =>
+      babel.transformSync("export default function MDXContent() {}", { filename, cwd: "/site", babelrc: false, configFile: false, plugins: [[plugin, { include: ["app/**/*.mdx"] }]] })!.code!;
+    expect(compile("/site/app/readme/page.mdx.tsx")).to.contain('_instrument("MDXContent", "app/readme/page.mdx")');
+    expect(compile("/site/app/readme/page.mdx")).to.contain('_instrument("MDXContent", "app/readme/page.mdx")');
+    expect(compile("/site/app/readme/page.tsx")).not.to.contain("_instrument");
+  });
+});
+
 describe("source maps", () => {
   it("map the moved body back to the original lines and columns", () => {
     const code = [

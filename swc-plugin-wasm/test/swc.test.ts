@@ -84,6 +84,14 @@ describe("the plugin in @swc/core", () => {
     expect(code).to.contain('_instrument("f", "unknown")');
   });
 
+  it("reads Turbopack's name for the module compiled from an MDX file as the MDX file's", () => {
+    const compile = (filename: string) =>
+      transform("export default function MDXContent() {}\n", { filename, isModule: true }, { root: "/site", include: ["app/**/*.mdx"] }).code;
+    expect(compile("/site/app/readme/page.mdx.tsx")).to.contain('_instrument("MDXContent", "app/readme/page.mdx")');
+    expect(compile("/site/app/readme/page.mdx")).to.contain('_instrument("MDXContent", "app/readme/page.mdx")');
+    expect(compile("/site/app/readme/page.tsx")).not.to.contain("_instrument");
+  });
+
   it("reports bad options with the shared wording and the file's name", () => {
     let message = "";
     try {

@@ -132,3 +132,26 @@ pub fn member_label(owner: Option<&str>, key: &str) -> String {
         _ => key.to_string(),
     }
 }
+
+/// `$$RSC_SERVER_<kind>_<n><suffix>`, `<n>` decimal digits.
+fn next_generated(name: &str, kind: &str, suffix: &str) -> bool {
+    let Some(rest) = name.strip_prefix("$$RSC_SERVER_").and_then(|r| r.strip_prefix(kind)) else {
+        return false;
+    };
+    let Some(digits) = rest.strip_suffix(suffix) else {
+        return false;
+    };
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Next.js's server functions as its own transform leaves them (Turbopack runs
+/// plugins after it): the body of a `"use cache"` function or of an inline
+/// `"use server"` one, bound to a generated name and named as in the source.
+pub fn is_server_function(binding: &str) -> bool {
+    next_generated(binding, "CACHE_", "_INNER") || next_generated(binding, "ACTION_", "")
+}
+
+/// `$$RSC_SERVER_CACHE_<n>`: initialised by a call whose function argument is Next's, not the source's.
+pub fn is_cache_wrapper(binding: &str) -> bool {
+    next_generated(binding, "CACHE_", "")
+}

@@ -22,7 +22,7 @@ pub fn file_paths(filename: Option<&str>, root: Option<&str>, cwd: Option<&str>)
         return FilePaths { module: "unknown".to_string(), file: None };
     };
     let cwd = cwd.map(normalize_separators).filter(|c| is_absolute(c));
-    let file = normalize_separators(filename);
+    let file = normalize_separators(source_name(filename));
     let root = root.map(normalize_separators);
 
     let resolve = |p: &str| -> String {
@@ -54,6 +54,14 @@ pub fn file_paths(filename: Option<&str>, root: Option<&str>, cwd: Option<&str>)
     };
     let inside = !(rel.is_empty() || rel.starts_with("..") || is_absolute(&rel));
     FilePaths { file: inside.then(|| rel.clone()), module: rel }
+}
+
+/// Turbopack names the module it compiles from `page.mdx` `page.mdx.tsx`: the file is the MDX one.
+fn source_name(filename: &str) -> &str {
+    match filename.strip_suffix(".tsx") {
+        Some(mdx) if mdx.ends_with(".mdx") || mdx.ends_with(".md") => mdx,
+        _ => filename,
+    }
 }
 
 /// `e2e/app/lib/a.ts` under root `/repo/e2e/app` is `lib/a.ts`: the longest run of
@@ -128,6 +136,15 @@ mod tests {
         assert_eq!(module(Some("/lib/b.js"), None, cwd), "../lib/b.js");
         assert_eq!(module(Some("C:\\app\\src\\a.js"), Some("C:/app"), None), "src/a.js");
         assert_eq!(module(None, None, cwd), "unknown");
+    }
+
+    #[test]
+    fn turbopack_names_the_module_of_an_mdx_file_as_the_file() {
+        assert_eq!(module(Some("app/readme/page.mdx.tsx"), None, Some("/site")), "app/readme/page.mdx");
+        assert_eq!(module(Some("/site/docs/intro.md.tsx"), None, Some("/site")), "docs/intro.md");
+        assert_eq!(file_paths(Some("app/page.mdx.tsx"), Some("/site/app"), Some("/site")).file.as_deref(), Some("page.mdx"));
+        assert_eq!(module(Some("/site/page.tsx"), None, Some("/site")), "page.tsx");
+        assert_eq!(module(Some("/site/page.mdx.ts"), None, Some("/site")), "page.mdx.ts");
     }
 
     #[test]

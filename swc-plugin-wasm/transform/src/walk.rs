@@ -22,7 +22,7 @@ use swc_core::{
 use crate::{
     directives::{directive_of, drop_use, Directive},
     glob::GlobSet,
-    labels::{assign_target_name, key_name, member_label, private_name},
+    labels::{assign_target_name, is_cache_wrapper, is_server_function, key_name, member_label, private_name},
     names::Names,
     continuations::schedules,
     params::param_names,
@@ -72,6 +72,7 @@ impl Named {
         match self {
             Named::ObjectProp { key: Some(k), prefix } => Some(member_label(Some(prefix), k)),
             Named::ClassField { key: Some(k), owner } => Some(member_label(owner.as_deref(), k)),
+            Named::Binding(Some(name)) if is_server_function(name) => own.or_else(|| Some(name.clone())),
             Named::Binding(Some(name)) => Some(name.clone()),
             _ => own,
         }
@@ -383,6 +384,23 @@ impl<'a> Walker<'a> {
         self.function(label, &mut f.function, false, start);
     }
 
+    /// The call initialising `$$RSC_SERVER_CACHE_<n>`: its function argument
+    /// is Next's wrapper around the cached function, labelled by nothing.
+    fn next_cache_wrapper(&mut self, call: &mut CallExpr) {
+        call.callee.visit_mut_with(self);
+        call.type_args.visit_mut_with(self);
+        for arg in &mut call.args {
+            match transparent(&mut arg.expr) {
+                Expr::Fn(f) => {
+                    self.note(f.ident.as_ref());
+                    let start = f.function.span.lo;
+                    self.function(None, &mut f.function, false, start);
+                }
+                _ => arg.visit_mut_with(self),
+            }
+        }
+    }
+
     /// An expression in a position that names it.
     fn value(&mut self, expr: &mut Expr, named: Named) {
         match transparent(expr) {
@@ -549,9 +567,15 @@ impl VisitMut for Walker<'_> {
             Pat::Ident(b) => Some(b.id.sym.to_string()),
             _ => None,
         };
-        if let Some(init) = &mut n.init {
-            self.value(init, Named::Binding(name));
+        let Some(init) = &mut n.init else {
+            return;
+        };
+        if name.as_deref().is_some_and(is_cache_wrapper) {
+            if let Expr::Call(call) = transparent(init) {
+                return self.next_cache_wrapper(call);
+            }
         }
+        self.value(init, Named::Binding(name));
     }
 
     fn visit_mut_assign_expr(&mut self, n: &mut AssignExpr) {
