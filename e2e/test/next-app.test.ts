@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { find, one, parseExposition } from "../../runtime/test/helpers/exposition";
@@ -241,6 +241,52 @@ for (const bundler of ["turbopack", "webpack"]) {
       expect(Number((await prometheus.query(substitute(slo.expr, vars)))[0]!.value[1])).to.be.closeTo(0.9, 0.02);
       const users = await prometheus.query('slo:sli_error:ratio_rate5m{sloth_slo="success-rate-95"}');
       expect(users.map((r) => r.metric.objective_name)).to.deep.equal(["users"]);
+    });
+  });
+}
+
+/** A page and the module it calls, written by the dev test (and left out of git). */
+const HMR_PAGE = join(APP, "app", "hmr", "page.tsx");
+const HMR_MODULE = join(APP, "lib", "hmr.ts");
+const hmrModule = (body: string) => `export function hmrGreeting(): string {\n  return ${body};\n}\n`;
+
+for (const bundler of ["turbopack", "webpack"]) {
+  describe(`e2e: next dev with the SWC plugin (${bundler})`, function () {
+    this.timeout(180_000);
+    const processes = new Processes(join(__dirname, "..", ".logs", `next-dev-${bundler}`));
+    let base: string;
+
+    before(async () => {
+      mkdirSync(join(HMR_PAGE, ".."), { recursive: true });
+      writeFileSync(
+        HMR_PAGE,
+        'import { connection } from "next/server";\nimport { hmrGreeting } from "../../lib/hmr";\n\nexport const instant = false;\n\n' +
+          "export default async function HmrPage() {\n  await connection();\n  return <p>{hmrGreeting()}</p>;\n}\n",
+      );
+      writeFileSync(HMR_MODULE, hmrModule('"first"'));
+      const port = await freePort();
+      base = `http://127.0.0.1:${port}`;
+      const args = [NEXT, "dev", ...(bundler === "webpack" ? ["--webpack"] : []), "-p", String(port), "-H", "127.0.0.1"];
+      processes.start("next-dev", process.execPath, args, env, APP);
+      await processes.waitFor("next-dev", async () => (await fetch(`${base}/metrics`)).ok, 60_000);
+    });
+    after(async () => {
+      await processes.stopAll();
+      rmSync(join(HMR_PAGE, ".."), { recursive: true, force: true });
+      rmSync(HMR_MODULE, { force: true });
+    });
+
+    it("re-instruments an edited module: the page serves the new code and its new function is recorded with its caller", async () => {
+      const paragraph = async () => /<p>([^<]*)<\/p>/.exec(await (await fetch(`${base}/hmr`)).text())?.[1];
+      expect(await paragraph()).to.equal("first");
+      writeFileSync(HMR_MODULE, `${hmrModule("`second ${hmrSuffix()}`")}\nexport function hmrSuffix(): string {\n  return "edited";\n}\n`);
+      await processes.waitFor("next-dev", async () => (await paragraph()) === "second edited", 60_000);
+      const series = recorded(await (await fetch(`${base}/metrics`)).text()).filter((s) => s.includes("hmr") || s.includes("Hmr"));
+      expect(series).to.include.members([
+        "HmrPage (app/hmr/page.tsx) <- : ok",
+        "hmrGreeting (lib/hmr.ts) <- HmrPage: ok",
+        "hmrSuffix (lib/hmr.ts) <- hmrGreeting: ok",
+      ]);
     });
   });
 }
