@@ -90,6 +90,7 @@ for (const bundler of ["turbopack", "webpack"]) {
     const processes = new Processes(join(__dirname, "..", ".logs", `next-${bundler}`));
     let base: string;
     let plainBase: string;
+    let exporterPort: number;
     let prometheus: Prometheus;
     /** Each request of the load, answered by the instrumented and by the plain build. */
     const answers: { request: string; instrumented: string; plain: string }[] = [];
@@ -98,9 +99,11 @@ for (const bundler of ["turbopack", "webpack"]) {
       build(bundler, env, ".next");
       build(bundler, PLAIN, ".next-plain");
       const [port, plainPort] = [await freePort(), await freePort()];
+      exporterPort = await freePort();
       base = `http://127.0.0.1:${port}`;
       plainBase = `http://127.0.0.1:${plainPort}`;
-      processes.start("next", process.execPath, [NEXT, "start", "-p", String(port), "-H", "127.0.0.1"], env, APP);
+      const exporter = { ...env, AUTOMETRICS_E2E_EXPORTER_PORT: String(exporterPort) };
+      processes.start("next", process.execPath, [NEXT, "start", "-p", String(port), "-H", "127.0.0.1"], exporter, APP);
       processes.start("next-plain", process.execPath, [NEXT, "start", "-p", String(plainPort), "-H", "127.0.0.1"], PLAIN, APP);
       await processes.waitFor("next", async () => (await fetch(`${base}/metrics`)).ok, 30_000);
       await processes.waitFor("next-plain", async () => (await fetch(`${plainBase}/api/users/1`)).ok, 30_000);
@@ -195,6 +198,15 @@ for (const bundler of ["turbopack", "webpack"]) {
           "listTodos (lib/todos.ts) <- TodosPage: ok",
         ].sort(),
       );
+    });
+
+    it("serves the same series from the exporter that instrumentation.ts starts as from the /metrics route", async () => {
+      const [route, exporter] = await Promise.all(
+        [`${base}/metrics`, `http://127.0.0.1:${exporterPort}/metrics`].map(async (url) => recorded(await (await fetch(url)).text())),
+      );
+      expect(exporter).to.include("findUser (lib/users.ts) <- GET: ok");
+      // The route's own call in progress is not yet recorded in its answer.
+      expect(exporter.filter((s) => !s.startsWith("GET (app/metrics/"))).to.deep.equal(route.filter((s) => !s.startsWith("GET (app/metrics/")));
     });
 
     it("serves metrics for the route handler and the module it calls, with callers and app-relative modules", async () => {
