@@ -6,6 +6,7 @@ export const {
   autometrics,
   init,
   metricsHandler,
+  metricsResponse,
   metricsRegistry,
   currentFrame,
   ObjectiveLatency,

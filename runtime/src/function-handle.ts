@@ -17,6 +17,7 @@ import {
 import { isControlFlow } from "./control-flow";
 import { type Objective, type ResolvedObjective, resolveObjective } from "./objectives";
 import { append, defineSlots } from "./own";
+import type { LabelText } from "./prometheus/render";
 import { reportOnce } from "./report";
 import { settings } from "./settings";
 
@@ -44,6 +45,9 @@ export class CallerSeries {
   error = 0;
   okExemplar: Exemplar | undefined = undefined;
   errorExemplar: Exemplar | undefined = undefined;
+  /** The series' labels as a scrape writes them, and the function's label text they were written with. */
+  labelText: string | undefined = undefined;
+  labelTextOf: LabelText | undefined = undefined;
   constructor(readonly caller: Frame | null) {}
 }
 
@@ -137,6 +141,8 @@ export class FunctionHandle implements Frame {
   sum = 0;
   count = 0;
   exemplars: (Exemplar | undefined)[] | null = null;
+  /** @internal The labels as a scrape writes them (prometheus/render.ts). */
+  labelText: LabelText | undefined = undefined;
   private readonly recordErrorIf: ((result: any) => boolean) | undefined;
   private readonly recordSuccessIf: ((error: unknown) => boolean) | undefined;
 

@@ -1,7 +1,7 @@
 export { instrument } from "./functions";
 export { autometrics } from "./wrapper";
 export { init } from "./init";
-export { metricsHandler } from "./exporters/handler";
+export { metricsHandler, metricsResponse } from "./exporters/handler";
 export { metricsRegistry } from "./prometheus/tracker";
 export { currentFrame } from "./context";
 export { ObjectiveLatency, ObjectivePercentile, DEFAULT_BUCKETS } from "./objectives";

@@ -92,6 +92,7 @@ function nodeOnly(name: string): () => never {
 }
 
 export const metricsHandler = nodeOnly("metricsHandler");
+export const metricsResponse = nodeOnly("metricsResponse");
 export const metricsRegistry = nodeOnly("metricsRegistry");
 export const autometricsMetricProducer = nodeOnly("autometricsMetricProducer");
 export const AutometricsMetricProducer = nodeOnly("AutometricsMetricProducer");

@@ -1,5 +1,5 @@
 import { AUTOMETRICS_SPEC_VERSION } from "../objectives";
-import type { FunctionHandle } from "../function-handle";
+import type { CallerSeries, FunctionHandle } from "../function-handle";
 import { functions } from "../functions";
 import { getBuildInfo } from "../settings";
 
@@ -41,8 +41,75 @@ export interface MetricProducerOptions {
   prometheusNames?: boolean;
 }
 
+/** Each bounds array as the SDK's boundaries, copied once. */
+const boundaries = new WeakMap<readonly number[], number[]>();
+
 function histogramPoint(fn: FunctionHandle) {
-  return { buckets: { boundaries: [...fn.bounds], counts: Array.from(fn.counts) }, sum: fn.sum, count: fn.count };
+  let copy = boundaries.get(fn.bounds);
+  if (copy === undefined) boundaries.set(fn.bounds, (copy = [...fn.bounds]));
+  return { buckets: { boundaries: copy, counts: Array.from(fn.counts) }, sum: fn.sum, count: fn.count };
+}
+
+type Attributes = Record<string, string>;
+
+/**
+ * The attributes of a function's points, and of each caller's, built once
+ * while the service name and the objective stay the same: the SDK too hands
+ * exporters the same attribute objects at every collection.
+ */
+interface FunctionAttributes {
+  service: string;
+  objective: FunctionHandle["objective"];
+  duration: Attributes;
+  concurrent: Attributes;
+  /** Per caller series: its `ok` and `error` attributes. */
+  calls: WeakMap<CallerSeries, [Attributes, Attributes]>;
+}
+
+const attributesOf = new WeakMap<FunctionHandle, FunctionAttributes>();
+
+function functionAttributes(fn: FunctionHandle, service: string): FunctionAttributes {
+  const known = attributesOf.get(fn);
+  if (known !== undefined && known.service === service && known.objective === fn.objective) return known;
+  const latency = fn.objective?.latencyThreshold ? fn.objective : undefined;
+  const attributes: FunctionAttributes = {
+    service,
+    objective: fn.objective,
+    duration: {
+      function: fn.function,
+      module: fn.module,
+      "service.name": service,
+      "objective.name": latency?.name ?? "",
+      "objective.percentile": latency?.latencyPercentile ?? "",
+      "objective.latency_threshold": latency?.latencyThreshold ?? "",
+    },
+    concurrent: { function: fn.function, module: fn.module, "service.name": service },
+    calls: new WeakMap(),
+  };
+  attributesOf.set(fn, attributes);
+  return attributes;
+}
+
+function callAttributes(fn: FunctionHandle, of: FunctionAttributes, s: CallerSeries): [Attributes, Attributes] {
+  let pair = of.calls.get(s);
+  if (pair === undefined) {
+    const success = fn.objective?.successPercentile ? fn.objective : undefined;
+    const attributes = {
+      function: fn.function,
+      module: fn.module,
+      "service.name": of.service,
+      "caller.function": s.caller?.function ?? "",
+      "caller.module": s.caller?.module ?? "",
+      "objective.name": success?.name ?? "",
+      "objective.percentile": success?.successPercentile ?? "",
+    };
+    pair = [
+      { ...attributes, result: "ok" },
+      { ...attributes, result: "error" },
+    ];
+    of.calls.set(s, pair);
+  }
+  return pair;
 }
 
 /**
@@ -63,42 +130,14 @@ export class AutometricsMetricProducer {
     const durations = [];
     const concurrent = [];
     for (const fn of functions) {
-      const success = fn.objective?.successPercentile ? fn.objective : undefined;
+      const of = functionAttributes(fn, service);
       for (const s of fn.series) {
-        const attributes = {
-          function: fn.function,
-          module: fn.module,
-          "service.name": service,
-          "caller.function": s.caller?.function ?? "",
-          "caller.module": s.caller?.module ?? "",
-          "objective.name": success?.name ?? "",
-          "objective.percentile": success?.successPercentile ?? "",
-        };
-        calls.push({ startTime: START, endTime: end, attributes: { ...attributes, result: "ok" }, value: s.ok });
-        calls.push({ startTime: START, endTime: end, attributes: { ...attributes, result: "error" }, value: s.error });
+        const [ok, error] = callAttributes(fn, of, s);
+        calls.push({ startTime: START, endTime: end, attributes: ok, value: s.ok });
+        calls.push({ startTime: START, endTime: end, attributes: error, value: s.error });
       }
-      const latency = fn.objective?.latencyThreshold ? fn.objective : undefined;
-      durations.push({
-        startTime: START,
-        endTime: end,
-        attributes: {
-          function: fn.function,
-          module: fn.module,
-          "service.name": service,
-          "objective.name": latency?.name ?? "",
-          "objective.percentile": latency?.latencyPercentile ?? "",
-          "objective.latency_threshold": latency?.latencyThreshold ?? "",
-        },
-        value: histogramPoint(fn),
-      });
-      if (fn.trackConcurrency) {
-        concurrent.push({
-          startTime: START,
-          endTime: end,
-          attributes: { function: fn.function, module: fn.module, "service.name": service },
-          value: fn.concurrent,
-        });
-      }
+      durations.push({ startTime: START, endTime: end, attributes: of.duration, value: histogramPoint(fn) });
+      if (fn.trackConcurrency) concurrent.push({ startTime: START, endTime: end, attributes: of.concurrent, value: fn.concurrent });
     }
     const descriptor = (name: string, description: string, unit: string, valueType: number) => ({ name, description, unit, valueType });
     const metrics: unknown[] = [

@@ -14,6 +14,9 @@ interface Sample {
 
 type Aggregator = "sum" | "first" | "max";
 
+/** Which of the four autometrics metrics: what render.ts writes for it. */
+export type MetricKind = "counter" | "histogram" | "gauge" | "info";
+
 /**
  * A metric that prom-client's `Registry` can hold: the registry calls `get()`
  * at scrape time, so the samples are built from the function handles only
@@ -25,6 +28,7 @@ export class CollectedMetric {
     public name: string,
     readonly help: string,
     readonly type: "counter" | "histogram" | "gauge",
+    readonly kind: MetricKind,
     readonly aggregator: Aggregator,
     private readonly collect: (serviceName: string) => Sample[],
     private readonly zero: () => void = () => {},
@@ -105,22 +109,23 @@ function concurrencySamples(serviceName: string): Sample[] {
     }));
 }
 
+/** The labels of `build_info`, in the order they are written. */
+export function buildInfoLabels(info: ReturnType<typeof getBuildInfo>): Record<string, string> {
+  return {
+    version: info.version,
+    commit: info.commit,
+    branch: info.branch,
+    service_name: info.serviceName,
+    repository_url: info.repositoryUrl,
+    repository_provider: info.repositoryProvider,
+    autometrics_version: AUTOMETRICS_SPEC_VERSION,
+  };
+}
+
+export const BUILD_INFO_LABELS = Object.keys(buildInfoLabels({} as ReturnType<typeof getBuildInfo>));
+
 function buildInfoSamples(): Sample[] {
-  const info = getBuildInfo();
-  return [
-    {
-      labels: {
-        version: info.version,
-        commit: info.commit,
-        branch: info.branch,
-        service_name: info.serviceName,
-        repository_url: info.repositoryUrl,
-        repository_provider: info.repositoryProvider,
-        autometrics_version: AUTOMETRICS_SPEC_VERSION,
-      },
-      value: 1,
-    },
-  ];
+  return [{ labels: buildInfoLabels(getBuildInfo()), value: 1 }];
 }
 
 const resetAll = () => {
@@ -130,10 +135,11 @@ const resetAll = () => {
 /** @internal The four autometrics metrics, as registry entries. */
 export function createMetrics(): CollectedMetric[] {
   return [
-    new CollectedMetric("function_calls_total", "Autometrics counter for tracking function calls", "counter", "sum", counterSamples, resetAll),
+    new CollectedMetric("function_calls_total", "Autometrics counter for tracking function calls", "counter", "counter", "sum", counterSamples, resetAll),
     new CollectedMetric(
       "function_calls_duration_seconds",
       "Autometrics histogram for tracking function call duration",
+      "histogram",
       "histogram",
       "sum",
       histogramSamples,
@@ -142,6 +148,7 @@ export function createMetrics(): CollectedMetric[] {
       "function_calls_concurrent",
       "Autometrics gauge for tracking concurrent function calls",
       "gauge",
+      "gauge",
       "sum",
       concurrencySamples,
     ),
@@ -149,6 +156,7 @@ export function createMetrics(): CollectedMetric[] {
       "build_info",
       "Autometrics info metric for tracking software version and build details",
       "gauge",
+      "info",
       "first",
       buildInfoSamples,
     ),

@@ -1,9 +1,8 @@
-import { metricsRegistry } from "autometrics-runtime";
+import { metricsResponse } from "autometrics-runtime";
 import { connection } from "next/server";
 
 export async function GET() {
   // At request time, not a snapshot taken at build time (under cacheComponents, `dynamic` is not allowed).
   await connection();
-  const registry = metricsRegistry();
-  return new Response(await registry.metrics(), { headers: { "Content-Type": registry.contentType } });
+  return metricsResponse();
 }
