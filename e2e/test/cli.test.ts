@@ -37,7 +37,7 @@ describe("autometrics CLI", () => {
     expect(out).to.contain("lib/a.ts:1  typed").and.contain("other.js:2  arrow").and.contain("other.js:3  plain").and.contain("3 functions");
   });
 
-  it("reads next.config.js (experimental.swcPlugins) for a Next.js app", () => {
+  it("reads next.config.ts through Next (withAutometrics, withMDX) for a Next.js app", () => {
     const listed = JSON.parse(cli("list", join(__dirname, "..", "apps", "next-app"), "--json"));
     expect(listed.map((f: any) => `${f.module}:${f.function}`)).to.include.members([
       "app/api/users/[id]/route.ts:GET",

@@ -23,7 +23,7 @@ function fromPluginList(list: unknown, name: RegExp): Record<string, unknown> | 
 /**
  * The autometrics plugin options of a project, read the way its build reads
  * them: babel.config.js / .babelrc through Babel itself, `.swcrc`, or
- * next.config.{js,mjs} (`experimental.swcPlugins`).
+ * next.config.{ts,mts,js,mjs,cjs} (`experimental.swcPlugins`).
  */
 export async function findPluginOptions(root: string): Promise<FoundConfig | undefined> {
   const projectRequire = createRequire(join(root, "package.json"));
@@ -47,14 +47,36 @@ export async function findPluginOptions(root: string): Promise<FoundConfig | und
     const options = fromPluginList(JSON.parse(readFileSync(swcrc, "utf8"))?.jsc?.experimental?.plugins, /swc-plugin-autometrics/);
     if (options !== undefined) return { source: swcrc, options };
   }
-  for (const name of ["next.config.js", "next.config.mjs", "next.config.cjs"]) {
-    const file = join(root, name);
-    if (!existsSync(file)) continue;
-    const loaded = await import(pathToFileURL(file).href);
-    let config = loaded.default ?? loaded;
-    if (typeof config === "function") config = await config("phase-production-build", { defaultConfig: {} });
+  const next = ["next.config.ts", "next.config.mts", "next.config.js", "next.config.mjs", "next.config.cjs"].map((n) => join(root, n)).find(existsSync);
+  if (next !== undefined) {
+    const config = await loadNextConfig(root, next, projectRequire);
     const options = fromPluginList(config?.experimental?.swcPlugins, /swc-plugin-autometrics/);
-    if (options !== undefined) return { source: file, options };
+    if (options !== undefined) return { source: next, options };
   }
   return undefined;
+}
+
+interface NextConfigShape {
+  experimental?: { swcPlugins?: unknown };
+}
+
+/**
+ * A Next.js config as `next build` sees it, through the project's own Next
+ * (which compiles next.config.ts and applies wrappers such as
+ * `withAutometrics` or `withMDX`); without Next installed, a JavaScript config
+ * is imported as it is.
+ */
+async function loadNextConfig(root: string, file: string, projectRequire: NodeRequire): Promise<NextConfigShape | undefined> {
+  let loadConfig: ((phase: string, dir: string, options: { silent: boolean }) => Promise<NextConfigShape>) | undefined;
+  try {
+    loadConfig = projectRequire("next/dist/server/config").default;
+  } catch {
+    loadConfig = undefined;
+  }
+  if (loadConfig !== undefined) return loadConfig("phase-production-build", root, { silent: true });
+  if (/\.m?ts$/.test(file)) throw new Error(`${file} needs the project's Next.js installed to be read (npm install)`);
+  const loaded = await import(pathToFileURL(file).href);
+  let config = loaded.default ?? loaded;
+  if (typeof config === "function") config = await config("phase-production-build", { defaultConfig: {} });
+  return config;
 }

@@ -17,7 +17,7 @@ Commands:
   dashboards   the autometrics Grafana dashboards
                --out DIR              where to write them (default: ./autometrics-dashboards)
 
-Plugin options come from the project's babel.config.js/.babelrc, .swcrc or next.config.js;
+Plugin options come from the project's babel.config.js/.babelrc, .swcrc or next.config.{ts,js,mjs};
 --include GLOB (repeatable) overrides them. Links use PROMETHEUS_URL (default http://localhost:9090).`;
 
 function flag(args: string[], name: string): string | undefined {
