@@ -1,9 +1,11 @@
 import { expect } from "chai";
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { RULES } from "../harness/prometheus";
+import { freePort } from "../../runtime/test/helpers/ports";
+import { Processes } from "../harness/processes";
+import { RULES, requireBinary } from "../harness/prometheus";
 
 const CLI = require.resolve("autometrics-runtime/package.json").replace(/package\.json$/, "dist/cli/main.js");
 const APP = join(__dirname, "..", "apps", "node-service");
@@ -83,5 +85,59 @@ describe("autometrics CLI", () => {
     cli("dashboards", "--out", dir);
     expect(readdirSync(dir).sort()).to.deep.equal(["function-explorer.json", "overview.json", "service-level-objectives.json"]);
     expect(JSON.parse(readFileSync(join(dir, "overview.json"), "utf8")).title).to.be.a("string");
+  });
+
+  describe("start", function () {
+    this.timeout(60_000);
+    const processes = new Processes(join(__dirname, "..", ".logs", "cli-start"));
+    after(() => processes.stopAll());
+
+    it("runs Prometheus scraping the app with the shared rules and the project's objectives, prints where, and stops cleanly on Ctrl-C", async () => {
+      requireBinary("prometheus", "prometheus");
+      const project = mkdtempSync(join(tmpdir(), "am-cli-start-"));
+      const objective = { name: "checkout", successRate: "97", functions: ["pay"] };
+      writeFileSync(join(project, ".swcrc"), JSON.stringify({ jsc: { experimental: { plugins: [["swc-plugin-autometrics", { include: ["lib/**"], objectives: [objective] }]] } } }));
+      mkdirSync(join(project, "lib"));
+      writeFileSync(join(project, "lib/pay.js"), "export function pay() {}\n");
+      const [appPort, prometheusPort] = [await freePort(), await freePort()];
+      const app = `
+        const am = require(${JSON.stringify(CLI.replace(/cli[\\/]main\.js$/, "index.js"))});
+        am.init({ exporter: { type: "prometheus", hostname: "127.0.0.1", port: ${appPort} }, detectBuildInfo: false });
+        const pay = am.instrument("pay", "lib/pay.js", { objective: { name: "checkout", successRate: "97" } });
+        setInterval(() => pay.run(() => 1), 50);`;
+      processes.start("app", process.execPath, ["-e", app]);
+      const child = spawn(process.execPath, [CLI, "start", `127.0.0.1:${appPort}`, "--port", String(prometheusPort), "--project", project], { stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      child.stdout!.on("data", (d) => (out += d));
+      child.stderr!.on("data", (d) => (out += d));
+      const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+      try {
+        const url = `http://localhost:${prometheusPort}`;
+        await processes.waitFor("app", async () => out.includes(`Prometheus is at ${url}`), 30_000);
+        expect(out).to.contain(`http://127.0.0.1:${appPort}/metrics`).and.contain(`${url}/alerts`);
+        const api = async (path: string) => ((await (await fetch(`${url}${path}`)).json()) as { data: any }).data;
+        await processes.waitFor("app", async () => (await api(`/api/v1/query?query=${encodeURIComponent('function_calls_total{function="pay"}')}`)).result.length > 0, 30_000);
+        const groups: string[] = (await api("/api/v1/rules")).groups.map((g: { name: string }) => g.name);
+        expect(groups).to.include("autometrics-slo-sli-recordings-success-rate-97");
+        expect(groups).to.include("sloth-slo-sli-recordings-autometrics-success-rate-99_9");
+        const dataDir = /--storage\.tsdb\.path=(\S+)/.exec(execFileSync("ps", ["-o", "args=", "--ppid", String(child.pid)], { encoding: "utf8" }))?.[1];
+        child.kill("SIGINT");
+        expect(await exited).to.equal(0);
+        expect(dataDir && existsSync(dataDir)).to.equal(false);
+        await new Promise((r) => setTimeout(r, 200));
+        expect((await fetch(`${url}/-/ready`).then(() => "up", () => "down"))).to.equal("down");
+      } finally {
+        child.kill("SIGKILL");
+      }
+    });
+
+    it("says how to get Prometheus when there is none, and what a target should look like", () => {
+      const missing = spawnSync(process.execPath, [CLI, "start", ":8080"], { encoding: "utf8", env: { ...process.env, PROMETHEUS_BIN: "/nonexistent/prometheus" } });
+      expect(missing.status).to.equal(1);
+      expect(missing.stderr).to.contain("needs a `prometheus` binary").and.contain("apt-get install prometheus");
+      const bad = spawnSync(process.execPath, [CLI, "start", "localhost"], { encoding: "utf8" });
+      expect(bad.status).to.equal(1);
+      expect(bad.stderr).to.contain('the target "localhost" has no port');
+    });
   });
 });

@@ -5,6 +5,7 @@ import { queriesFor, prometheusLink } from "../queries";
 import { type ObjectiveKind, SHARED_PERCENTILES, generateRules } from "../rules";
 import { findPluginOptions } from "./config";
 import { type Listed, listFunctions } from "./list";
+import { parseTarget, start } from "./start";
 
 const USAGE = `Usage: autometrics <command> [project directory] [options]
 
@@ -16,6 +17,8 @@ Commands:
                --out FILE             write to FILE instead of standard output
   dashboards   the autometrics Grafana dashboards
                --out DIR              where to write them (default: ./autometrics-dashboards)
+  start        a local Prometheus scraping your app, with the autometrics rules and your objectives' loaded
+               autometrics start :PORT [HOST:PORT | URL …] [--port 9090] [--project DIR]
 
 Plugin options come from the project's babel.config.js/.babelrc, .swcrc or next.config.{ts,js,mjs};
 --include GLOB (repeatable) overrides them. Links use PROMETHEUS_URL (default http://localhost:9090).`;
@@ -30,6 +33,20 @@ async function functionsOf(root: string, args: string[]): Promise<Listed[]> {
   const found = await findPluginOptions(root);
   const options = includes.length > 0 ? { ...found?.options, include: includes } : (found?.options ?? {});
   return listFunctions(root, options);
+}
+
+/**
+ * Recording and alert rules for the project's objectives (`all`: also the
+ * percentiles the shared rules file covers); "" when there are none to add.
+ */
+async function projectRules(root: string, args: string[], all: boolean): Promise<string> {
+  const percentiles: { kind: ObjectiveKind; percentile: string }[] = [];
+  for (const f of await functionsOf(root, args)) {
+    if (f.objective?.successRate) percentiles.push({ kind: "success-rate", percentile: f.objective.successRate });
+    if (f.objective?.latency) percentiles.push({ kind: "latency", percentile: f.objective.latency[1] });
+  }
+  const wanted = all ? percentiles : percentiles.filter((p) => !SHARED_PERCENTILES.includes(p.percentile));
+  return wanted.length === 0 && !all ? "" : generateRules(wanted);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -52,13 +69,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "rules": {
-      const percentiles: { kind: ObjectiveKind; percentile: string }[] = [];
-      for (const f of await functionsOf(root, rest)) {
-        if (f.objective?.successRate) percentiles.push({ kind: "success-rate", percentile: f.objective.successRate });
-        if (f.objective?.latency) percentiles.push({ kind: "latency", percentile: f.objective.latency[1] });
-      }
-      const wanted = rest.includes("--all") ? percentiles : percentiles.filter((p) => !SHARED_PERCENTILES.includes(p.percentile));
-      const yaml = generateRules(wanted);
+      const yaml = (await projectRules(root, rest, rest.includes("--all"))) || generateRules([]);
       const out = flag(rest, "--out");
       if (out) writeFileSync(out, yaml);
       else process.stdout.write(yaml);
@@ -71,6 +82,21 @@ async function main(argv: string[]): Promise<number> {
       cpSync(from, out, { recursive: true });
       for (const f of readdirSync(from)) console.log(join(out, f));
       return 0;
+    }
+    case "start": {
+      const targets = rest.filter((a, i) => !a.startsWith("--") && !["--port", "--project", "--include"].includes(rest[i - 1] ?? "")).map(parseTarget);
+      if (targets.length === 0) {
+        console.error("autometrics start: say what to scrape, e.g. `autometrics start :8080` (your app's /metrics)");
+        return 2;
+      }
+      const project = resolve(flag(rest, "--project") ?? ".");
+      const port = Number(flag(rest, "--port") ?? 9090);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        console.error(`autometrics start: --port ${flag(rest, "--port")} is not a port number`);
+        return 2;
+      }
+      const shared = join(__dirname, "..", "..", "conformance", "autometrics.rules.yml");
+      return start(targets, { shared, project: await projectRules(project, rest, false) }, port);
     }
     default:
       console.error(USAGE);
