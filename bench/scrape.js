@@ -1,5 +1,6 @@
 // Scrape cost with many functions, each called from 7 callers:
-//   - one scrape of 100, 1,000 and 10,000 functions: the runtime writing it
+//   - one scrape of 100, 1,000 and 10,000 functions (each side in a process of
+//     its own, one after the other): the runtime writing it
 //     (metricsHandler, into memory), the previous shape (prom-client's registry.metrics()
 //     formatting the runtime's samples, which metricsRegistry().metrics() still
 //     does) and prom-client writing the same series recorded by hand; with the
@@ -136,21 +137,31 @@ function sdkRecorded(n) {
   return reader;
 }
 
-async function renderCase(n) {
+/**
+ * One side of a render case, in a process of its own (each side's series live
+ * in its own heap, which a collector walks): `ours` (the runtime's handler, the
+ * previous shape and the MetricProducer, on the same handles), `prom-client`
+ * or `sdk` (the same series recorded by hand).
+ */
+async function renderCase(n, side) {
+  const rounds = quick ? 3 : n >= 10_000 ? 5 : 11;
+  if (side === "prom-client") {
+    const byHand = handWritten(n);
+    return timed({ promClient: () => byHand.metrics() }, rounds);
+  }
+  if (side === "sdk") {
+    const sdk = sdkRecorded(n);
+    return timed({ otelSdk: () => sdk.collect() }, rounds);
+  }
   const { am, registry } = instrumentedApp(n);
-  const byHand = handWritten(n);
-  const sdk = sdkRecorded(n);
   const producer = am.autometricsMetricProducer();
   const text = Buffer.concat(await scrapeInto(am)).toString();
   const gzipped = Buffer.concat(await scrapeInto(am, { "accept-encoding": "gzip" }));
-  const rounds = quick ? 3 : n >= 10_000 ? 5 : 11;
   const result = await timed(
     {
       runtime: () => scrapeInto(am),
       previous: () => registry.metrics(),
-      promClient: () => byHand.metrics(),
       otelProducer: () => producer.collect(),
-      otelSdk: () => sdk.collect(),
     },
     rounds,
   );
@@ -258,8 +269,8 @@ async function heapCase(n) {
   return { n, perSeries: (series - before) / (n * CALLERS), labelTextPerSeries: labelText / (n * CALLERS), calls, growth: after - steady };
 }
 
-function inChild(flag) {
-  return JSON.parse(execFileSync(process.execPath, ["--expose-gc", __filename, flag], { encoding: "utf8" }));
+function inChild(...flags) {
+  return JSON.parse(execFileSync(process.execPath, ["--expose-gc", __filename, ...flags], { encoding: "utf8" }));
 }
 
 async function main() {
@@ -279,7 +290,7 @@ async function main() {
   console.log("|---|---|---|---|---|---|---|---|---|---|");
   const renders = [];
   for (const n of sizes) {
-    const r = inChild(`--render=${n}`);
+    const r = { ...inChild(`--render=${n}`), ...inChild(`--render=${n}`, "--side=prom-client"), ...inChild(`--render=${n}`, "--side=sdk") };
     renders.push(r);
     const mib = (b) => `${(b / 1048576).toFixed(2)} MiB`;
     console.log(
@@ -306,7 +317,7 @@ async function main() {
 }
 
 const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-if (arg("render")) renderCase(Number(arg("render"))).then((r) => console.log(JSON.stringify(r)));
+if (arg("render")) renderCase(Number(arg("render")), arg("side") ?? "ours").then((r) => console.log(JSON.stringify(r)));
 else if (arg("serve")) serveCase(Number(arg("serve")));
 else if (arg("heap")) heapCase(Number(arg("heap"))).then((r) => console.log(JSON.stringify(r)));
 else main();

@@ -17,6 +17,7 @@ import {
 import { isControlFlow } from "./control-flow";
 import { type Objective, type ResolvedObjective, resolveObjective } from "./objectives";
 import { append, defineSlots } from "./own";
+import type { Attributes, FunctionAttributes } from "./opentelemetry/producer";
 import type { LabelText } from "./prometheus/render";
 import { reportOnce } from "./report";
 import { settings } from "./settings";
@@ -48,6 +49,9 @@ export class CallerSeries {
   /** The series' labels as a scrape writes them, and the function's label text they were written with. */
   labelText: string | undefined = undefined;
   labelTextOf: LabelText | undefined = undefined;
+  /** Its `ok` and `error` attributes as the OpenTelemetry producer hands them over, and its function's they were made with. */
+  attributes: [Attributes, Attributes] | undefined = undefined;
+  attributesOf: FunctionAttributes | undefined = undefined;
   constructor(readonly caller: Frame | null) {}
 }
 
@@ -143,6 +147,8 @@ export class FunctionHandle implements Frame {
   exemplars: (Exemplar | undefined)[] | null = null;
   /** @internal The labels as a scrape writes them (prometheus/render.ts). */
   labelText: LabelText | undefined = undefined;
+  /** @internal The attributes as the OpenTelemetry producer hands them over (opentelemetry/producer.ts). */
+  attributes: FunctionAttributes | undefined = undefined;
   private readonly recordErrorIf: ((result: any) => boolean) | undefined;
   private readonly recordSuccessIf: ((error: unknown) => boolean) | undefined;
 

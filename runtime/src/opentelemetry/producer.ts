@@ -50,26 +50,22 @@ function histogramPoint(fn: FunctionHandle) {
   return { buckets: { boundaries: copy, counts: Array.from(fn.counts) }, sum: fn.sum, count: fn.count };
 }
 
-type Attributes = Record<string, string>;
+export type Attributes = Record<string, string>;
 
 /**
  * The attributes of a function's points, and of each caller's, built once
  * while the service name and the objective stay the same: the SDK too hands
  * exporters the same attribute objects at every collection.
  */
-interface FunctionAttributes {
+export interface FunctionAttributes {
   service: string;
   objective: FunctionHandle["objective"];
   duration: Attributes;
   concurrent: Attributes;
-  /** Per caller series: its `ok` and `error` attributes. */
-  calls: WeakMap<CallerSeries, [Attributes, Attributes]>;
 }
 
-const attributesOf = new WeakMap<FunctionHandle, FunctionAttributes>();
-
 function functionAttributes(fn: FunctionHandle, service: string): FunctionAttributes {
-  const known = attributesOf.get(fn);
+  const known = fn.attributes;
   if (known !== undefined && known.service === service && known.objective === fn.objective) return known;
   const latency = fn.objective?.latencyThreshold ? fn.objective : undefined;
   const attributes: FunctionAttributes = {
@@ -84,14 +80,14 @@ function functionAttributes(fn: FunctionHandle, service: string): FunctionAttrib
       "objective.latency_threshold": latency?.latencyThreshold ?? "",
     },
     concurrent: { function: fn.function, module: fn.module, "service.name": service },
-    calls: new WeakMap(),
   };
-  attributesOf.set(fn, attributes);
+  fn.attributes = attributes;
   return attributes;
 }
 
+/** A caller series' `ok` and `error` attributes, kept on it while its function's stay the same. */
 function callAttributes(fn: FunctionHandle, of: FunctionAttributes, s: CallerSeries): [Attributes, Attributes] {
-  let pair = of.calls.get(s);
+  let pair = s.attributesOf === of ? s.attributes : undefined;
   if (pair === undefined) {
     const success = fn.objective?.successPercentile ? fn.objective : undefined;
     const attributes = {
@@ -107,7 +103,8 @@ function callAttributes(fn: FunctionHandle, of: FunctionAttributes, s: CallerSer
       { ...attributes, result: "ok" },
       { ...attributes, result: "error" },
     ];
-    of.calls.set(s, pair);
+    s.attributes = pair;
+    s.attributesOf = of;
   }
   return pair;
 }
