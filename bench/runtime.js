@@ -46,6 +46,14 @@ function handWrittenPromClient(register) {
   return { counter, histogram };
 }
 
+// An APM listening on the runtime's tracing channel, doing nothing with the events.
+function subscribeTracing() {
+  const noop = () => {};
+  require("node:diagnostics_channel")
+    .tracingChannel(am.TRACING_CHANNEL)
+    .subscribe({ start: noop, end: noop, asyncStart: noop, asyncEnd: noop, error: noop });
+}
+
 // What a server has done before the calls we time: instrumented calls that
 // set the asynchronous context, which creates the runtime's AsyncLocalStorage
 // (on Node 20 and 22 that switches on promise hooks for the whole process), so
@@ -86,6 +94,10 @@ const syncVariants = {
     am.init({ tracker: "opentelemetry", meterProvider: userMeterProvider(), detectBuildInfo: false });
     return afterAsyncActivity(compiled.load("babel").work);
   },
+  "autometrics-runtime, tracing channel subscribed (no-op subscriber)": () => {
+    subscribeTracing();
+    return afterAsyncActivity(compiled.load("babel").work);
+  },
   // The shape before this one: the body in an arrow, run by the handle in its frame.
   "previous shape (body in an arrow, run)": () => {
     const h = am.instrument("work", "bench/runtime.js");
@@ -122,6 +134,10 @@ const asyncVariants = {
   },
   "autometrics-runtime, OpenTelemetry tracker": () => {
     am.init({ tracker: "opentelemetry", meterProvider: userMeterProvider(), detectBuildInfo: false });
+    return afterAsyncActivity(compiled.load("babel").workAsync);
+  },
+  "autometrics-runtime, tracing channel subscribed (no-op subscriber)": () => {
+    subscribeTracing();
     return afterAsyncActivity(compiled.load("babel").workAsync);
   },
   "OpenTelemetry SDK by hand (counter + histogram)": () => {

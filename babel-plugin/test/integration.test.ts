@@ -4,6 +4,7 @@ import { TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { TRACED_EVENTS, TRACED_SOURCE, tracedRunner } from "../../fixtures/harness/tracing";
 import plugin from "../src";
 
 const APP = join(__dirname, ".run", "app");
@@ -67,6 +68,15 @@ describe("file names", () => {
     expect(compile("/site/app/readme/page.mdx.tsx")).to.contain('_instrument("MDXContent", "app/readme/page.mdx")');
     expect(compile("/site/app/readme/page.mdx")).to.contain('_instrument("MDXContent", "app/readme/page.mdx")');
     expect(compile("/site/app/readme/page.tsx")).not.to.contain("_instrument");
+  });
+});
+
+describe("the runtime's tracing channel", () => {
+  it("publishes every call of a compiled module on the runtime's tracing channel, in each shape, as the SWC plugin's output does", () => {
+    const file = join(APP, "..", "traced", "traced.js");
+    write(file, babel.transformSync(TRACED_SOURCE, { filename: file, babelrc: false, configFile: false, plugins: [[plugin, {}]] })!.code!);
+    const stdout = execFileSync(process.execPath, ["-e", tracedRunner(file)], { cwd: APP, encoding: "utf8" });
+    expect(JSON.parse(stdout)).to.deep.equal(TRACED_EVENTS);
   });
 });
 

@@ -19,4 +19,5 @@ export const {
   AutometricsMetricProducer,
   queriesFor,
   prometheusLink,
+  TRACING_CHANNEL,
 } = runtime;

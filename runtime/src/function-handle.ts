@@ -21,6 +21,7 @@ import type { Attributes, FunctionAttributes } from "./opentelemetry/producer";
 import type { LabelText } from "./prometheus/render";
 import { reportOnce } from "./report";
 import { settings } from "./settings";
+import { type CallContext, keepTrace, startChannel, takeTrace, traceCompleted, traceEnd, traceSettled, traceStart, tracedInFlight } from "./tracing";
 
 /** Per-function options, shared by the plugins' output and the manual wrapper. */
 export interface FunctionOptions {
@@ -74,10 +75,14 @@ export class AsyncCall {
   /** `trackCallers: "exact"`: each segment sets the storage too, and restores this. */
   private readonly scoped: boolean;
   private before: Frame | undefined = undefined;
+  /** Its events' context, when the tracing channel has a subscriber; `returned`: `end` was published. */
+  private readonly trace: CallContext | undefined;
+  private returned = false;
 
   constructor(private readonly handle: FunctionHandle) {
-    this.start = perf.now();
     this.caller = currentFrame();
+    this.trace = startChannel.hasSubscribers ? traceStart(handle, this.caller) : undefined;
+    this.start = perf.now();
     this.scoped = setsStore(false);
     this.slot = this.enterSegment();
   }
@@ -93,6 +98,11 @@ export class AsyncCall {
       pop(this.slot);
       if (this.scoped) restoreStore(this.before);
       this.slot = -1;
+      // The first await hands the caller its promise: the call has returned.
+      if (this.trace !== undefined && !this.returned) {
+        this.returned = true;
+        traceEnd(this.trace, true, undefined, false);
+      }
     }
     return value;
   }
@@ -107,6 +117,7 @@ export class AsyncCall {
   end(result?: unknown): void {
     this.pause(undefined);
     this.handle.settle(this.caller, this.start, perf.now(), result, !this.failed);
+    if (this.trace !== undefined) traceSettled(this.trace, !this.failed, result);
   }
 }
 
@@ -115,6 +126,8 @@ export class Call {
   constructor(
     readonly caller: Frame | null,
     readonly start: number,
+    /** Its events' context, when the tracing channel has a subscriber. */
+    readonly trace: CallContext | undefined,
   ) {}
 }
 
@@ -176,13 +189,23 @@ export class FunctionHandle implements Frame {
    */
   enter(): number {
     if (this.trackConcurrency) this.concurrent++;
+    if (startChannel.hasSubscribers) return this.enterTraced(false);
     return push(this, false);
   }
 
   /** `enter` for a function that can register asynchronous continuations itself: they see it as their caller. */
   enterScoped(): number {
     if (this.trackConcurrency) this.concurrent++;
+    if (startChannel.hasSubscribers) return this.enterTraced(true);
     return push(this, true);
+  }
+
+  /** `enter` while the tracing channel has a subscriber: `start` goes out before the call is timed. */
+  private enterTraced(scoped: boolean): number {
+    const context = traceStart(this, currentFrame());
+    const slot = push(this, scoped);
+    keepTrace(slot >= SCOPED ? slot - SCOPED : slot, context);
+    return slot;
   }
 
   /** Ends the call in `slot`, which returned `result` (or, as `~slot`, threw it); a promise is timed to its settlement. */
@@ -201,6 +224,10 @@ export class FunctionHandle implements Frame {
       caller = pop(slot) ?? asyncCaller();
     }
     const start = startOf(slot);
+    if (tracedInFlight !== 0) {
+      this.exitTraced(slot, caller, start, end, result, ok);
+      return;
+    }
     // The common case records at once: a call through `settle` here costs the
     // hot path its inlining (measured on Node 24).
     if (!ok || this.recordErrorIf !== undefined || isPromiseObject(result)) {
@@ -208,6 +235,12 @@ export class FunctionHandle implements Frame {
       return;
     }
     this.record(caller, (end - start) / 1000, true);
+  }
+
+  private exitTraced(slot: number, caller: Frame | null, start: number, end: number, result: unknown, ok: boolean): void {
+    this.settle(caller, start, end, result, ok);
+    const context = takeTrace(slot);
+    if (context !== undefined) traceEnd(context, ok, result, ok && isPromiseObject(result));
   }
 
   /** Starts a call of an `async` function whose body stays in place. */
@@ -239,6 +272,7 @@ export class FunctionHandle implements Frame {
   /** Calls `body` (the function's original body) as this function, timing it. */
   run<T>(body: () => T): T {
     const caller = currentFrame();
+    const trace = startChannel.hasSubscribers ? traceStart(this, caller) : undefined;
     const start = perf.now();
     if (this.trackConcurrency) this.concurrent++;
     let result: T;
@@ -246,9 +280,11 @@ export class FunctionHandle implements Frame {
       result = runInFrame(this, body);
     } catch (error) {
       this.finish(caller, start, this.isSuccess(error));
+      if (trace !== undefined) traceEnd(trace, false, error, false);
       throw error;
     }
     this.settle(caller, start, perf.now(), result, true);
+    if (trace !== undefined) traceEnd(trace, true, result, isPromiseObject(result));
     return result;
   }
 
@@ -269,7 +305,9 @@ export class FunctionHandle implements Frame {
   /** Starts a call: notes the caller and the time. */
   begin(): Call {
     if (this.trackConcurrency) this.concurrent++;
-    return new Call(currentFrame(), perf.now());
+    const caller = currentFrame();
+    const trace = startChannel.hasSubscribers ? traceStart(this, caller) : undefined;
+    return new Call(caller, perf.now(), trace);
   }
 
   /** Runs an async body in this function's frame, so what it calls sees it as the caller. */
@@ -280,12 +318,14 @@ export class FunctionHandle implements Frame {
   /** Ends a call that returned `value`; returns `value`. */
   end<T>(call: Call, value: T): T {
     this.finish(call.caller, call.start, this.recordErrorIf === undefined || !this.isError(value));
+    if (call.trace !== undefined) traceCompleted(call.trace, true, value);
     return value;
   }
 
   /** Ends a call that threw `error`; returns `error`, for the caller to rethrow. */
   fail(call: Call, error: unknown): unknown {
     this.finish(call.caller, call.start, this.isSuccess(error));
+    if (call.trace !== undefined) traceCompleted(call.trace, false, error);
     return error;
   }
 

@@ -10,6 +10,7 @@ export { AUTOMETRICS_SPEC_VERSION } from "./objectives";
 export { FunctionHandle } from "./function-handle";
 export { autometricsMetricProducer, AutometricsMetricProducer } from "./opentelemetry/producer";
 export { queriesFor, prometheusLink } from "./queries";
+export { TRACING_CHANNEL } from "./tracing";
 
 export type { Objective } from "./objectives";
 export type { FunctionOptions } from "./function-handle";
@@ -23,3 +24,4 @@ export type { OtlpExporterOptions } from "./opentelemetry/pipeline";
 export type { MetricProducerOptions } from "./opentelemetry/producer";
 export type { ExporterOptions } from "./init";
 export type { FunctionQueries } from "./queries";
+export type { CallContext } from "./tracing";

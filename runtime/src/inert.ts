@@ -91,6 +91,9 @@ function nodeOnly(name: string): () => never {
   };
 }
 
+/** The name the full runtime publishes calls under (nothing is published here). */
+export const TRACING_CHANNEL = "autometrics:function";
+
 export const metricsHandler = nodeOnly("metricsHandler");
 export const metricsResponse = nodeOnly("metricsResponse");
 export const metricsRegistry = nodeOnly("metricsRegistry");

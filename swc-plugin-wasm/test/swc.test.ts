@@ -5,6 +5,7 @@
  * modules, scripts that are ES modules.
  */
 import { expect } from "chai";
+import { TRACED_EVENTS, TRACED_SOURCE, tracedRunner } from "../../fixtures/harness/tracing";
 import * as swc from "@swc/core";
 import { TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
 import { execFileSync } from "node:child_process";
@@ -90,6 +91,13 @@ describe("the plugin in @swc/core", () => {
     expect(compile("/site/app/readme/page.mdx.tsx")).to.contain('_instrument("MDXContent", "app/readme/page.mdx")');
     expect(compile("/site/app/readme/page.mdx")).to.contain('_instrument("MDXContent", "app/readme/page.mdx")');
     expect(compile("/site/app/readme/page.tsx")).not.to.contain("_instrument");
+  });
+
+  it("publishes every call of a compiled module on the runtime's tracing channel, in each shape, as the Babel plugin's output does", () => {
+    const file = join(APP, "..", "traced", "traced.js");
+    write(file, transform(TRACED_SOURCE, { filename: file, isModule: false }).code);
+    const stdout = execFileSync(process.execPath, ["-e", tracedRunner(file)], { cwd: APP, encoding: "utf8" });
+    expect(JSON.parse(stdout)).to.deep.equal(TRACED_EVENTS);
   });
 
   it("reports bad options with the shared wording and the file's name", () => {
