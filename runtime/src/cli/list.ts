@@ -40,22 +40,23 @@ function load(root: string, name: string): any {
  * reports what it selected, without writing anything.
  */
 export function listFunctions(root: string, options: Record<string, unknown>): Listed[] {
+  return sourceFiles(root).flatMap((file) => listSource(root, file, readFileSync(file, "utf8"), options));
+}
+
+/** What the plugins would instrument in one file whose text is `text` (an editor's, maybe unsaved). */
+export function listSource(root: string, file: string, text: string, options: Record<string, unknown>): Listed[] {
   const babel = load(root, "@babel/core");
   const plugin = load(root, "babel-plugin-autometrics");
-  const found: Listed[] = [];
-  for (const file of sourceFiles(root)) {
-    const typescript = /\.(ts|tsx|mts|cts)$/.test(file);
-    const result = babel.transformSync(readFileSync(file, "utf8"), {
-      filename: file,
-      cwd: root,
-      babelrc: false,
-      configFile: false,
-      code: false,
-      sourceType: "unambiguous",
-      parserOpts: { plugins: [...(typescript ? ["typescript"] : []), ...(/x$/.test(file) || !typescript ? ["jsx"] : [])] },
-      plugins: [[plugin.default ?? plugin, { root, ...options }]],
-    });
-    for (const f of result?.metadata?.autometrics ?? []) found.push(f);
-  }
-  return found;
+  const typescript = /\.(ts|tsx|mts|cts)$/.test(file);
+  const result = babel.transformSync(text, {
+    filename: file,
+    cwd: root,
+    babelrc: false,
+    configFile: false,
+    code: false,
+    sourceType: "unambiguous",
+    parserOpts: { plugins: [...(typescript ? ["typescript"] : []), ...(/x$/.test(file) || !typescript ? ["jsx"] : [])] },
+    plugins: [[plugin.default ?? plugin, { root, ...options }]],
+  });
+  return result?.metadata?.autometrics ?? [];
 }
