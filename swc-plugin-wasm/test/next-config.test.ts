@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { execFileSync } from "node:child_process";
 import { withAutometrics } from "../next";
 
 describe("swc-plugin-autometrics/next", () => {
@@ -21,6 +22,12 @@ describe("swc-plugin-autometrics/next", () => {
     const config = await wrapped("phase-production-build", { defaultConfig: {} });
     expect(config.distDir).to.equal("phase-production-build");
     expect(config.experimental?.swcPlugins).to.deep.equal([["swc-plugin-autometrics", { include: ["lib/**"] }]]);
+  });
+
+  it("imports by name from an ES module config (next.config.mjs) too", () => {
+    const script = 'import { withAutometrics } from "swc-plugin-autometrics/next"; console.log(JSON.stringify(withAutometrics({}, {}).serverExternalPackages));';
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: __dirname, encoding: "utf8" });
+    expect(JSON.parse(out)).to.deep.equal(["autometrics-runtime", "prom-client"]);
   });
 
   it("is what Next resolves: the package name leads to the Wasm module", () => {
