@@ -28,7 +28,7 @@ function meaningfulParent(path: Ancestry): Ancestry | null {
 }
 
 /** A property key as a label segment, or null when it is not static. */
-export function keyName(key: t.Node, computed: boolean): string | null {
+function keyName(key: t.Node, computed: boolean): string | null {
   switch (key.type) {
     case "Identifier":
       return computed ? null : key.name;
@@ -46,7 +46,7 @@ export function keyName(key: t.Node, computed: boolean): string | null {
 }
 
 /** `a.b.c` for a static member chain; `exports.`/`module.exports.` and `this.` dropped, `.prototype.` collapsed. */
-export function memberName(node: t.Node): string | null {
+function memberName(node: t.Node): string | null {
   const parts: string[] = [];
   let current: t.Node = node;
   while (current.type === "MemberExpression" || current.type === "OptionalMemberExpression") {

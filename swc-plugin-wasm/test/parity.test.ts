@@ -6,7 +6,7 @@
  *
  * The code is compared on what each plugin sees from its host. Babel's
  * plugin sees the file as written; SWC's sees it after @swc/core has
- * compiled TypeScript away (plugins run after that, see DESIGN.md), and the
+ * compiled TypeScript away (plugins run after that, see swc-plugin-wasm/README.md), and the
  * two hosts compile TypeScript and JSX slightly differently (a parameter
  * property is a field plus `super(), this.x = x` in SWC, a statement after
  * `super()` in Babel). So for `.ts`/`.tsx`/`.jsx` files, SWC's plugin is
