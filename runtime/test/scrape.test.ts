@@ -84,7 +84,9 @@ describe("scrapes written by the runtime", function () {
       try {
         report = execFileSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8", stdio: "pipe" });
       } catch (error) {
-        report = String((error as { stdout?: string }).stdout) + String((error as { stderr?: string }).stderr);
+        const failed = error as { code?: string; stdout?: string; stderr?: string };
+        if (failed.code === "ENOENT") throw new Error("promtool is not installed: apt-get install -y prometheus (.ci/setup does)");
+        report = `${failed.stdout ?? ""}${failed.stderr ?? ""}`;
       }
       expect(report).not.to.match(/error while linting|error parsing|unexpected/i);
     }
