@@ -32,15 +32,12 @@ export let tracedInFlight = 0;
 const apply = Reflect.apply;
 const promiseThen = Promise.prototype.then;
 
-/** A subscriber that throws does not throw here: Node reports its error as uncaught, on the next tick. */
-function publish(event: typeof channel.start, context: CallContext): void {
-  event.publish(context);
-}
+// A subscriber that throws does not throw into the call: Node reports its error as uncaught, on the next tick.
 
 /** @internal `start`: a call of `frame` from `caller` begins. */
 export function traceStart(frame: Frame, caller: Frame | null): CallContext {
   const context: CallContext = { function: frame.function, module: frame.module, caller };
-  publish(channel.start, context);
+  channel.start.publish(context);
   return context;
 }
 
@@ -60,20 +57,23 @@ export function takeTrace(slot: number): CallContext | undefined {
   return context;
 }
 
+/** Notes how the call went: its `result`, or its `error`, which is published. */
+function outcome(context: CallContext, ok: boolean, value: unknown): void {
+  if (ok) context.result = value;
+  else {
+    context.error = value;
+    channel.error.publish(context);
+  }
+}
+
 /**
  * @internal A call returned `result` (`ok`) or threw it: `error` if it threw,
  * then `end`; a returned promise then gets `asyncStart` and `asyncEnd` when it
  * settles (`error` first if it rejects), as `tracePromise` publishes them.
  */
 export function traceEnd(context: CallContext, ok: boolean, result: unknown, isPromise: boolean): void {
-  if (!ok) {
-    context.error = result;
-    publish(channel.error, context);
-    publish(channel.end, context);
-    return;
-  }
-  context.result = result;
-  publish(channel.end, context);
+  outcome(context, ok, result);
+  channel.end.publish(context);
   if (!isPromise) return;
   apply(promiseThen, result, [
     (value: unknown) => traceSettled(context, true, value),
@@ -83,13 +83,9 @@ export function traceEnd(context: CallContext, ok: boolean, result: unknown, isP
 
 /** @internal An asynchronous call settled with `value` (`ok`) or rejected with it: (`error`), `asyncStart`, `asyncEnd`. */
 export function traceSettled(context: CallContext, ok: boolean, value: unknown): void {
-  if (ok) context.result = value;
-  else {
-    context.error = value;
-    publish(channel.error, context);
-  }
-  publish(channel.asyncStart, context);
-  publish(channel.asyncEnd, context);
+  outcome(context, ok, value);
+  channel.asyncStart.publish(context);
+  channel.asyncEnd.publish(context);
 }
 
 /**
@@ -97,11 +93,8 @@ export function traceSettled(context: CallContext, ok: boolean, value: unknown):
  * arrow the function awaits) settled: (`error`), `end`, `asyncStart`, `asyncEnd`.
  */
 export function traceCompleted(context: CallContext, ok: boolean, value: unknown): void {
-  if (!ok) {
-    context.error = value;
-    publish(channel.error, context);
-  } else context.result = value;
-  publish(channel.end, context);
-  publish(channel.asyncStart, context);
-  publish(channel.asyncEnd, context);
+  outcome(context, ok, value);
+  channel.end.publish(context);
+  channel.asyncStart.publish(context);
+  channel.asyncEnd.publish(context);
 }
