@@ -1,8 +1,7 @@
 import { createGzip } from "node:zlib";
 import type { Registry } from "prom-client";
 import { CollectedMetric } from "../prometheus/metrics";
-import { BUILD_INFO_LABELS } from "../prometheus/metrics";
-import { BUCKET_LABELS, COUNTER_LABELS, GAUGE_LABELS, HISTOGRAM_LABELS, type Format, probeDefaults, renderMetric } from "../prometheus/render";
+import { type Format, probeDefaults, renderMetric } from "../prometheus/render";
 import { metricsRegistry } from "../prometheus/tracker";
 import { getBuildInfo } from "../settings";
 import { clusterMetrics } from "./cluster";
@@ -47,9 +46,7 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
  */
 async function write(registry: Registry): Promise<Buffer[]> {
   const metrics = registry.getMetricsAsArray();
-  const defaults = metrics.some((m) => m instanceof CollectedMetric)
-    ? await probeDefaults(registry, [COUNTER_LABELS, BUCKET_LABELS, HISTOGRAM_LABELS, GAUGE_LABELS, BUILD_INFO_LABELS])
-    : null;
+  const defaults = metrics.some((m) => m instanceof CollectedMetric) ? await probeDefaults(registry) : null;
   if (defaults === null) return [Buffer.from(await registry.metrics())];
   const openMetrics = registry.contentType.startsWith(OPENMETRICS);
   const format: Format = { openMetrics, serviceName: getBuildInfo().serviceName, defaults };
