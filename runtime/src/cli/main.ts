@@ -35,18 +35,14 @@ async function functionsOf(root: string, args: string[]): Promise<Listed[]> {
   return listFunctions(root, options);
 }
 
-/**
- * Recording and alert rules for the project's objectives (`all`: also the
- * percentiles the shared rules file covers); "" when there are none to add.
- */
-async function projectRules(root: string, args: string[], all: boolean): Promise<string> {
+/** The project's objective percentiles that need rules (`all`: also those the shared rules file covers). */
+async function objectivePercentiles(root: string, args: string[], all: boolean): Promise<{ kind: ObjectiveKind; percentile: string }[]> {
   const percentiles: { kind: ObjectiveKind; percentile: string }[] = [];
   for (const f of await functionsOf(root, args)) {
     if (f.objective?.successRate) percentiles.push({ kind: "success-rate", percentile: f.objective.successRate });
     if (f.objective?.latency) percentiles.push({ kind: "latency", percentile: f.objective.latency[1] });
   }
-  const wanted = all ? percentiles : percentiles.filter((p) => !SHARED_PERCENTILES.includes(p.percentile));
-  return wanted.length === 0 && !all ? "" : generateRules(wanted);
+  return all ? percentiles : percentiles.filter((p) => !SHARED_PERCENTILES.includes(p.percentile));
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -69,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "rules": {
-      const yaml = (await projectRules(root, rest, rest.includes("--all"))) || generateRules([]);
+      const yaml = generateRules(await objectivePercentiles(root, rest, rest.includes("--all")));
       const out = flag(rest, "--out");
       if (out) writeFileSync(out, yaml);
       else process.stdout.write(yaml);
@@ -96,7 +92,8 @@ async function main(argv: string[]): Promise<number> {
         return 2;
       }
       const shared = join(__dirname, "..", "..", "conformance", "autometrics.rules.yml");
-      return start(targets, { shared, project: await projectRules(project, rest, false) }, port);
+      const wanted = await objectivePercentiles(project, rest, false);
+      return start(targets, { shared, project: wanted.length > 0 ? generateRules(wanted) : undefined }, port);
     }
     default:
       console.error(USAGE);

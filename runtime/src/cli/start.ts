@@ -50,7 +50,7 @@ const HOW_TO_GET = `autometrics start needs a \`prometheus\` binary on the PATH 
  * rules loaded, prints where it is, and resolves with its exit code once it
  * has stopped: on Ctrl-C (or SIGTERM) it is stopped and its data removed.
  */
-export async function start(targets: Target[], rules: { shared: string; project: string }, port: number): Promise<number> {
+export async function start(targets: Target[], rules: { shared: string; project?: string }, port: number): Promise<number> {
   const binary = process.env.PROMETHEUS_BIN || "prometheus";
   const version = spawnSync(binary, ["--version"], { encoding: "utf8" });
   if (version.error !== undefined || version.status !== 0) {
@@ -60,7 +60,7 @@ export async function start(targets: Target[], rules: { shared: string; project:
   const dir = mkdtempSync(join(tmpdir(), "autometrics-start-"));
   const cleanUp = () => rmSync(dir, { recursive: true, force: true });
   const ruleFiles = [rules.shared];
-  if (rules.project.trim() !== "") {
+  if (rules.project !== undefined) {
     writeFileSync(join(dir, "objectives.rules.yml"), rules.project);
     ruleFiles.push(join(dir, "objectives.rules.yml"));
   }
