@@ -38,9 +38,14 @@ describe("real packages' own test suites, every function instrumented (Babel)", 
 
       // Callers as they are when every call sets the asynchronous context
       // (docs/transform.md, "Callers across asynchronous boundaries"): the same pairs.
-      const exact = await runTests(pkg, dir, true, "exact");
+      // The same run has a subscriber on the tracing channel: one start and one end per recorded call.
+      const exact = await runTests(pkg, dir, true, "exact", true);
       expect(exact.code, exact.output.slice(-3000)).to.equal(0);
       expect(callerPairs(run.samples)).to.deep.equal(callerPairs(exact.samples));
+      const calls = exact.samples.reduce((sum, s) => sum + Number(s.value), 0);
+      expect(exact.trace.start, "start events").to.equal(calls);
+      expect(exact.trace.end, "end events").to.equal(calls);
+      expect(exact.trace.asyncEnd, "asyncEnd events").to.equal(exact.trace.asyncStart);
     });
   }
 });
