@@ -1,5 +1,6 @@
 import type { NodePath, PluginObj, PluginPass, types as t } from "@babel/core";
 import { isAbsolute, relative, resolve, sep } from "node:path";
+import { DirectiveError, type Placed, sourceObjectives } from "./objectives";
 import { type ObjectiveSpec, type Options, objectiveFor, parseOptions } from "./options";
 import { directiveOf, dropDirectives, functionDirectives } from "./select";
 import { walkProgram } from "./walk";
@@ -59,7 +60,22 @@ function instrumentProgram(types: typeof t, program: NodePath<t.Program>, state:
   if (!byConfig && !mayHaveDirective) return;
 
   const selectsByConfig = (label: string) => byConfig && (options.functions.empty || options.functions.matches(label));
-  const { selected, touched, usesImportMeta } = walkProgram(types, program.node, moduleDirective, selectsByConfig);
+  const { selected, touched, declared, usesImportMeta } = walkProgram(types, program.node, moduleDirective, selectsByConfig);
+
+  // Objectives the directives declare; a bad one fails the build, pointing at it.
+  const placed: Placed[] = declared.map(({ source, label }) => ({ source, where: `in \`${label}\` (${moduleLabel})` }));
+  const moduleSource = moduleDirective?.source;
+  if (moduleSource !== undefined) placed.unshift({ source: moduleSource, where: `in the prologue of ${moduleLabel}` });
+  let declaredObjectives: Map<unknown, ObjectiveSpec> = new Map();
+  try {
+    if (placed.length > 0) declaredObjectives = sourceObjectives(options, placed);
+  } catch (e) {
+    if (!(e instanceof DirectiveError)) throw e;
+    // Babel's File (not in its types) prefixes the file name and adds a code frame.
+    const babelFile = state.file as unknown as { buildCodeFrameError(node: t.Node, message: string, kind: ErrorConstructor): Error };
+    throw babelFile.buildCodeFrameError(e.node, e.message, Error);
+  }
+
   dropDirectives(program.node.directives);
   for (const node of touched) dropDirectives(functionDirectives(node));
   if (selected.length === 0) return;
@@ -90,8 +106,10 @@ function instrumentProgram(types: typeof t, program: NodePath<t.Program>, state:
         ]),
   ];
   const instrumented: InstrumentedFunction[] = [];
-  const handles: HandleRef[] = selected.map(({ label, node }) => {
-    const objective = objectiveFor(options, file, label);
+  const handles: HandleRef[] = selected.map(({ label, node, source }) => {
+    // The nearest declaration wins: the function's directive, the module's, the options.
+    const objective =
+      declaredObjectives.get(source) ?? declaredObjectives.get(moduleSource) ?? objectiveFor(options, file, label);
     instrumented.push({ function: label, module: moduleLabel, line: node.loc?.start.line ?? 0, objective });
     const register = registration(types, instrument, label, moduleLabel, objective, options.trackConcurrency);
     const id = scope.generateUidIdentifier("am");

@@ -64,14 +64,40 @@ function shortest(n: number): string {
   return String(n);
 }
 
-function percentile(value: unknown, option: string): string {
+/** What is wrong with a value, before it is placed (an option path, or a directive). */
+export class Problem extends Error {}
+
+/** Runs `check`, naming `option` in the error it throws. */
+function at<T>(option: string, check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    if (e instanceof Problem) throw new OptionError(option, e.message);
+    throw e;
+  }
+}
+
+/** `"99.9"` (or 99.9): the percentile as written. */
+export function percentile(value: unknown): string {
   const text = typeof value === "number" ? String(value) : value;
   if (typeof text !== "string" || !PERCENTILE.test(text)) {
-    throw new OptionError(option, `expected a percentile such as "99.9", got ${JSON.stringify(value)}`);
+    throw new Problem(`expected a percentile such as "99.9", got ${JSON.stringify(value)}`);
   }
   const n = Number(text);
-  if (!(n > 0 && n < 100)) throw new OptionError(option, `percentile ${text} is not between 0 and 100`);
+  if (!(n > 0 && n < 100)) throw new Problem(`percentile ${text} is not between 0 and 100`);
   return text;
+}
+
+/** A latency threshold in seconds (a number, or a string of one) that is one of `buckets`, as the shortest decimal. */
+export function threshold(value: unknown, buckets: number[]): string {
+  const bound = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+  if (typeof bound !== "number" || !Number.isFinite(bound) || bound <= 0) {
+    throw new Problem(`threshold ${JSON.stringify(value)} is not a positive number of seconds`);
+  }
+  if (!buckets.includes(bound)) {
+    throw new Problem(`threshold ${shortest(bound)} is not a histogram bucket (buckets: ${buckets.map(shortest).join(", ")})`);
+  }
+  return shortest(bound);
 }
 
 function objective(value: unknown, option: string, buckets: number[]): ObjectiveRule {
@@ -91,24 +117,13 @@ function objective(value: unknown, option: string, buckets: number[]): Objective
     throw new OptionError(option, `objective "${entry.name}" has neither successRate nor latency`);
   }
   const spec: ObjectiveSpec = { name: entry.name };
-  if (entry.successRate !== undefined) spec.successRate = percentile(entry.successRate, `${option}.successRate`);
+  if (entry.successRate !== undefined) spec.successRate = at(`${option}.successRate`, () => percentile(entry.successRate));
   if (entry.latency !== undefined) {
     const latency = entry.latency;
     if (!Array.isArray(latency) || latency.length !== 2) {
       throw new OptionError(`${option}.latency`, "expected [threshold in seconds, percentile]");
     }
-    const [threshold, pct] = latency;
-    const bound = typeof threshold === "string" && threshold.trim() !== "" ? Number(threshold) : threshold;
-    if (typeof bound !== "number" || !Number.isFinite(bound) || bound <= 0) {
-      throw new OptionError(`${option}.latency`, `threshold ${JSON.stringify(threshold)} is not a positive number of seconds`);
-    }
-    if (!buckets.includes(bound)) {
-      throw new OptionError(
-        `${option}.latency`,
-        `threshold ${shortest(bound)} is not a histogram bucket (buckets: ${buckets.map(shortest).join(", ")})`,
-      );
-    }
-    spec.latency = [shortest(bound), percentile(pct, `${option}.latency`)];
+    spec.latency = at(`${option}.latency`, (): [string, string] => [threshold(latency[0], buckets), percentile(latency[1])]);
   }
   return {
     objective: spec,
@@ -175,12 +190,22 @@ export function parseOptions(raw: unknown): Options {
   };
 }
 
-/** The objective for a function: the first rule matching its file and label. */
+/**
+ * The objective the options attach to a function: the first entry matching
+ * its file and label. An entry with neither `files` nor `functions` only
+ * defines an objective, which directives attach by name.
+ */
 export function objectiveFor(options: Options, file: string | null, label: string): ObjectiveSpec | undefined {
   for (const rule of options.objectives) {
+    if (rule.files === null && rule.functions === null) continue;
     if (rule.files !== null && (file === null || !rule.files.matches(file))) continue;
     if (rule.functions !== null && !rule.functions.matches(label)) continue;
     return rule.objective;
   }
   return undefined;
+}
+
+/** The objective the options define under `name` (the first entry of that name). */
+export function definedObjective(options: Options, name: string): ObjectiveSpec | undefined {
+  return options.objectives.find((rule) => rule.objective.name === name)?.objective;
 }

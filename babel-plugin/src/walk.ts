@@ -1,7 +1,7 @@
 import type { types as t } from "@babel/core";
 import { schedules } from "./continuations";
 import { type Ancestry, labelOf } from "./names";
-import { type Directive, directiveOf, functionDirectives, isInstrumented, onRequestOnly } from "./select";
+import { type Directive, type SourceDirective, directiveOf, functionDirectives, isInstrumented, onRequestOnly } from "./select";
 
 /** An `await` of a function's own, and where it stands, for the rewrite. */
 export interface AwaitSite {
@@ -29,12 +29,22 @@ export interface Selected {
   facts: FunctionFacts;
   /** Where it is, for `program.get(…)`: "body.3.declarations.0.init". */
   at: string;
+  /** Its own directive's fields, when it has some. */
+  source?: SourceDirective;
+}
+
+/** A directive with fields, and the function it is in (its label, `anonymous` when it has none). */
+export interface Declared {
+  source: SourceDirective;
+  label: string;
 }
 
 export interface Walked {
   selected: Selected[];
   /** Functions with an autometrics directive of their own. */
   touched: t.Function[];
+  /** The directives with fields of functions, in source order. */
+  declared: Declared[];
   usesImportMeta: boolean;
 }
 
@@ -47,11 +57,11 @@ export interface Walked {
 export function walkProgram(
   types: typeof t,
   program: t.Program,
-  moduleDirective: Directive,
+  moduleDirective: Directive | null,
   selectsByConfig: (label: string) => boolean,
 ): Walked {
   const keys = types.VISITOR_KEYS;
-  const out: Walked = { selected: [], touched: [], usesImportMeta: false };
+  const out: Walked = { selected: [], touched: [], declared: [], usesImportMeta: false };
   // The nodes from the program down to the current one, and how each is held.
   const ancestors: t.Node[] = [];
   const holders: { key: string; index: number | null }[] = [];
@@ -83,15 +93,17 @@ export function walkProgram(
     const facts: FunctionFacts = { scoped: false, returns: [], awaits: [], resumes: new Set(), unpausable: false };
     functions.push({ facts, depth });
     const directive = directiveOf(functionDirectives(node));
+    const source = directive?.source;
     if (directive !== null) out.touched.push(node);
-    if (directive === "no" || node.generator || isInstrumented(node)) return;
+    if (source !== undefined) out.declared.push({ source, label: labelOf(ancestry(depth)) ?? "anonymous" });
+    if (directive?.kind === "no" || node.generator || isInstrumented(node)) return;
     const label = labelOf(ancestry(depth));
-    if (directive === "use") {
-      out.selected.push({ node, label: label ?? "anonymous", facts, at: at(depth) });
+    if (directive?.kind === "use") {
+      out.selected.push({ node, label: label ?? "anonymous", facts, at: at(depth), source });
       return;
     }
-    if (label === null || onRequestOnly(node) || moduleDirective === "no") return;
-    if (moduleDirective === "use" || selectsByConfig(label)) out.selected.push({ node, label, facts, at: at(depth) });
+    if (label === null || onRequestOnly(node) || moduleDirective?.kind === "no") return;
+    if (moduleDirective?.kind === "use" || selectsByConfig(label)) out.selected.push({ node, label, facts, at: at(depth) });
   };
 
   const enterAwait = (node: t.AwaitExpression, depth: number) => {

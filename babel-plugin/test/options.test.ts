@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { OptionError, objectiveFor, parseOptions } from "../src/options";
+import { OptionError, definedObjective, objectiveFor, parseOptions } from "../src/options";
 
 describe("plugin options", () => {
   it("has the documented defaults", () => {
@@ -47,12 +47,15 @@ describe("plugin options", () => {
       objectives: [
         { name: "api", successRate: "99", files: "src/routes/**", functions: "handle*" },
         { name: "jobs", successRate: "95", files: ["src/jobs/**"] },
-        { name: "fallback", successRate: "90" },
+        { name: "defined", successRate: "99.9" },
+        { name: "fallback", successRate: "90", functions: "**" },
       ],
     });
     expect(objectiveFor(o, "src/routes/a.js", "handleGet")?.name).to.equal("api");
     expect(objectiveFor(o, "src/routes/a.js", "helper")?.name).to.equal("fallback");
     expect(objectiveFor(o, "src/jobs/x.js", "handleGet")?.name).to.equal("jobs");
     expect(objectiveFor(o, null, "handleGet")?.name).to.equal("fallback");
+    // An entry with neither files nor functions is for directives to name.
+    expect(definedObjective(o, "defined")).to.deep.equal({ name: "defined", successRate: "99.9" });
   });
 });

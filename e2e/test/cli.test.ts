@@ -39,6 +39,27 @@ describe("autometrics CLI", () => {
     expect(out).to.contain("lib/a.ts:1  typed").and.contain("other.js:2  arrow").and.contain("other.js:3  plain").and.contain("3 functions");
   });
 
+  it("sees objectives declared in directives, and says when two files define one differently", () => {
+    const dir = mkdtempSync(join(tmpdir(), "am-cli-objectives-"));
+    const objectives = [{ name: "api", successRate: "99" }];
+    writeFileSync(join(dir, ".swcrc"), JSON.stringify({ jsc: { experimental: { plugins: [["swc-plugin-autometrics", { objectives }]] } } }));
+    writeFileSync(join(dir, "a.js"), 'function list() {\n  "use autometrics objective=api";\n}\nfunction pay() {\n  "use autometrics objective=checkout successRate=98.5";\n}\n');
+    writeFileSync(join(dir, "b.js"), '"use autometrics objective=checkout latency=0.5@95";\nfunction refund() {}\n');
+    const result = spawnSync(process.execPath, [CLI, "list", dir, "--json"], { encoding: "utf8" });
+    expect(result.status, result.stderr).to.equal(0);
+    const objectiveOf = Object.fromEntries(JSON.parse(result.stdout).map((f: any) => [f.function, f.objective]));
+    expect(objectiveOf).to.deep.equal({
+      list: { name: "api", successRate: "99" },
+      pay: { name: "checkout", successRate: "98.5" },
+      refund: { name: "checkout", latency: ["0.5", "95"] },
+    });
+    const problems = result.stderr.split("\n").filter((l) => l.startsWith("autometrics:"));
+    expect(problems).to.deep.equal(["autometrics: objective `checkout` is defined differently: successRate=98.5 (a.js:4), latency=0.5@95 (b.js:2)"]);
+    // The rules cover the percentile the shared file lacks, which only a directive declares.
+    const slos = new Set(cli("rules", dir).match(/sloth_slo="[^"]+"/g));
+    expect([...slos]).to.deep.equal(['sloth_slo="success-rate-98.5"']);
+  });
+
   it("reads next.config.ts through Next (withAutometrics, withMDX) for a Next.js app", () => {
     const listed = JSON.parse(cli("list", join(__dirname, "..", "apps", "next-app"), "--json"));
     expect(listed.map((f: any) => `${f.module}:${f.function}`)).to.include.members([

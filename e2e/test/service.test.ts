@@ -70,7 +70,7 @@ const GRAFANA = {
 const RUNS = [
   { compiler: "babel", tracker: "prometheus", how: "Babel, include globs" },
   { compiler: "babel", tracker: "opentelemetry", how: "Babel, include globs" },
-  { compiler: "swc", tracker: "prometheus", how: "@swc/core + Wasm plugin from .swcrc, directives" },
+  { compiler: "swc", tracker: "prometheus", how: "@swc/core + Wasm plugin from .swcrc, directives with objectives" },
 ] as const;
 
 for (const { compiler, tracker, how } of RUNS) {

@@ -77,8 +77,8 @@ function checkPercentile(value: unknown, option: string, objectiveName: string):
   if (!SUPPORTED_PERCENTILES.has(text)) {
     reportOnce(
       `percentile:${text}`,
-      `objective "${objectiveName}" uses percentile ${text}; the autometrics rules only cover ` +
-        `${[...SUPPORTED_PERCENTILES].join(", ")}, so generate recording rules for it yourself`,
+      `objective "${objectiveName}" uses percentile ${text}; the shared autometrics rules only cover ` +
+        `${[...SUPPORTED_PERCENTILES].join(", ")}: \`npx autometrics rules\` writes the rules for it`,
     );
   }
   return text;

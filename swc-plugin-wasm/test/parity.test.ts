@@ -24,10 +24,25 @@ import { RUN_DIR, compileJavaScriptWithSwc, compileWithSwc, runWithSwc } from ".
 
 const COMPILED_BY_HOST = /\.(ts|tsx|mts|cts|jsx)$/;
 
-/** "autometrics: invalid option `x`: …" out of a host's error (Babel adds where it was processing). */
+/** "autometrics: invalid option `x`: …" or "autometrics: invalid directive …" out of a host's error (Babel adds where it was processing). */
 function optionError(message: string): string | undefined {
-  const found = /autometrics: invalid option `[^`]*`: [^\n]*|Invalid regular expression: [^\n]*/.exec(message)?.[0];
+  const found = /autometrics: invalid (option `[^`]*`|directive ")[^\n]*|Invalid regular expression: [^\n]*/.exec(message)?.[0];
   return found?.replace(/ \(While processing: [^)]*\)$/, "");
+}
+
+/** The file and line a host's error points at: Babel's `file: …` and code frame, SWC's `,-[file:line:column]`. */
+function pointsAt(message: string): string | undefined {
+  const swc = /,-\[(.*):(\d+):\d+\]/.exec(message);
+  if (swc !== null) return `${swc[1]}:${swc[2]}`;
+  const babel = /^(\S+): /.exec(message);
+  const line = /^> +(\d+) \|/m.exec(message);
+  return babel !== null && line !== null ? `${babel[1]}:${line[1]}` : undefined;
+}
+
+/** The line of the directive an error quotes. */
+function directiveLine(code: string, error: string): number {
+  const quoted = /invalid directive ("[^"]*")/.exec(error)![1]!;
+  return code.split("\n").findIndex((l) => l.includes(quoted)) + 1;
 }
 
 async function errorOf(run: () => Promise<unknown>): Promise<string> {
@@ -50,12 +65,17 @@ describe("parity with the Babel plugin (babel-plugin/test/babel.ts)", () => {
   for (const c of loadCases()) {
     describe(c.name, () => {
       if (c.error !== undefined) {
-        it("rejects the options with the same message", async () => {
+        it("fails with the same message", async () => {
           const code = readFileSync(join(c.dir, c.entry), "utf8");
           const fromBabel = await errorOf(() => compileWithBabel(code, c.entry, c.dir, true, c.options));
           const fromSwc = await errorOf(() => compileWithSwc(code, c.entry, c.dir, true, c.options));
           expect(optionError(fromBabel), fromBabel).to.equal(c.error);
           expect(optionError(fromSwc), fromSwc).to.equal(optionError(fromBabel));
+          // A bad directive: both name the file and the directive's line.
+          if (c.error.includes("invalid directive")) {
+            expect(pointsAt(fromBabel), fromBabel).to.equal(`${join(c.dir, c.entry)}:${directiveLine(code, c.error)}`);
+            expect(pointsAt(fromSwc), fromSwc).to.equal(pointsAt(fromBabel));
+          }
         });
         return;
       }

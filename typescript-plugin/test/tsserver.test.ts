@@ -114,4 +114,11 @@ describe("autometrics-typescript-plugin in a real tsserver", function () {
     const doc = await hover(server, file, 2, 23);
     expect(doc).to.contain('`function="lookUp"`').and.not.contain("objective");
   });
+
+  it("shows an objective declared in the function's directive, as the editor types it", async () => {
+    // `list() {` is line 6; the directive goes first in its body.
+    await server.request("change", { file, line: 6, offset: 21, endLine: 6, endOffset: 21, insertString: '\n    "use autometrics objective=lists latency=0.1@99";' });
+    const doc = await hover(server, file, 6, 3);
+    expect(doc).to.contain('`function="Api.list"`').and.contain("objective `lists`, latency 0.1 s at p99").and.contain("latency burn");
+  });
 });

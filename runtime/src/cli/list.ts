@@ -60,3 +60,30 @@ export function listSource(root: string, file: string, text: string, options: Re
   });
   return result?.metadata?.autometrics ?? [];
 }
+
+/** The directive form of an objective's fields, as users write it. */
+function fieldsOf(objective: NonNullable<Listed["objective"]>): string {
+  const parts: string[] = [];
+  if (objective.successRate !== undefined) parts.push(`successRate=${objective.successRate}`);
+  if (objective.latency !== undefined) parts.push(`latency=${objective.latency[0]}@${objective.latency[1]}`);
+  return parts.join(" ");
+}
+
+/**
+ * One objective name defined differently in different files: the plugins see
+ * one file at a time and cannot tell (docs/transform.md, "Objectives in the
+ * source"), so the tools that see the whole project say it.
+ */
+export function objectiveConflicts(functions: readonly Listed[]): string[] {
+  const seen = new Map<string, Map<string, string>>();
+  for (const f of functions) {
+    if (f.objective === undefined) continue;
+    const definitions = seen.get(f.objective.name) ?? new Map<string, string>();
+    seen.set(f.objective.name, definitions);
+    const fields = fieldsOf(f.objective);
+    if (!definitions.has(fields)) definitions.set(fields, `${f.module}:${f.line}`);
+  }
+  return [...seen]
+    .filter(([, definitions]) => definitions.size > 1)
+    .map(([name, definitions]) => `autometrics: objective \`${name}\` is defined differently: ${[...definitions].map(([fields, at]) => `${fields} (${at})`).join(", ")}`);
+}

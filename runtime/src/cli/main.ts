@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { queriesFor, prometheusLink } from "../queries";
 import { type ObjectiveKind, SHARED_PERCENTILES, generateRules } from "../rules";
 import { findPluginOptions } from "./config";
-import { type Listed, listFunctions } from "./list";
+import { type Listed, listFunctions, objectiveConflicts } from "./list";
 import { parseTarget, start } from "./start";
 
 const USAGE = `Usage: autometrics <command> [project directory] [options]
@@ -32,7 +32,9 @@ async function functionsOf(root: string, args: string[]): Promise<Listed[]> {
   const includes = args.flatMap((a, i) => (args[i - 1] === "--include" ? [a] : []));
   const found = await findPluginOptions(root);
   const options = includes.length > 0 ? { ...found?.options, include: includes } : (found?.options ?? {});
-  return listFunctions(root, options);
+  const functions = listFunctions(root, options);
+  for (const conflict of objectiveConflicts(functions)) console.error(conflict);
+  return functions;
 }
 
 /** The project's objective percentiles that need rules (`all`: also those the shared rules file covers). */

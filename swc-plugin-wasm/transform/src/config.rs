@@ -129,23 +129,39 @@ fn is_percentile_text(text: &str) -> bool {
     digits(whole) && fraction.is_none_or(digits)
 }
 
-fn percentile(value: &Value, option: &str) -> Result<String> {
+/// `"99.9"` (or 99.9): the percentile as written, or the problem with it.
+pub(crate) fn percentile(value: &Value) -> std::result::Result<String, String> {
     let text = match value {
         Value::Number(n) => Some(number_to_string(*n)),
         Value::String(s) => Some(s.clone()),
         _ => None,
     };
     let Some(text) = text.filter(|t| is_percentile_text(t)) else {
-        return Err(OptionError::new(
-            option,
-            format!("expected a percentile such as \"99.9\", got {}", json_stringify(value)),
-        ));
+        return Err(format!("expected a percentile such as \"99.9\", got {}", json_stringify(value)));
     };
     let n = crate::decimal::parse(&text);
     if !(n > 0.0 && n < 100.0) {
-        return Err(OptionError::new(option, format!("percentile {text} is not between 0 and 100")));
+        return Err(format!("percentile {text} is not between 0 and 100"));
     }
     Ok(text)
+}
+
+/// A latency threshold in seconds (a number, or a string of one) that is
+/// one of `buckets`, as the shortest decimal; or the problem with it.
+pub(crate) fn threshold(value: &Value, buckets: &[f64]) -> std::result::Result<String, String> {
+    let bound = match value {
+        Value::String(s) if !trim(s).is_empty() => Some(string_to_number(s)),
+        Value::Number(n) => Some(*n),
+        _ => None,
+    };
+    let Some(bound) = bound.filter(|b| b.is_finite() && *b > 0.0) else {
+        return Err(format!("threshold {} is not a positive number of seconds", json_stringify(value)));
+    };
+    if !buckets.contains(&bound) {
+        let list = buckets.iter().map(|b| number_to_string(*b)).collect::<Vec<_>>().join(", ");
+        return Err(format!("threshold {} is not a histogram bucket (buckets: {list})", number_to_string(bound)));
+    }
+    Ok(number_to_string(bound))
 }
 
 fn objective(value: &Value, option: &str, buckets: &[f64]) -> Result<ObjectiveRule> {
@@ -171,33 +187,17 @@ fn objective(value: &Value, option: &str, buckets: &[f64]) -> Result<ObjectiveRu
     }
     let mut spec = ObjectiveSpec { name, success_rate: None, latency: None };
     if let Some(rate) = success_rate {
-        spec.success_rate = Some(percentile(rate, &format!("{option}.successRate"))?);
+        let option = format!("{option}.successRate");
+        spec.success_rate = Some(percentile(rate).map_err(|p| OptionError::new(&option, p))?);
     }
     if let Some(latency) = latency {
-        let latency_option = format!("{option}.latency");
-        let (threshold, pct) = match latency {
+        let option = format!("{option}.latency");
+        let (bound, pct) = match latency {
             Value::Array(pair) if pair.len() == 2 => (&pair[0], &pair[1]),
-            _ => return Err(OptionError::new(&latency_option, "expected [threshold in seconds, percentile]")),
+            _ => return Err(OptionError::new(&option, "expected [threshold in seconds, percentile]")),
         };
-        let bound = match threshold {
-            Value::String(s) if !trim(s).is_empty() => Some(string_to_number(s)),
-            Value::Number(n) => Some(*n),
-            _ => None,
-        };
-        let Some(bound) = bound.filter(|b| b.is_finite() && *b > 0.0) else {
-            return Err(OptionError::new(
-                &latency_option,
-                format!("threshold {} is not a positive number of seconds", json_stringify(threshold)),
-            ));
-        };
-        if !buckets.contains(&bound) {
-            let list = buckets.iter().map(|b| number_to_string(*b)).collect::<Vec<_>>().join(", ");
-            return Err(OptionError::new(
-                &latency_option,
-                format!("threshold {} is not a histogram bucket (buckets: {list})", number_to_string(bound)),
-            ));
-        }
-        spec.latency = Some((number_to_string(bound), percentile(pct, &latency_option)?));
+        let pair = threshold(bound, buckets).and_then(|t| Ok((t, percentile(pct)?)));
+        spec.latency = Some(pair.map_err(|p| OptionError::new(&option, p))?);
     }
     let files = match entry.get("files") {
         None => None,
@@ -325,9 +325,14 @@ impl Options {
         })
     }
 
-    /// The objective for a function: the first rule matching its file and label.
+    /// The objective the options attach to a function: the first entry
+    /// matching its file and label. An entry with neither `files` nor
+    /// `functions` only defines an objective, which directives attach by name.
     pub fn objective_for(&self, file: Option<&str>, label: &str) -> Option<&ObjectiveSpec> {
         self.objectives.iter().find_map(|rule| {
+            if rule.files.is_none() && rule.functions.is_none() {
+                return None;
+            }
             if let Some(files) = &rule.files {
                 if !file.is_some_and(|f| files.matches(f)) {
                     return None;
@@ -340,6 +345,11 @@ impl Options {
             }
             Some(&rule.objective)
         })
+    }
+
+    /// The objective the options define under `name` (the first entry of that name).
+    pub fn defined_objective(&self, name: &str) -> Option<&ObjectiveSpec> {
+        self.objectives.iter().map(|rule| &rule.objective).find(|o| o.name == name)
     }
 }
 
@@ -422,7 +432,8 @@ mod tests {
             "objectives": [
                 { "name": "api", "successRate": "99", "files": "src/routes/**", "functions": "handle*" },
                 { "name": "jobs", "successRate": "95", "files": ["src/jobs/**"] },
-                { "name": "fallback", "successRate": "90" },
+                { "name": "defined", "successRate": "99.9" },
+                { "name": "fallback", "successRate": "90", "functions": "**" },
             ],
         }))
         .unwrap();
@@ -431,5 +442,7 @@ mod tests {
         assert_eq!(name(Some("src/routes/a.js"), "helper").as_deref(), Some("fallback"));
         assert_eq!(name(Some("src/jobs/x.js"), "handleGet").as_deref(), Some("jobs"));
         assert_eq!(name(None, "handleGet").as_deref(), Some("fallback"));
+        // An entry with neither files nor functions is for directives to name.
+        assert_eq!(o.defined_objective("defined").and_then(|s| s.success_rate.as_deref()), Some("99.9"));
     }
 }

@@ -23,6 +23,7 @@ mod json;
 mod labels;
 mod lean;
 mod names;
+mod objectives;
 mod params;
 mod paths;
 mod walk;
@@ -37,6 +38,7 @@ pub use crate::config::{ModuleSystem, ObjectiveSpec, OptionError, Options, DEFAU
 pub use crate::paths::{file_paths, FilePaths};
 use crate::{
     directives::{directive_of, drop_use, prologue_len},
+    objectives::{source_objectives, Placed},
     walk::Walker,
     wrap::{import_runtime, require_runtime, Handle, InstrumentArgs},
 };
@@ -67,6 +69,13 @@ struct Autometrics {
 fn warn(message: &str) {
     if HANDLER.is_set() {
         HANDLER.with(|handler| handler.warn(message));
+    }
+}
+
+/// An error through the host, which fails the build and shows where `span` is.
+fn error(span: swc_core::common::Span, message: &str) {
+    if HANDLER.is_set() {
+        HANDLER.with(|handler| handler.struct_span_err(span, message).emit());
     }
 }
 
@@ -129,8 +138,28 @@ impl Pass for Autometrics {
             !self.options.include.is_empty() && self.options.include.matches(f) && !self.options.exclude.matches(f)
         });
 
-        let mut walker = Walker::new(module_directive, by_config, &self.options.functions);
+        let module_kind = module_directive.as_ref().map(|d| d.kind);
+        let mut walker = Walker::new(module_kind, by_config, &self.options.functions);
         program.visit_mut_with(&mut walker);
+
+        // Objectives the directives declare; a bad one fails the build, pointing at it.
+        let module_source = module_directive.and_then(|d| d.source);
+        let module = &self.paths.module;
+        let placed: Vec<Placed> = module_source
+            .iter()
+            .map(|source| Placed { source, place: format!("in the prologue of {module}") })
+            .chain(walker.declared.iter().map(|d| Placed { source: &d.source, place: format!("in `{}` ({module})", d.label) }))
+            .collect();
+        let declared = match source_objectives(&self.options, &placed) {
+            Ok(specs) => specs,
+            Err(e) => {
+                error(e.span, &e.message);
+                return;
+            }
+        };
+        // Indexes into `declared`: the module's first, then the functions'.
+        let offset = usize::from(module_source.is_some());
+        let module_objective = if module_source.is_some() { declared.first() } else { None };
 
         // Source order; a label used twice in the file gets #2, #3, …
         let mut selected: Vec<usize> = (0..walker.infos.len()).filter(|&i| walker.infos[i].label.is_some()).collect();
@@ -173,8 +202,14 @@ impl Pass for Autometrics {
             let n = seen.entry(label.clone()).or_insert(0);
             *n += 1;
             let label = if *n > 1 { format!("{label}#{n}") } else { label };
+            // The nearest declaration wins: the function's directive, the module's, the options.
+            let objective = walker.infos[i]
+                .source
+                .map(|k| &declared[k + offset])
+                .or(module_objective)
+                .or_else(|| self.options.objective_for(file, &label));
             let args = InstrumentArgs {
-                objective: self.options.objective_for(file, &label).cloned(),
+                objective: objective.cloned(),
                 label,
                 module: self.paths.module.clone(),
                 track_concurrency: self.options.track_concurrency,

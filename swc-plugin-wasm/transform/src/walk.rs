@@ -20,7 +20,7 @@ use swc_core::{
 };
 
 use crate::{
-    directives::{directive_of, drop_use, Directive},
+    directives::{directive_of, drop_use, Directive, Kind, SourceDirective},
     glob::GlobSet,
     labels::{assign_target_name, is_cache_wrapper, is_server_function, key_name, member_label, private_name},
     names::Names,
@@ -48,6 +48,16 @@ pub struct FnInfo {
     pub unpausable: bool,
     /// It has an autometrics directive of its own (`"use autometrics"` goes).
     pub touched: bool,
+    /// Its own directive's fields, when it has some: an index into `Walker::declared`.
+    pub source: Option<usize>,
+}
+
+/// A directive with fields, and the function it is in (its label,
+/// `anonymous` when it has none).
+#[derive(Debug, Clone)]
+pub struct Declared {
+    pub source: SourceDirective,
+    pub label: String,
 }
 
 /// What an expression is the value of, as far as labels go.
@@ -146,10 +156,12 @@ fn constructor_param_names(params: &[ParamOrTsParamProp]) -> Vec<swc_core::atoms
 
 pub struct Walker<'a> {
     pub mode: Mode,
-    module_directive: Option<Directive>,
+    module_directive: Option<Kind>,
     by_config: bool,
     functions: &'a GlobSet,
     pub infos: Vec<FnInfo>,
+    /// The directives with fields of functions, in the order the walk meets them.
+    pub declared: Vec<Declared>,
     next: usize,
     pub uses_import_meta: bool,
     /// The identifiers of the file, noted by the first run.
@@ -161,13 +173,14 @@ pub struct Walker<'a> {
 }
 
 impl<'a> Walker<'a> {
-    pub fn new(module_directive: Option<Directive>, by_config: bool, functions: &'a GlobSet) -> Self {
+    pub fn new(module_directive: Option<Kind>, by_config: bool, functions: &'a GlobSet) -> Self {
         Walker {
             mode: Mode::Collect,
             module_directive,
             by_config,
             functions,
             infos: Vec::new(),
+            declared: Vec::new(),
             next: 0,
             uses_import_meta: false,
             names: Names::default(),
@@ -226,9 +239,8 @@ impl<'a> Walker<'a> {
 
     /// `select.ts` and the Function visitor of index.ts: which functions are
     /// instrumented, in the contract's order of precedence.
-    #[allow(clippy::too_many_arguments)]
     fn decide(
-        &self,
+        &mut self,
         start: BytePos,
         label: Option<String>,
         own: Option<Directive>,
@@ -236,21 +248,27 @@ impl<'a> Walker<'a> {
         instrumented: bool,
         on_request: bool,
     ) -> FnInfo {
-        let mut info = FnInfo { start, label: None, scoped: false, unpausable: false, touched: own.is_some() };
-        if own == Some(Directive::UseNo) || generator || instrumented {
+        let mut info = FnInfo { start, touched: own.is_some(), ..FnInfo::default() };
+        let kind = own.as_ref().map(|d| d.kind);
+        if let Some(source) = own.and_then(|d| d.source) {
+            info.source = Some(self.declared.len());
+            let label = label.clone().unwrap_or_else(|| "anonymous".to_string());
+            self.declared.push(Declared { source, label });
+        }
+        if kind == Some(Kind::UseNo) || generator || instrumented {
             return info;
         }
-        if own == Some(Directive::Use) {
+        if kind == Some(Kind::Use) {
             info.label = Some(label.unwrap_or_else(|| "anonymous".to_string()));
             return info;
         }
         let Some(label) = label else {
             return info;
         };
-        if on_request || self.module_directive == Some(Directive::UseNo) {
+        if on_request || self.module_directive == Some(Kind::UseNo) {
             return info;
         }
-        if self.module_directive == Some(Directive::Use)
+        if self.module_directive == Some(Kind::Use)
             || (self.by_config && (self.functions.is_empty() || self.functions.matches(&label)))
         {
             info.label = Some(label);

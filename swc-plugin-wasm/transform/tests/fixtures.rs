@@ -6,7 +6,8 @@
 //! For every case:
 //! - `<case>: output`: the printed result equals `output.swc.js` in the case
 //!   folder (SWC's own spelling of Babel's `output.*`), or, for a case with
-//!   an `error.txt`, the options are rejected with exactly that message;
+//!   an `error.txt`, the options are rejected with exactly that message, or
+//!   the transform reports an error that contains it (a bad directive);
 //! - `<case>: idempotent`: running the transform over that output again
 //!   changes nothing.
 //!
@@ -24,7 +25,10 @@ use autometrics_swc_transform::{autometrics, Options};
 use serde_json::{Map, Value};
 use swc_core::{
     common::{
-        comments::SingleThreadedComments, sync::Lrc, FileName, Globals, Mark, SourceMap, GLOBALS,
+        comments::SingleThreadedComments,
+        errors::{Handler, HANDLER},
+        sync::Lrc,
+        FileName, Globals, Mark, SourceMap, GLOBALS,
     },
     ecma::{
         ast::Program,
@@ -102,8 +106,23 @@ fn load_cases(corpus: &Path) -> Vec<Case> {
     cases
 }
 
+/// What the host's error handler prints, kept for the test to read.
+#[derive(Clone, Default)]
+struct Printed(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Printed {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Compiles one file as @swc/core would with the plugin (or without, when
-/// `options` is `None`).
+/// `options` is `None`); an error the plugin reports through the host is
+/// the `Err`, as the host prints it.
 fn compile(code: &str, file: &Path, cwd: &Path, options: Option<&Options>) -> Result<String, String> {
     let name = file.to_string_lossy().to_string();
     let ts = [".ts", ".tsx", ".mts", ".cts"].iter().any(|e| name.ends_with(e));
@@ -145,7 +164,14 @@ fn compile(code: &str, file: &Path, cwd: &Path, options: Option<&Options>) -> Re
         }
         if let Some(options) = options {
             let cwd = cwd.to_string_lossy();
-            program = program.apply(autometrics(options.clone(), Some(&name), Some(&cwd), unresolved_mark));
+            let printed = Printed::default();
+            let handler = Handler::with_emitter_writer(Box::new(printed.clone()), Some(cm.clone()));
+            program = HANDLER.set(&handler, || {
+                program.apply(autometrics(options.clone(), Some(&name), Some(&cwd), unresolved_mark))
+            });
+            if handler.has_errors() {
+                return Err(String::from_utf8_lossy(&printed.0.lock().unwrap()).to_string());
+            }
         }
         if jsx {
             let react_options = react::Options {
@@ -173,15 +199,18 @@ fn compiled_name(entry: &str) -> String {
 
 fn check_output(case: &Case, update: bool) -> Result<(), String> {
     let options = Options::from_json(Some(&case.options.to_string()));
+    let code = fs::read_to_string(case.dir.join(&case.entry)).map_err(|e| e.to_string())?;
     if let Some(expected) = &case.error {
-        return match options {
+        // Bad options, or a bad directive in the file.
+        return match options.map(|o| compile(&code, &case.dir.join(&case.entry), &case.dir, Some(&o))) {
             Err(e) if e.0 == *expected => Ok(()),
+            Ok(Err(printed)) if printed.contains(expected.as_str()) => Ok(()),
             Err(e) => Err(format!("wrong error:\n  expected: {expected}\n  actual:   {}", e.0)),
-            Ok(_) => Err(format!("no error; expected: {expected}")),
+            Ok(Err(printed)) => Err(format!("wrong error:\n  expected: {expected}\n  actual:   {printed}")),
+            Ok(Ok(_)) => Err(format!("no error; expected: {expected}")),
         };
     }
     let options = options.map_err(|e| e.0)?;
-    let code = fs::read_to_string(case.dir.join(&case.entry)).map_err(|e| e.to_string())?;
     let actual = compile(&code, &case.dir.join(&case.entry), &case.dir, Some(&options))?;
     let file = case.dir.join(OUTPUT);
     if update {
