@@ -1,0 +1,3 @@
+module.exports = {
+  transform: { "^.+\\.(t|j)sx?$": "@swc/jest" },
+};
