@@ -26,6 +26,19 @@ function fromPluginList(list: unknown, name: RegExp): Record<string, unknown> | 
  * next.config.{ts,mts,js,mjs,cjs} (`experimental.swcPlugins`).
  */
 export async function findPluginOptions(root: string): Promise<FoundConfig | undefined> {
+  const found = findCompilerOptions(root);
+  if (found !== undefined) return found;
+  const next = ["next.config.ts", "next.config.mts", "next.config.js", "next.config.mjs", "next.config.cjs"].map((n) => join(root, n)).find(existsSync);
+  if (next !== undefined) {
+    const config = await loadNextConfig(root, next, createRequire(join(root, "package.json")));
+    const options = fromPluginList(config?.experimental?.swcPlugins, /swc-plugin-autometrics/);
+    if (options !== undefined) return { source: next, options };
+  }
+  return undefined;
+}
+
+/** The plugin options a project gives Babel (babel.config.js, .babelrc) or SWC (.swcrc), read synchronously. */
+export function findCompilerOptions(root: string): FoundConfig | undefined {
   const projectRequire = createRequire(join(root, "package.json"));
   let babel: typeof import("@babel/core") | undefined;
   try {
@@ -46,12 +59,6 @@ export async function findPluginOptions(root: string): Promise<FoundConfig | und
   if (existsSync(swcrc)) {
     const options = fromPluginList(JSON.parse(readFileSync(swcrc, "utf8"))?.jsc?.experimental?.plugins, /swc-plugin-autometrics/);
     if (options !== undefined) return { source: swcrc, options };
-  }
-  const next = ["next.config.ts", "next.config.mts", "next.config.js", "next.config.mjs", "next.config.cjs"].map((n) => join(root, n)).find(existsSync);
-  if (next !== undefined) {
-    const config = await loadNextConfig(root, next, projectRequire);
-    const options = fromPluginList(config?.experimental?.swcPlugins, /swc-plugin-autometrics/);
-    if (options !== undefined) return { source: next, options };
   }
   return undefined;
 }

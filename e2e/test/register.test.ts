@@ -1,0 +1,157 @@
+/**
+ * `autometrics-runtime/register`: apps run with no build step, instrumented
+ * as Node loads them, by each compiler, on the Node lines users run.
+ */
+import { expect } from "chai";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { nodeVersions } from "../../fixtures/harness/isolated-install.mjs";
+import { freePort } from "../../runtime/test/helpers/ports";
+import { Processes } from "../harness/processes";
+
+const APPS = join(__dirname, "..", "apps");
+const NO_BUILD = join(APPS, "no-build");
+const LOGS = join(__dirname, "..", ".logs", "register");
+const NODES = [{ major: 20, node: process.execPath }, ...nodeVersions().filter((v) => v.major === 24)];
+
+interface Sample {
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** `function_calls_total` samples with a count, from Prometheus's text format. */
+function counts(text: string): Sample[] {
+  return [...text.matchAll(/^function_calls_total\{(.*)\} (\d+)$/gm)]
+    .map((m) => ({ labels: Object.fromEntries([...m[1]!.matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1]!, l[2]!])), value: Number(m[2]) }))
+    .filter((s) => s.value > 0);
+}
+
+/** "function <- caller result": what the samples say was called, by whom, how it ended. */
+function calls(samples: Sample[]): string[] {
+  return samples.map((s) => `${s.labels.module}:${s.labels.function} <- ${s.labels.caller_function} ${s.labels.result} ${s.value}`).sort();
+}
+
+/** The cache's entries, each with its inode: an entry written again gets a new one. */
+function cacheEntries(dir: string): Map<string, number> {
+  const entries = new Map<string, number>();
+  for (const sub of readdirSync(dir)) for (const f of readdirSync(join(dir, sub))) entries.set(`${sub}/${f}`, statSync(join(dir, sub, f)).ino);
+  return entries;
+}
+
+/** The line of the first line of `file` that contains `text`. */
+function lineOf(file: string, text: string): number {
+  return readFileSync(file, "utf8").split("\n").findIndex((l) => l.includes(text)) + 1;
+}
+
+describe("autometrics-runtime/register: no build step", function () {
+  this.timeout(120_000);
+  const processes = new Processes(LOGS);
+  afterEach(() => processes.stopAll());
+
+  /** Starts the no-build app under the hook, sends it requests, and returns its answers, metrics and output. */
+  async function runNoBuild(node: string, compiler: string, cacheDir: string, name: string) {
+    const [port, metricsPort] = [await freePort(), await freePort()];
+    const env = { PORT: String(port), METRICS_PORT: String(metricsPort), AUTOMETRICS_COMPILER: compiler, AUTOMETRICS_CACHE_DIR: cacheDir };
+    processes.start(name, node, ["--import", "autometrics-runtime/register", "server.js"], env, NO_BUILD);
+    const get = async (path: string, at = port) => (await fetch(`http://127.0.0.1:${at}${path}`)).text();
+    await processes.waitFor(name, async () => (await get("/metrics", metricsPort)).includes("function_calls_total"));
+    const answers = [await get("/?quantity=2"), await get("/?quantity=0")].map((a) => JSON.parse(a));
+    const metrics = await get("/metrics", metricsPort);
+    await processes.stopAll();
+    return { answers, samples: counts(metrics), output: readFileSync(join(LOGS, `${name}.log`), "utf8") };
+  }
+
+  for (const { major, node } of NODES) {
+    for (const compiler of ["babel", "swc"]) {
+      it(`runs an ECMAScript module app instrumented by ${compiler} on Node ${major}: series, callers, objectives, stack lines, a file it cannot handle, the cache`, async () => {
+        const cacheDir = mkdtempSync(join(tmpdir(), "am-register-cache-"));
+        const cold = await runNoBuild(node, compiler, cacheDir, `no-build-${compiler}-${major}`);
+        const [ok, failed] = cold.answers;
+        // Behaviour as without the hook.
+        expect(ok).to.deep.equal({ receipt: "2 × book: 24" });
+        expect(failed.error).to.equal("bad quantity: 0");
+        // Stack traces point at the original lines.
+        const throwLine = lineOf(join(NO_BUILD, "lib", "orders.js"), "throw new RangeError");
+        expect(failed.stack).to.match(new RegExp(`at priceOf \\(.*lib/orders\\.js:${throwLine}:\\d+\\)`));
+        // Every module the options select, ECMAScript and CommonJS, with callers across an await.
+        expect(calls(cold.samples)).to.deep.equal([
+          "lib/orders.js:placeOrder <- handle error 1",
+          "lib/orders.js:placeOrder <- handle ok 1",
+          "lib/orders.js:priceOf <- placeOrder error 1",
+          "lib/orders.js:priceOf <- placeOrder ok 1",
+          "lib/receipts.cjs:formatReceipt <- handle ok 1",
+          "server.js:handle <-  ok 2",
+          "server.js:send <- handle ok 2",
+        ]);
+        const placeOrder = cold.samples.find((s) => s.labels.function === "placeOrder")!;
+        expect(placeOrder.labels).to.include({ objective_name: "orders", objective_percentile: "99", service_name: "no-build" });
+        // The file the plugin rejects runs as it is, with one warning naming it and the problem.
+        const warnings = cold.output.split("\n").filter((l) => l.includes("broken-directive.js"));
+        expect(warnings).to.have.length(1);
+        expect(warnings[0]).to.contain("runs uninstrumented").and.contain("unknown objective `undefined-objective`");
+
+        // Started again: every file from the cache (none compiled, so none written again), the same series and warning.
+        const entries = cacheEntries(cacheDir);
+        expect(entries.size).to.equal(5); // the options check and the four files
+        const warm = await runNoBuild(node, compiler, cacheDir, `no-build-${compiler}-${major}-warm`);
+        expect(calls(warm.samples)).to.deep.equal(calls(cold.samples));
+        expect(cacheEntries(cacheDir)).to.deep.equal(entries);
+        expect(warm.output.split("\n").filter((l) => l.includes("broken-directive.js"))).to.deep.equal(warnings);
+        rmSync(cacheDir, { recursive: true, force: true });
+      });
+    }
+  }
+
+  it("runs a CommonJS service with --require, with the options of its babel.config.js, as its Babel build records", async () => {
+    const app = join(APPS, "node-service");
+    const [port, metricsPort] = [await freePort(), await freePort()];
+    const cacheDir = mkdtempSync(join(tmpdir(), "am-register-cache-"));
+    processes.start("node-service", process.execPath, ["src/server.js"], { PORT: String(port), METRICS_PORT: String(metricsPort), NODE_OPTIONS: "--require autometrics-runtime/register", AUTOMETRICS_CACHE_DIR: cacheDir }, app);
+    const get = async (path: string, at = port) => (await fetch(`http://127.0.0.1:${at}${path}`)).text();
+    await processes.waitFor("node-service", async () => (await get("/metrics", metricsPort)).includes("function_calls_total"));
+    expect(JSON.parse(await get("/users/7"))).to.include({ id: 7 });
+    const samples = counts(await get("/metrics", metricsPort));
+    expect(calls(samples)).to.include.members([
+      "src/server.js:handleRequest <-  ok 1",
+      "src/service.js:getUser <- handleRequest ok 1",
+      "src/repository.js:findUser <- getUser ok 1",
+    ]);
+    expect(samples.find((s) => s.labels.function === "getUser")!.labels).to.include({ objective_name: "api", objective_percentile: "95" });
+    rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  describe("fails at start-up, before the app runs, saying what is wrong", () => {
+    const start = (env: Record<string, string>, cwd = NO_BUILD) =>
+      spawnSync(process.execPath, ["--import", "autometrics-runtime/register", "-e", "console.log('the app ran')"], { cwd, env: { ...process.env, ...env }, encoding: "utf8" });
+
+    for (const compiler of ["babel", "swc"]) {
+      it(`bad options, in the plugin's words (${compiler})`, () => {
+        const result = start({ AUTOMETRICS_COMPILER: compiler, AUTOMETRICS_OPTIONS: JSON.stringify({ include: "lib/{" }) });
+        expect(result.status).to.equal(1);
+        expect(result.stdout).not.to.contain("the app ran");
+        expect(result.stderr.trim()).to.equal('autometrics-runtime/register: autometrics: invalid option `include`: pattern "lib/{" has an unclosed {');
+      });
+    }
+
+    it("an environment variable it cannot read, by name", () => {
+      expect(start({ AUTOMETRICS_OPTIONS: "{include:" }).stderr).to.match(/^autometrics-runtime\/register: AUTOMETRICS_OPTIONS is not JSON \(.*\): \{include:\n$/);
+      expect(start({ AUTOMETRICS_OPTIONS: '["lib/**"]' }).stderr).to.equal('autometrics-runtime/register: AUTOMETRICS_OPTIONS must be a JSON object of plugin options, got ["lib/**"]\n');
+      expect(start({ AUTOMETRICS_COMPILER: "esbuild" }).stderr).to.equal('autometrics-runtime/register: AUTOMETRICS_COMPILER must be "babel" or "swc", got "esbuild"\n');
+    });
+
+    it("no compiler to instrument with, and what to install", () => {
+      // A project that resolves neither compiler: a copy of the runtime alone, where no node_modules is above it.
+      const base = [tmpdir(), "/var/tmp", "/dev/shm"].find((d) => !existsSync(join(d, "node_modules")) && !existsSync("/node_modules"))!;
+      const dir = mkdtempSync(join(base, "am-register-bare-"));
+      const runtime = join(__dirname, "..", "..", "runtime");
+      spawnSync("cp", ["-r", join(runtime, "dist"), join(runtime, "package.json"), dir]);
+      writeFileSync(join(dir, "main.js"), "console.log('the app ran')\n");
+      const result = spawnSync(process.execPath, ["--require", join(dir, "dist", "register", "index.js"), "main.js"], { cwd: dir, encoding: "utf8" });
+      expect(result.status).to.equal(1);
+      expect(result.stderr).to.contain("needs babel-plugin-autometrics (with @babel/core) or swc-plugin-autometrics (with @swc/core): npm install --save-dev @babel/core babel-plugin-autometrics");
+      rmSync(dir, { recursive: true, force: true });
+    });
+  });
+});

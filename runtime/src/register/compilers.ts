@@ -1,0 +1,150 @@
+import { createRequire } from "node:module";
+import { join } from "node:path";
+
+/** How Node will run a file: its module system (undefined: Node decides from the syntax), and whether it has types. */
+export interface Format {
+  esm: boolean | undefined;
+  typescript: boolean;
+}
+
+/** The plugins' `moduleSystem` for a format: Node's decision, else the same reading of the syntax. */
+function moduleSystem(format: Format): "esm" | "commonjs" | "auto" {
+  return format.esm === undefined ? "auto" : format.esm ? "esm" : "commonjs";
+}
+
+/** One of the two plugins with its compiler, as the load hook uses it. */
+export interface Compiler {
+  name: "babel" | "swc";
+  /** What a cached result depends on besides the file: the compiler's and the plugin's versions. */
+  versions: string;
+  /** Its output keeps TypeScript's types (for Node to strip), rather than compiling them away. */
+  keepsTypes: boolean;
+  /**
+   * The file instrumented, with an inline source map, or undefined when the
+   * plugin selected nothing in it (the file then runs as it is).
+   */
+  transform(code: string, filename: string, format: Format): string | undefined;
+}
+
+const NAMES = { babel: ["@babel/core", "babel-plugin-autometrics"], swc: ["@swc/core", "swc-plugin-autometrics"] } as const;
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+interface BabelCore {
+  transformSync(code: string, options: object): { code?: string | null; metadata?: { autometrics?: unknown[] } } | null;
+}
+
+interface SwcCore {
+  transformSync(code: string, options: object): { code: string };
+}
+
+interface Found {
+  path: string;
+  version: string;
+}
+
+/** Finds a package the way the project would, else as this runtime would. */
+function finder(root: string): (name: string) => Found | undefined {
+  const requires = [createRequire(join(root, "package.json")), createRequire(__filename)];
+  return (name) => {
+    for (const req of requires) {
+      try {
+        const path = req.resolve(name);
+        return { path, version: String(req(`${name}/package.json`).version) };
+      } catch {
+        // not from here
+      }
+    }
+    return undefined;
+  };
+}
+
+/** Loads a module the first time it is used: a start-up served from the cache never loads a compiler. */
+function lazy<T>(path: string): () => T {
+  let loaded: T | undefined;
+  return () => (loaded ??= require(path) as T);
+}
+
+function babelCompiler(host: Found, plugin: Found, versions: string, root: string, options: Record<string, unknown>): Compiler {
+  const babel = lazy<BabelCore>(host.path);
+  const pluginModule = lazy<{ default?: unknown }>(plugin.path);
+  return {
+    name: "babel",
+    versions,
+    keepsTypes: true,
+    transform(code, filename, format) {
+      const result = babel().transformSync(code, {
+        filename,
+        cwd: root,
+        babelrc: false,
+        configFile: false,
+        sourceType: format.esm === undefined ? "unambiguous" : format.esm ? "module" : "script",
+        // The lines stay where they were: stack traces are right without source maps.
+        retainLines: true,
+        sourceMaps: "inline",
+        parserOpts: {
+          allowReturnOutsideFunction: format.esm !== true,
+          plugins: format.typescript ? ["typescript"] : [],
+        },
+        plugins: [[pluginModule().default ?? pluginModule(), { ...options, root: options.root ?? root, moduleSystem: moduleSystem(format) }]],
+      });
+      const instrumented = (result?.metadata?.autometrics?.length ?? 0) > 0;
+      return instrumented ? (result?.code ?? undefined) : undefined;
+    },
+  };
+}
+
+/** The SWC plugin's package resolves to its .wasm file, which the host loads by path. */
+function swcCompiler(host: Found, plugin: Found, versions: string, root: string, options: Record<string, unknown>): Compiler {
+  const swc = lazy<SwcCore>(host.path);
+  const runtime = JSON.stringify(typeof options.runtime === "string" ? options.runtime : "autometrics-runtime");
+  // What the plugin writes to bring in the runtime (docs/transform.md, "Bringing in the runtime").
+  const bringsIn = new RegExp(`\\binstrument as _instrument\\w* \\} from ${escape(runtime)}|require\\(${escape(runtime)}\\)\\.instrument\\b`, "g");
+  const count = (text: string) => text.match(bringsIn)?.length ?? 0;
+  return {
+    name: "swc",
+    versions,
+    keepsTypes: false,
+    transform(code, filename, format) {
+      const result = swc().transformSync(code, {
+        filename,
+        swcrc: false,
+        configFile: false,
+        isModule: format.esm ?? "unknown",
+        sourceMaps: "inline",
+        jsc: {
+          target: "esnext",
+          parser: format.typescript ? { syntax: "typescript" } : { syntax: "ecmascript" },
+          experimental: { plugins: [[plugin.path, { ...options, root: options.root ?? root, moduleSystem: moduleSystem(format) }]] },
+        },
+      });
+      // SWC prints every file again: keep the original unless the plugin brought in the runtime.
+      return count(result.code) > count(code) ? result.code : undefined;
+    },
+  };
+}
+
+/**
+ * The compiler the load hook uses: `AUTOMETRICS_COMPILER` when set, else
+ * Babel when the project has it with the Babel plugin, else SWC with the Wasm
+ * plugin. Throws, saying what to install, when neither is there.
+ */
+export function chooseCompiler(root: string, options: Record<string, unknown>, choice: string | undefined): Compiler {
+  if (choice !== undefined && choice !== "babel" && choice !== "swc") {
+    throw new Error(`AUTOMETRICS_COMPILER must be "babel" or "swc", got ${JSON.stringify(choice)}`);
+  }
+  const wanted: "babel" | "swc" | undefined = choice;
+  const find = finder(root);
+  for (const name of wanted === undefined ? (["babel", "swc"] as const) : [wanted]) {
+    const [core, pluginName] = NAMES[name];
+    const host = find(core);
+    const plugin = host && find(pluginName);
+    if (host === undefined || plugin === undefined) continue;
+    const versions = `${core}@${host.version} ${pluginName}@${plugin.version}`;
+    return (name === "babel" ? babelCompiler : swcCompiler)(host, plugin, versions, root, options);
+  }
+  const choices = wanted === undefined ? "babel-plugin-autometrics (with @babel/core) or swc-plugin-autometrics (with @swc/core)" : NAMES[wanted].join(" and ");
+  throw new Error(`instrumenting at load time needs ${choices}: npm install --save-dev ${(wanted === undefined ? NAMES.babel : NAMES[wanted]).join(" ")}`);
+}

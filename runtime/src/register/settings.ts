@@ -1,0 +1,36 @@
+/** What the environment says to the load hook, each variable checked. */
+export interface EnvSetup {
+  /** Merged over the options found in the project's Babel or SWC configuration. */
+  options: Record<string, unknown>;
+  compiler: string | undefined;
+  cacheDir: string | undefined;
+}
+
+/**
+ * `AUTOMETRICS_OPTIONS` (a JSON object of plugin options), `AUTOMETRICS_INCLUDE`
+ * (comma-separated globs, for `include`), `AUTOMETRICS_COMPILER` (`babel` or
+ * `swc`) and `AUTOMETRICS_CACHE_DIR`. A value that cannot be read is an error
+ * naming the variable.
+ */
+export function envSetup(env: NodeJS.ProcessEnv): EnvSetup {
+  const options: Record<string, unknown> = {};
+  const json = env.AUTOMETRICS_OPTIONS;
+  if (json !== undefined && json.trim() !== "") {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch (error) {
+      throw new Error(`AUTOMETRICS_OPTIONS is not JSON (${(error as Error).message}): ${json}`);
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      throw new Error(`AUTOMETRICS_OPTIONS must be a JSON object of plugin options, got ${json}`);
+    }
+    Object.assign(options, parsed);
+  }
+  const include = env.AUTOMETRICS_INCLUDE;
+  if (include !== undefined && include.trim() !== "") {
+    options.include = include.split(",").map((g) => g.trim()).filter((g) => g !== "");
+  }
+  const compiler = env.AUTOMETRICS_COMPILER?.trim() || undefined;
+  return { options, compiler, cacheDir: env.AUTOMETRICS_CACHE_DIR?.trim() || undefined };
+}
