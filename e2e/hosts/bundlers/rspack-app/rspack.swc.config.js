@@ -15,7 +15,7 @@ module.exports = [
     mode: "production",
     target: "node",
     entry: "./src/server.js",
-    output: { path: join(__dirname, "dist/server"), filename: "server.js" },
+    output: { path: join(__dirname, "dist/swc/server"), filename: "server.js" },
     module: { rules },
   },
   {
@@ -23,7 +23,7 @@ module.exports = [
     mode: "production",
     target: "web",
     entry: "./src/client.js",
-    output: { path: join(__dirname, "dist/client"), filename: "client.js" },
+    output: { path: join(__dirname, "dist/swc/client"), filename: "client.js" },
     module: { rules },
   },
 ];
