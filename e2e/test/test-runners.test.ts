@@ -30,7 +30,9 @@ const PROJECTS: Project[] = [
   { dir: "jest-babel", runner: "jest", how: "babel-jest, plugin in babel.config.js", config: "babel.config.js" },
   { dir: "jest-swc", runner: "jest", how: "@swc/jest, plugin in .swcrc (TypeScript)", config: ".swcrc" },
   { dir: "vitest-babel", runner: "vitest", how: "@rolldown/plugin-babel in vitest.config.js", config: "vitest.config.js" },
+  { dir: "vitest-babel-config", runner: "vitest", how: "vite-plugin-babel, plugin in babel.config.json", config: "babel.config.json" },
   { dir: "vitest-swc", runner: "vitest", how: "unplugin-swc, plugin in .swcrc (TypeScript)", config: ".swcrc" },
+  { dir: "vitest-react-swc", runner: "vitest", how: "@vitejs/plugin-react-swc's plugins in vitest.config.ts (TypeScript)", config: "vitest.config.ts" },
 ];
 
 const BEHAVIOUR = [
