@@ -28,7 +28,7 @@ interface Project {
 
 const PROJECTS: Project[] = [
   { dir: "jest-babel", runner: "jest", how: "babel-jest, plugin in babel.config.js", config: "babel.config.js" },
-  { dir: "jest-swc", runner: "jest", how: "@swc/jest, plugin in .swcrc (TypeScript)", config: ".swcrc" },
+  { dir: "jest-swc", runner: "jest", how: "@swc/jest, plugin in its options in jest.config.js (TypeScript)", config: "jest.config.js" },
   { dir: "vitest-babel", runner: "vitest", how: "@rolldown/plugin-babel in vitest.config.js", config: "vitest.config.js" },
   { dir: "vitest-babel-config", runner: "vitest", how: "vite-plugin-babel, plugin in babel.config.json", config: "babel.config.json" },
   { dir: "vitest-swc", runner: "vitest", how: "unplugin-swc, plugin in .swcrc (TypeScript)", config: ".swcrc" },
@@ -84,17 +84,17 @@ interface Report {
   testResults: { name: string; assertionResults: { fullName: string; status: string; failureMessages: string[] }[] }[];
 }
 
-/** Runs the project's tests with the runner's own command; returns its exit status, output and JSON report. */
-function runTests(project: Project, cwd: string, node: string, name: string) {
+/** Runs tests with the runner's own command (and `extra` arguments); returns its exit status, output and JSON report. */
+function runTests(runner: Project["runner"], cwd: string, node: string, name: string, extra: string[] = []) {
   const report = join(REPORTS, `${name}.json`);
   rmSync(report, { force: true });
   const args =
-    project.runner === "jest"
-      ? ["--no-cache", "--json", `--outputFile=${report}`] // the transform cache is keyed on the config, not the plugin's build
-      : ["run", "--reporter=json", `--outputFile=${report}`];
+    runner === "jest"
+      ? ["--no-cache", "--json", `--outputFile=${report}`, ...extra] // the transform cache is keyed on the config, not the plugin's build
+      : ["run", "--reporter=json", `--outputFile=${report}`, ...extra];
   const { NODE_OPTIONS: _, ...env } = process.env;
   const started = Date.now();
-  const run = spawnSync(join(MODULES, ".bin", project.runner), args, {
+  const run = spawnSync(join(MODULES, ".bin", runner), args, {
     cwd,
     encoding: "utf8",
     timeout: 120_000,
@@ -106,10 +106,14 @@ function runTests(project: Project, cwd: string, node: string, name: string) {
   try {
     parsed = JSON.parse(readFileSync(report, "utf8"));
   } catch {
-    throw new Error(`${project.runner} wrote no report (exit ${run.status}):\n${output}`);
+    throw new Error(`${runner} wrote no report (exit ${run.status}):\n${output}`);
   }
   const results = parsed.testResults.flatMap((file) => file.assertionResults);
-  const names = (status: string) => results.filter((r) => r.status === status).map((r) => r.fullName).sort();
+  const names = (status: string) =>
+    results
+      .filter((r) => r.status === status)
+      .map((r) => r.fullName)
+      .sort();
   return { status: run.status, output, passed: names("passed"), failed: names("failed"), ms: Date.now() - started };
 }
 
@@ -132,7 +136,7 @@ describe("e2e: instrumented code under the test runners (e2e/hosts/test-runners)
       const expected = [...BEHAVIOUR, ...METRICS, RESET[project.runner]].sort();
 
       it("passes the project's tests, the metrics assertions among them", () => {
-        const run = runTests(project, join(HOSTS, project.dir), nodes[project.runner], project.dir);
+        const run = runTests(project.runner, join(HOSTS, project.dir), nodes[project.runner], project.dir);
         expect(run.failed, run.output).to.deep.equal([]);
         expect(run.passed, run.output).to.deep.equal(expected);
         expect(run.status, run.output).to.equal(0);
@@ -145,11 +149,22 @@ describe("e2e: instrumented code under the test runners (e2e/hosts/test-runners)
           filter: (source) => !/[\\/](node_modules|\.swc)$/.test(source),
         });
         writeFileSync(join(copy, project.config), withoutPlugin(readFileSync(join(copy, project.config), "utf8")));
-        const run = runTests(project, copy, nodes[project.runner], `${project.dir}-without-plugin`);
+        const run = runTests(project.runner, copy, nodes[project.runner], `${project.dir}-without-plugin`);
         expect(run.passed, run.output).to.deep.equal([...BEHAVIOUR].sort());
         expect(run.failed, run.output).to.deep.equal([...METRICS, RESET[project.runner]].sort());
         expect(run.status, run.output).to.equal(1);
       });
     });
   }
+
+  describe("jest: the Jest projects run from their parent directory, as from a monorepo's root", () => {
+    it("passes each project's tests with --projects: labels stay relative to each project (root: __dirname)", () => {
+      const jest = PROJECTS.filter((p) => p.runner === "jest");
+      const run = runTests("jest", HOSTS, nodes.jest, "jest-projects", ["--projects", ...jest.map((p) => p.dir)]);
+      const expected = [...BEHAVIOUR, ...METRICS, RESET.jest].sort();
+      expect(run.failed, run.output).to.deep.equal([]);
+      expect(run.passed, run.output).to.deep.equal(jest.flatMap(() => expected).sort());
+      expect(run.status, run.output).to.equal(0);
+    });
+  });
 });
