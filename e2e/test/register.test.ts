@@ -2,12 +2,14 @@
  * `autometrics-runtime/register`: apps run with no build step, instrumented
  * as Node loads them, by each compiler, on the Node lines users run.
  */
+import * as babel from "@babel/core";
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { nodeVersions } from "../../fixtures/harness/isolated-install.mjs";
+import { REAL_PACKAGES, callerPairs, instrumentedCopy, preparePristine, runTests, summary } from "../../fixtures/harness/real-packages";
 import { freePort } from "../../runtime/test/helpers/ports";
 import { Processes } from "../harness/processes";
 
@@ -120,6 +122,36 @@ describe("autometrics-runtime/register: no build step", function () {
     ]);
     expect(samples.find((s) => s.labels.function === "getUser")!.labels).to.include({ objective_name: "api", objective_percentile: "95" });
     rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  describe("real packages' own test suites, run through the hook", function () {
+    this.timeout(600_000);
+    const WORK = join(__dirname, "..", ".run", "real");
+    const babelTransform = async (code: string, file: string, root: string, options: Record<string, unknown>) =>
+      (await babel.transformAsync(code, { filename: join(root, file), cwd: root, babelrc: false, configFile: false, sourceType: "unambiguous", plugins: [["autometrics", options]] }))!.code!;
+
+    for (const [name, compiler] of [["qs", "babel"], ["find-my-way", "swc"]] as const) {
+      const pkg = REAL_PACKAGES.find((p) => p.name === name)!;
+      it(`${pkg.name}@${pkg.version} with ${compiler} (${pkg.style}): the suite passes and records what its build-time instrumentation records`, async () => {
+        const pristine = await preparePristine(pkg, WORK);
+        const baseline = await runTests(pkg, pristine, false);
+        expect(baseline.code, baseline.output.slice(-2000)).to.equal(0);
+        // The reference: the same options, applied by a Babel build.
+        const built = await runTests(pkg, await instrumentedCopy(pkg, pristine, join(WORK, `${pkg.name}@${pkg.version}`, "built"), babelTransform), true);
+
+        const cacheDir = mkdtempSync(join(tmpdir(), "am-register-cache-"));
+        const options = { include: pkg.include, exclude: [...pkg.exclude, "**/node_modules/**"] };
+        const env = { AUTOMETRICS_OPTIONS: JSON.stringify(options), AUTOMETRICS_COMPILER: compiler, AUTOMETRICS_CACHE_DIR: cacheDir };
+        const run = await runTests(pkg, pristine, true, undefined, false, { nodeOptions: "--require autometrics-runtime/register", env });
+        expect(run.code, run.output.slice(-3000)).to.equal(0);
+        expect(summary(run.output)).to.deep.equal(summary(baseline.output));
+        const functions = new Set(run.samples.map((s) => `${s.module}:${s.function}`));
+        expect(functions.size, "registered functions").to.be.at.least(pkg.minFunctions);
+        expect(functions).to.deep.equal(new Set(built.samples.map((s) => `${s.module}:${s.function}`)));
+        expect(callerPairs(run.samples)).to.deep.equal(callerPairs(built.samples));
+        rmSync(cacheDir, { recursive: true, force: true });
+      });
+    }
   });
 
   describe("fails at start-up, before the app runs, saying what is wrong", () => {

@@ -37,12 +37,24 @@ export async function findPluginOptions(root: string): Promise<FoundConfig | und
   return undefined;
 }
 
+const BABEL_CONFIGS = ["babel.config", ".babelrc"].flatMap((name) => ["", ".js", ".cjs", ".mjs", ".json", ".ts", ".cts", ".mts"].map((ext) => name + ext));
+
+/** Whether Babel would find a configuration for a file at the root: without one, Babel need not be loaded. */
+function hasBabelConfig(root: string): boolean {
+  if (BABEL_CONFIGS.some((name) => name !== "babel.config" && existsSync(join(root, name)))) return true;
+  try {
+    return JSON.parse(readFileSync(join(root, "package.json"), "utf8")).babel !== undefined;
+  } catch {
+    return false;
+  }
+}
+
 /** The plugin options a project gives Babel (babel.config.js, .babelrc) or SWC (.swcrc), read synchronously. */
 export function findCompilerOptions(root: string): FoundConfig | undefined {
   const projectRequire = createRequire(join(root, "package.json"));
   let babel: typeof import("@babel/core") | undefined;
   try {
-    babel = projectRequire("@babel/core");
+    babel = hasBabelConfig(root) ? projectRequire("@babel/core") : undefined;
   } catch {
     babel = undefined;
   }
