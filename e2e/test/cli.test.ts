@@ -45,6 +45,7 @@ describe("autometrics CLI", () => {
     writeFileSync(join(dir, ".swcrc"), JSON.stringify({ jsc: { experimental: { plugins: [["swc-plugin-autometrics", { objectives }]] } } }));
     writeFileSync(join(dir, "a.js"), 'function list() {\n  "use autometrics objective=api";\n}\nfunction pay() {\n  "use autometrics objective=checkout successRate=98.5";\n}\n');
     writeFileSync(join(dir, "b.js"), '"use autometrics objective=checkout latency=0.5@95";\nfunction refund() {}\n');
+    writeFileSync(join(dir, "c.js"), 'function typo() {\n  "use autometrics objective=apii";\n}\n');
     const result = spawnSync(process.execPath, [CLI, "list", dir, "--json"], { encoding: "utf8" });
     expect(result.status, result.stderr).to.equal(0);
     const objectiveOf = Object.fromEntries(JSON.parse(result.stdout).map((f: any) => [f.function, f.objective]));
@@ -54,7 +55,11 @@ describe("autometrics CLI", () => {
       refund: { name: "checkout", latency: ["0.5", "95"] },
     });
     const problems = result.stderr.split("\n").filter((l) => l.startsWith("autometrics:"));
-    expect(problems).to.deep.equal(["autometrics: objective `checkout` is defined differently: successRate=98.5 (a.js:4), latency=0.5@95 (b.js:2)"]);
+    expect(problems).to.deep.equal([
+      // A file the plugins would reject is left out, saying why; the others are listed.
+      "autometrics: c.js is left out: autometrics: invalid directive \"use autometrics objective=apii\" in `typo` (c.js): unknown objective `apii` (defined: api)",
+      "autometrics: objective `checkout` is defined differently: successRate=98.5 (a.js:4), latency=0.5@95 (b.js:2)",
+    ]);
     // The rules cover the percentile the shared file lacks, which only a directive declares.
     const slos = new Set(cli("rules", dir).match(/sloth_slo="[^"]+"/g));
     expect([...slos]).to.deep.equal(['sloth_slo="success-rate-98.5"']);

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { join, relative } from "node:path";
+import { problemOf } from "../register/compilers";
 
 /** One function the plugins would instrument. */
 export interface Listed {
@@ -40,7 +41,16 @@ function load(root: string, name: string): any {
  * reports what it selected, without writing anything.
  */
 export function listFunctions(root: string, options: Record<string, unknown>): Listed[] {
-  return sourceFiles(root).flatMap((file) => listSource(root, file, readFileSync(file, "utf8"), options));
+  return sourceFiles(root).flatMap((file) => {
+    try {
+      return listSource(root, file, readFileSync(file, "utf8"), options);
+    } catch (error) {
+      // Bad options fail every file alike: that is the command's error. A file's own problem is that file's.
+      if (/autometrics: invalid option/.test(String(error))) throw error;
+      console.error(`autometrics: ${relative(root, file)} is left out: ${problemOf(error)}`);
+      return [];
+    }
+  });
 }
 
 /** What the plugins would instrument in one file whose text is `text` (an editor's, maybe unsaved). */

@@ -148,3 +148,15 @@ export function chooseCompiler(root: string, options: Record<string, unknown>, c
   const choices = wanted === undefined ? "babel-plugin-autometrics (with @babel/core) or swc-plugin-autometrics (with @swc/core)" : NAMES[wanted].join(" and ");
   throw new Error(`instrumenting at load time needs ${choices}: npm install --save-dev ${(wanted === undefined ? NAMES.babel : NAMES[wanted]).join(" ")}`);
 }
+
+/**
+ * What a compiler's error says is wrong, on one line: the plugin's own message
+ * when it is one (Babel adds the file and the plugin it ran, SWC frames it),
+ * else the first line.
+ */
+export function problemOf(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const ours = /autometrics: [^\n]*/.exec(text)?.[0];
+  if (ours !== undefined) return ours.replace(/ \(While processing: [^)]*\)$/, "");
+  return text.split("\n").map((l) => l.trim()).find((l) => l !== "") ?? text;
+}

@@ -7,7 +7,8 @@ import Module from "node:module";
 import { pathToFileURL } from "node:url";
 import { findCompilerOptions } from "../cli/config";
 import { defaultCacheDir } from "./cache";
-import { Instrumenter, type Setup, problemOf } from "./instrument";
+import { problemOf } from "./compilers";
+import { Instrumenter, type Setup } from "./instrument";
 import { type LoadResult, instrumentLoaded } from "./load";
 import { envSetup } from "./settings";
 

@@ -1,7 +1,7 @@
 import { extname, sep } from "node:path";
 import { reportOnce } from "../report";
 import { type Cached, DiskCache } from "./cache";
-import { type Compiler, type Format, chooseCompiler } from "./compilers";
+import { type Compiler, type Format, chooseCompiler, problemOf } from "./compilers";
 
 /** What the load hook is set up with, in the main thread and (Node 20) the hooks thread alike. */
 export interface Setup {
@@ -81,16 +81,4 @@ export class Instrumenter {
     this.compiler.transform("", probe, { esm: false, typescript: false });
     this.cache.set(probe, "", "check", null);
   }
-}
-
-/**
- * What a compiler's error says is wrong, on one line: the plugin's own message
- * when it is one (Babel adds the file and the plugin it ran, SWC frames it),
- * else the first line.
- */
-export function problemOf(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  const ours = /autometrics: [^\n]*/.exec(text)?.[0];
-  if (ours !== undefined) return ours.replace(/ \(While processing: [^)]*\)$/, "");
-  return text.split("\n").map((l) => l.trim()).find((l) => l !== "") ?? text;
 }
