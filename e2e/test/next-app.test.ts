@@ -1,17 +1,17 @@
 import { expect } from "chai";
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { find, one, parseExposition } from "../../runtime/test/helpers/exposition";
 import { panelQueries, substitute } from "../harness/dashboards";
+import { packWorkspace } from "../harness/pack";
 import { freePort } from "../../runtime/test/helpers/ports";
 import { Processes } from "../harness/processes";
 import { type Prometheus, startPrometheus } from "../harness/prometheus";
 
 const APP = join(__dirname, "..", "apps", "next-app");
 const NEXT = require.resolve("next/dist/bin/next");
-const ROOT = join(__dirname, "..", "..");
 const env = { NEXT_TELEMETRY_DISABLED: "1" };
 /** The same app without the plugin (next.config.ts), built into .next-plain. */
 const PLAIN = { ...env, AUTOMETRICS_E2E_PLAIN: "1" };
@@ -24,21 +24,15 @@ const PLAIN = { ...env, AUTOMETRICS_E2E_PLAIN: "1" };
  * of loading it once, as `serverExternalPackages` asks.
  */
 function installPacked(workspace: string): void {
-  const source = join(ROOT, workspace);
-  const manifest = JSON.parse(readFileSync(join(source, "package.json"), "utf8")) as { name: string; files: string[] };
-  const copy = mkdtempSync(join(tmpdir(), "autometrics-pack-"));
+  const destination = mkdtempSync(join(tmpdir(), "autometrics-packed-"));
   try {
-    for (const file of ["package.json", ...manifest.files]) {
-      if (!existsSync(join(source, file))) throw new Error(`${workspace}/${file} is missing: npm test builds it before the e2e suite`);
-      cpSync(join(source, file), join(copy, file), { recursive: true });
-    }
-    const packed = execFileSync("npm", ["pack", "--json"], { cwd: copy, encoding: "utf8", stdio: "pipe" });
-    const target = join(APP, "node_modules", manifest.name);
+    const { name, tarball } = packWorkspace(workspace, destination);
+    const target = join(APP, "node_modules", name);
     rmSync(target, { recursive: true, force: true });
     mkdirSync(target, { recursive: true });
-    execFileSync("tar", ["xzf", join(copy, JSON.parse(packed)[0].filename), "--strip-components=1", "-C", target]);
+    execFileSync("tar", ["xzf", tarball, "--strip-components=1", "-C", target]);
   } finally {
-    rmSync(copy, { recursive: true, force: true });
+    rmSync(destination, { recursive: true, force: true });
   }
 }
 
