@@ -2,6 +2,8 @@
 // withAutometrics(nextConfig, options): a Next.js config with this plugin in
 // `experimental.swcPlugins` and the runtime loaded by Node rather than bundled.
 
+const { checkHost } = require("./compat/host.js");
+
 // By name: Turbopack resolves plugins as module requests from the project.
 const PLUGIN = "swc-plugin-autometrics";
 
@@ -9,6 +11,8 @@ function withAutometrics(nextConfig = {}, options = {}) {
   if (typeof nextConfig === "function") {
     return async (...args) => withAutometrics(await nextConfig(...args), options);
   }
+  // A Next too old for this build fails here in words, not on the first file with the host's error.
+  checkHost("next");
   // One runtime instance for every route: server layers load it with Node; client and
   // edge bundles still bundle it and get its inert entry through export conditions.
   const external = nextConfig.serverExternalPackages ?? [];

@@ -1,5 +1,8 @@
 import { expect } from "chai";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { withAutometrics } from "../next";
 
 describe("swc-plugin-autometrics/next", () => {
@@ -32,5 +35,36 @@ describe("swc-plugin-autometrics/next", () => {
 
   it("is what Next resolves: the package name leads to the Wasm module", () => {
     expect(require.resolve("swc-plugin-autometrics")).to.match(/swc_plugin_autometrics\.wasm$/);
+  });
+
+  describe("the project's Next", () => {
+    let project: string;
+    before(() => {
+      // A project whose next is 16.3.8: withAutometrics reads the version Next's working directory resolves.
+      project = mkdtempSync(join(tmpdir(), "autometrics-next-"));
+      mkdirSync(join(project, "node_modules", "next"), { recursive: true });
+      writeFileSync(join(project, "node_modules", "next", "package.json"), JSON.stringify({ name: "next", version: "16.3.8" }));
+    });
+    after(() => rmSync(project, { recursive: true, force: true }));
+
+    const configure = (env: Record<string, string> = {}) =>
+      spawnSync(process.execPath, ["-e", `console.log(JSON.stringify(require(${JSON.stringify(require.resolve("../next"))}).withAutometrics({}, {}).experimental))`], {
+        cwd: project,
+        encoding: "utf8",
+        env: { ...process.env, ...env },
+      });
+
+    it("older than the plugin's build fails in words: the plugin, Next's version, what to install", () => {
+      const { status, stderr } = configure();
+      expect(status).to.equal(1);
+      expect(stderr).to.contain("swc-plugin-autometrics 0.1.0 cannot run in Next.js 16.3.8: its Wasm plugin is built on swc_core 78");
+      expect(stderr).to.contain("npm install next@^16.4.0");
+    });
+
+    it("AUTOMETRICS_SKIP_HOST_CHECK=1 skips the check, for a plugin rebuilt for that Next", () => {
+      const { status, stdout } = configure({ AUTOMETRICS_SKIP_HOST_CHECK: "1" });
+      expect(status).to.equal(0);
+      expect(JSON.parse(stdout)).to.deep.equal({ swcPlugins: [["swc-plugin-autometrics", {}]] });
+    });
   });
 });
