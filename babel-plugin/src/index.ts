@@ -1,8 +1,9 @@
 import type { NodePath, PluginObj, PluginPass, types as t } from "@babel/core";
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import { resolve } from "node:path";
 import { DirectiveError, type Placed, sourceObjectives } from "./objectives";
 import { type ObjectiveSpec, type Options, objectiveFor, parseOptions } from "./options";
-import { directiveOf, dropDirectives, functionDirectives } from "./select";
+import { directiveOf, dropDirectives, functionDirectives } from "./directives";
+import { paths } from "./paths";
 import { walkProgram } from "./walk";
 import { type HandleRef, type Locals, registration, wrapFunction } from "./wrap";
 
@@ -19,19 +20,6 @@ export interface InstrumentedFunction {
   module: string;
   line: number;
   objective: ObjectiveSpec | undefined;
-}
-
-/** Turbopack names the module it compiles from `page.mdx` `page.mdx.tsx`: the file is the MDX one. */
-function sourceName(filename: string): string {
-  return filename.replace(/(\.mdx?)\.tsx$/, "$1");
-}
-
-/** The `module` label (the path relative to root, `/`-separated), and the same path for globs when it lies inside root. */
-function paths(filename: string | undefined, root: string): { module: string; file: string | null } {
-  if (filename === undefined) return { module: "unknown", file: null };
-  const rel = relative(root, sourceName(filename)).split(sep).join("/");
-  const inside = !(rel === "" || rel.startsWith("..") || isAbsolute(rel));
-  return { module: rel, file: inside ? rel : null };
 }
 
 /** docs/transform.md, "Bringing in the runtime": import for ECMAScript modules, require otherwise. */

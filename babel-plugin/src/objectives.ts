@@ -1,5 +1,5 @@
 import { type ObjectiveSpec, type Options, Problem, definedObjective, percentile, threshold } from "./options";
-import type { Fields, SourceDirective } from "./select";
+import type { Fields, SourceDirective } from "./directives";
 
 /** A directive with fields, and where it is, as errors name it. */
 export interface Placed {

@@ -1,7 +1,13 @@
 import type { types as t } from "@babel/core";
 import { schedules } from "./continuations";
-import { type Ancestry, labelOf } from "./names";
-import { type Directive, type SourceDirective, directiveOf, functionDirectives, isInstrumented, onRequestOnly } from "./select";
+import { type Directive, type SourceDirective, directiveOf, functionDirectives } from "./directives";
+import { type Ancestry, labelOf } from "./labels";
+import { isInstrumented } from "./wrap";
+
+/** Functions left alone unless their own directive asks: constructors, accessors. */
+function onRequestOnly(node: t.Function): boolean {
+  return (node.type === "ClassMethod" || node.type === "ClassPrivateMethod" || node.type === "ObjectMethod") && node.kind !== "method";
+}
 
 /** An `await` of a function's own, and where it stands, for the rewrite. */
 export interface AwaitSite {

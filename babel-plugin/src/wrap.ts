@@ -1,6 +1,6 @@
 import type { NodePath, types as t } from "@babel/core";
 import { declarationsNeedFunctionScope, hasLexicalDeclarations } from "./declarations";
-import { TRANSPARENT } from "./names";
+import { TRANSPARENT } from "./labels";
 import type { ObjectiveSpec } from "./options";
 import type { FunctionFacts } from "./walk";
 
@@ -275,5 +275,49 @@ function wrapInArrow(types: Types, path: NodePath<t.Function>, handle: HandleRef
       ),
     ],
     directives,
+  );
+}
+
+function isLazyHandle(node: t.Node): boolean {
+  // `(h || (h = instrument(…)))`
+  return (
+    node.type === "LogicalExpression" &&
+    node.operator === "||" &&
+    node.left.type === "Identifier" &&
+    node.right.type === "AssignmentExpression" &&
+    node.right.left.type === "Identifier" &&
+    node.right.left.name === node.left.name &&
+    node.right.right.type === "CallExpression"
+  );
+}
+
+function isHandleCall(node: t.Node | null | undefined, methods: readonly string[]): boolean {
+  return (
+    node?.type === "CallExpression" &&
+    node.callee.type === "MemberExpression" &&
+    !node.callee.computed &&
+    node.callee.property.type === "Identifier" &&
+    methods.includes(node.callee.property.name) &&
+    isLazyHandle(node.callee.object)
+  );
+}
+
+/** What the first statement of a try-shaped body starts the call with. */
+const STARTS = ["enter", "enterScoped", "start", "begin"];
+
+/** Idempotence (docs/transform.md): true when the function already has a shape the plugins produce (docs/transform.md, Idempotence). */
+export function isInstrumented(node: t.Function): boolean {
+  const body = node.body;
+  if (body.type !== "BlockStatement") return isHandleCall(body, ["run"]);
+  if (body.body.length === 1 && body.body[0]!.type === "ReturnStatement") return isHandleCall(body.body[0]!.argument, ["run"]);
+  // Function declarations kept in the function's scope come first.
+  let at = 0;
+  while (body.body[at]?.type === "FunctionDeclaration") at++;
+  const [first, second] = body.body.slice(at);
+  return (
+    body.body.length === at + 2 &&
+    first?.type === "VariableDeclaration" &&
+    isHandleCall(first.declarations[0]?.init, STARTS) &&
+    second?.type === "TryStatement"
   );
 }

@@ -1,6 +1,6 @@
 //! `"use autometrics";`, `"use autometrics objective=…";` and
 //! `"use no autometrics";` in a directive prologue
-//! (`babel-plugin/src/select.ts`: `directiveOf`, `dropDirectives`).
+//! (`babel-plugin/src/directives.ts`: `directiveOf`, `dropDirectives`).
 //!
 //! SWC keeps no separate list of directives: a prologue is the run of
 //! string-literal expression statements at the start of a body.

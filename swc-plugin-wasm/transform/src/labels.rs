@@ -1,5 +1,5 @@
 //! The pieces of a `function` label (`docs/transform.md`, "Eligible functions
-//! and their labels"), as `babel-plugin/src/names.ts` computes them: static
+//! and their labels"), as `babel-plugin/src/labels.ts` computes them: static
 //! property keys and static member chains. How they combine, from the
 //! enclosing binding, object or class, is in the walker ([`crate::walk`]).
 //!
@@ -21,7 +21,7 @@ fn unparen(mut e: &Expr) -> &Expr {
     e
 }
 
-/// `keyName` of names.ts for a computed key (`computed` true) or a member
+/// `keyName` of labels.ts for a computed key (`computed` true) or a member
 /// property expression: string and number literals, templates without
 /// substitutions; identifiers only when not computed.
 pub fn computed_key_name(expr: &Expr) -> Option<String> {
@@ -64,7 +64,7 @@ fn member_prop_name(prop: &MemberProp) -> Option<String> {
     }
 }
 
-/// `memberName` of names.ts: `a.b.c` for a static member chain, with
+/// `memberName` of labels.ts: `a.b.c` for a static member chain, with
 /// `module.exports.`/`exports.` and `this.` dropped and `.prototype.`
 /// collapsed; `""` when nothing is left (`module.exports`), `None` when the
 /// chain is not static.
@@ -105,7 +105,7 @@ pub fn member_name(member: &MemberExpr) -> Option<String> {
 }
 
 /// The name an assignment binds its right-hand side to (`bindingName` of
-/// names.ts for an `AssignmentExpression` parent): the identifier, or the
+/// labels.ts for an `AssignmentExpression` parent): the identifier, or the
 /// member chain (`default` for `module.exports = …`).
 pub fn assign_target_name(target: &AssignTarget) -> Option<String> {
     let simple = match target {

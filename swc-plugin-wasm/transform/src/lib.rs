@@ -4,15 +4,10 @@
 //! This crate knows nothing of the plugin runtime: the `cdylib` beside it
 //! reads the options and metadata from the host and calls [`autometrics`].
 //!
-//! - [`config`]: the options and their errors, worded as the Babel plugin's;
-//! - [`glob`]: the glob dialect;
-//! - `walk`: which functions, under which labels, and the rewrite;
-//! - `continuations`: which functions are scoped (can register asynchronous
-//!   continuations themselves);
-//! - `wrap`, `declarations`, `params`: the code the transform writes;
-//! - `paths`: the `module` label and what globs match.
+//! The files are named as the Babel plugin's, concern for concern (the map
+//! is in `docs/transform.md`, "Where each part of the contract lives").
 
-pub mod config;
+pub mod options;
 mod continuations;
 mod decimal;
 mod declarations;
@@ -22,7 +17,7 @@ mod js;
 mod json;
 mod labels;
 mod lean;
-mod names;
+mod identifiers;
 mod objectives;
 mod params;
 mod paths;
@@ -34,7 +29,7 @@ use swc_core::{
     ecma::{ast::*, visit::VisitMutWith},
 };
 
-pub use crate::config::{ModuleSystem, ObjectiveSpec, OptionError, Options, DEFAULT_BUCKETS, DEFAULT_RUNTIME};
+pub use crate::options::{ModuleSystem, ObjectiveSpec, OptionError, Options, DEFAULT_BUCKETS, DEFAULT_RUNTIME};
 pub use crate::paths::{file_paths, FilePaths};
 use crate::{
     directives::{directive_of, drop_use, prologue_len},

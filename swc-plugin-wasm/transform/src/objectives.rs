@@ -4,7 +4,7 @@
 use swc_core::common::Span;
 
 use crate::{
-    config::{percentile, threshold, ObjectiveSpec, Options},
+    options::{percentile, threshold, ObjectiveSpec, Options},
     directives::{Fields, SourceDirective},
     json::Value,
 };

@@ -4,7 +4,7 @@
 //! same path through the tree and count the function-like nodes they meet,
 //! so the n-th function of the second run is the n-th of the first.
 //!
-//! Labels follow `babel-plugin/src/names.ts`. Babel asks each function for
+//! Labels follow `babel-plugin/src/labels.ts`. Babel asks each function for
 //! its parent; here the parent that names something (a variable, an
 //! assignment, `export default`, an object property, a class field) hands
 //! the name down to the function, object or class that is its value, looking
@@ -23,7 +23,7 @@ use crate::{
     directives::{directive_of, drop_use, Directive, Kind, SourceDirective},
     glob::GlobSet,
     labels::{assign_target_name, is_cache_wrapper, is_server_function, key_name, member_label, private_name},
-    names::Names,
+    identifiers::Names,
     continuations::schedules,
     params::param_names,
     wrap::{block_is_instrumented, expr_is_instrumented, wrap_arrow, wrap_block, Facts, Handle, Locals},
@@ -237,7 +237,7 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// `select.ts` and the Function visitor of index.ts: which functions are
+    /// `walk.ts` (`enterFunction`): which functions are
     /// instrumented, in the contract's order of precedence.
     fn decide(
         &mut self,

@@ -14,7 +14,7 @@ use swc_core::{
 };
 
 use crate::{
-    config::ObjectiveSpec,
+    options::ObjectiveSpec,
     declarations::{declarations_need_function_scope, has_lexical_declarations, is_function_declaration},
     directives,
     params::keep_parameter_redeclarations,
@@ -539,7 +539,7 @@ fn unparen(mut e: &Expr) -> &Expr {
     e
 }
 
-/// `(A || (A = f(…)))`, parentheses anywhere (select.ts `isLazyHandle`).
+/// `(A || (A = f(…)))`, parentheses anywhere (wrap.ts `isLazyHandle`).
 fn is_lazy_handle(expr: &Expr) -> bool {
     let Expr::Bin(BinExpr { op: BinaryOp::LogicalOr, left, right, .. }) = unparen(expr) else {
         return false;
@@ -561,7 +561,7 @@ fn is_lazy_handle(expr: &Expr) -> bool {
     target.sym == var.sym && matches!(unparen(right), Expr::Call(_))
 }
 
-/// `<lazy handle>.<method>(…)` (select.ts `isHandleCall`).
+/// `<lazy handle>.<method>(…)` (wrap.ts `isHandleCall`).
 fn is_handle_call(expr: &Expr, methods: &[&str]) -> bool {
     let Expr::Call(CallExpr { callee: Callee::Expr(callee), .. }) = unparen(expr) else {
         return false;
