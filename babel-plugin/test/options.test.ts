@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { OptionError, definedObjective, objectiveFor, parseOptions } from "../src/options";
 
 describe("plugin options", () => {
@@ -16,24 +18,17 @@ describe("plugin options", () => {
     expect(parseOptions({ include: "src/**" }).include.matches("src/a.js")).to.equal(true);
   });
 
-  it("names the option in every error, in the shared wording", () => {
-    const cases: [unknown, string][] = [
-      [{ include: 3 }, "autometrics: invalid option `include`: expected a glob or an array of globs, got number"],
-      [{ include: ["ok", 3] }, "autometrics: invalid option `include[1]`: expected a string, got number"],
-      [{ functions: {} }, "autometrics: invalid option `functions`: expected a name pattern or an array of them, got object"],
-      [{ root: "" }, "autometrics: invalid option `root`: expected a non-empty string, got string"],
-      [{ runtime: 1 }, "autometrics: invalid option `runtime`: expected a non-empty string, got number"],
-      [{ buckets: [1, 0.5] }, "autometrics: invalid option `buckets`: buckets must be strictly increasing"],
-      [{ objectives: {} }, "autometrics: invalid option `objectives`: expected an array, got object"],
-      [{ objectives: [{ successRate: "99" }] }, "autometrics: invalid option `objectives[0].name`: an objective needs a non-empty name"],
-      [{ objectives: [{ name: "x" }] }, 'autometrics: invalid option `objectives[0]`: objective "x" has neither successRate nor latency'],
-      [{ objectives: [{ name: "x", successRate: "100" }] }, "autometrics: invalid option `objectives[0].successRate`: percentile 100 is not between 0 and 100"],
-      [{ objectives: [{ name: "x", latency: [0.1] }] }, "autometrics: invalid option `objectives[0].latency`: expected [threshold in seconds, percentile]"],
-      [{ objectives: [{ name: "x", successRate: "99", file: "a" }] }, "autometrics: invalid option `objectives[0].file`: unknown field (known: name, successRate, latency, files, functions)"],
-      [{ objectives: [{ name: "x", successRate: "99", files: "{" }] }, 'autometrics: invalid option `objectives[0].files`: pattern "{" has an unclosed {'],
-    ];
-    for (const [options, message] of cases) {
-      expect(() => parseOptions(options), JSON.stringify(options)).to.throw(OptionError, message);
+  it("names the option in every error, in the shared wording (fixtures/contract/options-errors.json)", () => {
+    const { cases } = JSON.parse(readFileSync(join(__dirname, "..", "..", "fixtures", "contract", "options-errors.json"), "utf8"));
+    for (const { options, error } of cases as { options: unknown; error: string }[]) {
+      let message = "no error";
+      try {
+        parseOptions(options);
+      } catch (e) {
+        expect(e, JSON.stringify(options)).to.be.instanceOf(OptionError);
+        message = (e as Error).message;
+      }
+      expect(message, JSON.stringify(options)).to.equal(error);
     }
   });
 
