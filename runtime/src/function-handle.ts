@@ -144,19 +144,26 @@ const isPromiseObject = (value: unknown): value is Promise<unknown> => typeof va
  * one-entry cache in front of a Map, so no label is hashed or built per call.
  */
 export class FunctionHandle implements Frame {
+  /** @internal */
   objective: ResolvedObjective | undefined;
+  /** @internal */
   trackConcurrency: boolean;
+  /** @internal */
   concurrent = 0;
-  /** Every caller seen so far, the entry point (no caller) first. */
+  /** @internal Every caller seen so far, the entry point (no caller) first. */
   readonly series: CallerSeries[];
   private readonly byCaller = new Map<Frame, CallerSeries>();
   private lastCaller: Frame | null = null;
   private lastSeries: CallerSeries;
-  /** Histogram: per-bucket (not cumulative) counts, the last slot for +Inf. */
+  /** @internal Histogram: per-bucket (not cumulative) counts, the last slot for +Inf. */
   bounds: readonly number[] = settings.buckets;
+  /** @internal */
   counts: Float64Array;
+  /** @internal */
   sum = 0;
+  /** @internal */
   count = 0;
+  /** @internal */
   exemplars: (Exemplar | undefined)[] | null = null;
   /** @internal The labels as a scrape writes them (prometheus/render.ts). */
   labelText: LabelText | undefined = undefined;

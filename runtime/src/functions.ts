@@ -1,11 +1,8 @@
 import { FunctionHandle, type FunctionOptions } from "./function-handle";
+import { byKey, functions } from "./handles";
 import { metricsRegistry } from "./prometheus/tracker";
 import { append } from "./own";
 import { reportOnce } from "./report";
-
-/** @internal Every function registered in this process, in registration order. */
-export const functions: FunctionHandle[] = [];
-const byKey = new Map<string, FunctionHandle>();
 
 /**
  * The entry point instrumented code calls, once per function at module load:

@@ -7,7 +7,7 @@ import { type PrometheusExporterOptions, type RunningExporter, startPrometheusEx
 import { type PushGatewayOptions, type RunningPush, startPushGateway } from "./exporters/push-gateway";
 import { type OtlpExporterOptions, attachToMeterProvider, load, startOtelPipeline } from "./opentelemetry/pipeline";
 import { AutometricsMetricProducer } from "./opentelemetry/producer";
-import { functions } from "./functions";
+import { functions } from "./handles";
 import { checkBuckets } from "./objectives";
 import { attach, detach } from "./prometheus/tracker";
 import { reportOnce } from "./report";

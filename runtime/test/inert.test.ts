@@ -76,6 +76,12 @@ describe("the runtime for browsers, edge and workers (the inert entry)", () => {
     expect(inert).to.deep.equal(node);
     const esm = Object.keys(await import(join(RUNTIME, "esm", "inert.mjs"))).sort();
     expect(esm).to.deep.equal(Object.keys(await import(join(RUNTIME, "esm", "index.mjs"))).sort());
+    // The ESM entries name every export of the CommonJS build, each the very same value.
+    expect(esm).to.deep.equal(node);
+    for (const [entry, cjs] of [["index.mjs", "../dist/index.js"], ["inert.mjs", "../dist/inert.js"]]) {
+      const module = await import(join(RUNTIME, "esm", entry));
+      for (const name of node) expect(module[name], `${entry} ${name}`).to.equal(require(cjs)[name]);
+    }
   });
 
   it("hands every value through, and says what it cannot do rather than failing obscurely", async () => {

@@ -1,6 +1,6 @@
 import { AUTOMETRICS_SPEC_VERSION } from "../objectives";
 import type { CallerSeries, FunctionHandle } from "../function-handle";
-import { functions } from "../functions";
+import { functions } from "../handles";
 import { getBuildInfo } from "../settings";
 
 // The SDK's public enum values, spelled out so that this file needs no

@@ -1,6 +1,6 @@
 import { AUTOMETRICS_SPEC_VERSION } from "../objectives";
 import type { Exemplar, FunctionHandle } from "../function-handle";
-import { functions } from "../functions";
+import { functions } from "../handles";
 import { formatBound } from "../objectives";
 import { getBuildInfo } from "../settings";
 

@@ -1,6 +1,6 @@
 import type { Registry } from "prom-client";
 import type { CallerSeries, Exemplar, FunctionHandle } from "../function-handle";
-import { functions } from "../functions";
+import { functions } from "../handles";
 import { formatBound } from "../objectives";
 import { getBuildInfo } from "../settings";
 import { BUILD_INFO_LABELS, type CollectedMetric, type MetricKind, buildInfoLabels } from "./metrics";
