@@ -5,8 +5,8 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import { runInNewContext } from "node:vm";
 import { ensureInstalled, nodeVersions } from "../../fixtures/harness/isolated-install.mjs";
-import { find, parseExposition } from "../../runtime/test/helpers/exposition";
-import { freePort } from "../../runtime/test/helpers/ports";
+import { find, parseExposition } from "../../fixtures/harness/exposition";
+import { freePort } from "../../fixtures/harness/ports";
 import { Processes } from "../harness/processes";
 
 /** The bundlers, in one folder with its own package.json and lockfile, and an app per bundler beside them. */

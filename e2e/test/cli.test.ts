@@ -3,7 +3,7 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "../../runtime/test/helpers/ports";
+import { freePort } from "../../fixtures/harness/ports";
 import { Processes } from "../harness/processes";
 import { RULES, requireBinary } from "../harness/prometheus";
 

@@ -3,10 +3,10 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { find, one, parseExposition } from "../../runtime/test/helpers/exposition";
+import { find, one, parseExposition } from "../../fixtures/harness/exposition";
 import { panelQueries, substitute } from "../harness/dashboards";
 import { packWorkspace } from "../harness/pack";
-import { freePort } from "../../runtime/test/helpers/ports";
+import { freePort } from "../../fixtures/harness/ports";
 import { Processes } from "../harness/processes";
 import { type Prometheus, startPrometheus } from "../harness/prometheus";
 

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { nodeVersions } from "../../fixtures/harness/isolated-install.mjs";
 import { REAL_PACKAGES, callerPairs, instrumentedCopy, preparePristine, runTests, summary } from "../../fixtures/harness/real-packages";
-import { freePort } from "../../runtime/test/helpers/ports";
+import { freePort } from "../../fixtures/harness/ports";
 import { Processes } from "../harness/processes";
 
 const APPS = join(__dirname, "..", "apps");

@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { panelQueries, substitute, variableQueries } from "../harness/dashboards";
-import { freePort } from "../../runtime/test/helpers/ports";
+import { freePort } from "../../fixtures/harness/ports";
 import { Processes } from "../harness/processes";
 import { type Prometheus, RULES, requireBinary, startPrometheus } from "../harness/prometheus";
 import { prometheusLink, queriesFor } from "autometrics-runtime";

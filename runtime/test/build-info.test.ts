@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { providerOf, resolveBuildInfo } from "../src/build-info";
-import { one } from "./helpers/exposition";
+import { one } from "../../fixtures/harness/exposition";
 import { freshInit, scrape } from "./helpers/runtime";
 
 function tempDir(): string {

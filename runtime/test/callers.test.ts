@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { EventEmitter } from "node:events";
 import { type FunctionHandle, instrument } from "../src";
-import { find } from "./helpers/exposition";
+import { find } from "../../fixtures/harness/exposition";
 import { freshInit, scrape, sleep, uniqueName } from "./helpers/runtime";
 
 /** Every (caller → count of ok calls) recorded for `name`, zero rows left out. */

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { find, one, parseExposition } from "./helpers/exposition";
+import { find, one, parseExposition } from "../../fixtures/harness/exposition";
 
 describe("Node cluster", () => {
   it("serves one set of metrics from the primary: the sum over workers, build_info once", async () => {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { find, one, parseExposition } from "./helpers/exposition";
+import { find, one, parseExposition } from "../../fixtures/harness/exposition";
 import { isolated } from "./helpers/isolated";
 
 describe("exemplars", () => {

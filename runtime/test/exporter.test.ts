@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { createServer, request } from "node:http";
 import { type AddressInfo, connect } from "node:net";
 import { init, instrument, metricsHandler } from "../src";
-import { parseExposition, one } from "./helpers/exposition";
+import { parseExposition, one } from "../../fixtures/harness/exposition";
 import { freshInit, uniqueName } from "./helpers/runtime";
 
 interface Reply {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { instrument } from "../src";
-import { find, one } from "./helpers/exposition";
+import { find, one } from "../../fixtures/harness/exposition";
 import { freshInit, scrape, uniqueName } from "./helpers/runtime";
 
 describe("exposition", () => {

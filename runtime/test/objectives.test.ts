@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { AutometricsConfigError, ObjectiveLatency, ObjectivePercentile, autometrics, instrument, queriesFor } from "../src";
-import { find, one, parseExposition } from "./helpers/exposition";
+import { find, one, parseExposition } from "../../fixtures/harness/exposition";
 import { isolated } from "./helpers/isolated";
 import { freshInit, scrape, uniqueName } from "./helpers/runtime";
 

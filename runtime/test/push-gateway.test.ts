@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { find, one, parseExposition } from "./helpers/exposition";
+import { find, one, parseExposition } from "../../fixtures/harness/exposition";
 import { type Gateway, startPushGateway } from "./helpers/pushgateway";
-import { freePort } from "./helpers/ports";
+import { freePort } from "../../fixtures/harness/ports";
 
 const run = promisify(execFile);
 const RUNTIME = require.resolve("../dist");

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { instrument } from "../src";
-import { one } from "./helpers/exposition";
+import { one } from "../../fixtures/harness/exposition";
 import { freshInit, scrape, sleep, uniqueName } from "./helpers/runtime";
 
 async function counts(name: string) {

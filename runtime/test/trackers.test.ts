@@ -2,9 +2,9 @@ import { expect } from "chai";
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { type Sample, find, one, parseExposition } from "./helpers/exposition";
+import { type Sample, find, one, parseExposition } from "../../fixtures/harness/exposition";
 import { isolated } from "./helpers/isolated";
-import { freePort } from "./helpers/ports";
+import { freePort } from "../../fixtures/harness/ports";
 
 const TRACKERS = ["prometheus", "opentelemetry"] as const;
 

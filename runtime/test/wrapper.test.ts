@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { autometrics } from "../src";
-import { one } from "./helpers/exposition";
+import { one } from "../../fixtures/harness/exposition";
 import { freshInit, scrape, uniqueName } from "./helpers/runtime";
 
 describe("autometrics() wrapper", () => {

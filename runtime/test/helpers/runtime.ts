@@ -1,6 +1,6 @@
 import { Registry } from "prom-client";
 import { init, metricsRegistry } from "../../src";
-import { parseExposition } from "./exposition";
+import { parseExposition } from "../../../fixtures/harness/exposition";
 
 let counter = 0;
 /** A function name no other test uses: the runtime's registrations are process-wide. */
