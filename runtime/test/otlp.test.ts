@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { OTEL_ENUMS } from "../src/opentelemetry/producer";
 import { readFileSync } from "node:fs";
 import { DEFAULT_BUCKETS, init, instrument } from "../src";
 import { freshInit, sleep, uniqueName } from "./helpers/runtime";
@@ -139,6 +140,19 @@ describe("OpenTelemetry tracker over OTLP, against real receivers", function () 
       await am.shutdown();
       await provider.shutdown();
     }
+  });
+
+  it("hands the SDK its own enum values (data point type, temporality, value type)", () => {
+    const sdk = userSdk();
+    const api = require(require.resolve("@opentelemetry/api", { paths: [process.env.AUTOMETRICS_USER_OTEL_SDK ?? __dirname] }));
+    expect(OTEL_ENUMS).to.deep.equal({
+      HISTOGRAM: sdk.DataPointType.HISTOGRAM,
+      GAUGE: sdk.DataPointType.GAUGE,
+      SUM: sdk.DataPointType.SUM,
+      CUMULATIVE: sdk.AggregationTemporality.CUMULATIVE,
+      INT: api.ValueType.INT,
+      DOUBLE: api.ValueType.DOUBLE,
+    });
   });
 
   it("explains what to do when a MeterProvider's readers cannot be found", () => {

@@ -3,14 +3,14 @@ import type { CallerSeries, FunctionHandle } from "../function-handle";
 import { functions } from "../handles";
 import { getBuildInfo } from "../settings";
 
-// The SDK's public enum values, spelled out so that this file needs no
-// particular @opentelemetry/sdk-metrics major: its output is read by 2.x and 3.x.
-const HISTOGRAM = 0;
-const GAUGE = 2;
-const SUM = 3;
-const CUMULATIVE = 1;
-const INT = 0;
-const DOUBLE = 1;
+/**
+ * @internal The values of the SDK's public enums this producer uses, spelled
+ * out so that the runtime needs no particular @opentelemetry/sdk-metrics major
+ * (nor the SDK at all with the prom-client tracker); a test holds them to the
+ * SDK's own `DataPointType`, `AggregationTemporality` and `ValueType`, 2.x and 3.x.
+ */
+export const OTEL_ENUMS = { HISTOGRAM: 0, GAUGE: 2, SUM: 3, CUMULATIVE: 1, INT: 0, DOUBLE: 1 } as const;
+const { HISTOGRAM, GAUGE, SUM, CUMULATIVE, INT, DOUBLE } = OTEL_ENUMS;
 
 type HrTime = [number, number];
 
