@@ -16,6 +16,10 @@
 // tests and the shared fixture corpus; the plugin crates have none) with the
 // same toolchain and target directory, instead of building the .wasm.
 //
+// `node build.mjs --lint` checks the workspace's Rust the same way: `cargo fmt
+// --check` (rustfmt.toml at the root) and `cargo clippy -D warnings` over every
+// crate and target; on Debian, with the packages rustfmt-web and rust-web-clippy.
+//
 // Cargo's target directory is kept outside the repository so builds are
 // reused: $AUTOMETRICS_CARGO_TARGET_DIR, else ~/.cache/autometrics/cargo-target.
 //
@@ -133,8 +137,10 @@ const passThrough = separator === -1 ? [] : process.argv.slice(separator + 1);
 const forced = ownArgs.find((a) => a.startsWith("--toolchain="))?.slice("--toolchain=".length);
 if (forced && forced !== "rustup" && forced !== "debian") fail(`unknown --toolchain=${forced} (rustup or debian)`);
 const testing = ownArgs.includes("--test");
+const linting = ownArgs.includes("--lint");
 
 const build = plan(forced);
+if (linting) lint(build);
 const args = testing
   ? [...build.cargo, "test", "-p", "autometrics_swc_transform", "--locked", ...passThrough]
   : [...build.cargo, ...build.buildArgs, "--release", "--locked", "--target", TARGET, "-p", CRATE];
@@ -162,4 +168,26 @@ if (testing) {
   const bytes = statSync(output).size;
   log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   log(`wrote ${relative(process.cwd(), output) || output}: ${bytes} bytes (${(bytes / 1024).toFixed(0)} KiB)`);
+}
+
+/** rustfmt and clippy over the workspace, with the build's toolchain; exits. */
+function lint(build) {
+  // The toolchain's own cargo-fmt and cargo-clippy, not another one found first on the PATH.
+  const bin = build.command === "rustup" ? undefined : dirname(build.command);
+  const env = { ...process.env, ...build.testEnv, CARGO_TARGET_DIR: targetDir, ...(bin ? { PATH: `${bin}:${process.env.PATH}` } : {}) };
+  const steps = [
+    ["fmt", "--all", "--check"],
+    ["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"],
+  ];
+  for (const step of steps) {
+    log(`running: cargo ${step.join(" ")}`);
+    const run = spawnSync(build.command, [...build.cargo, ...step], { cwd: here, env, stdio: "inherit" });
+    if (run.error) fail(`could not run cargo ${step[0]}: ${run.error.message}`);
+    if (run.status !== 0) {
+      const hint = build.command === "rustup" ? "" : " (on Debian: apt-get install rustfmt-web rust-web-clippy)";
+      fail(`cargo ${step[0]} failed (exit status ${run.status ?? run.signal})${hint}`);
+    }
+  }
+  log("rustfmt and clippy: clean");
+  process.exit(0);
 }

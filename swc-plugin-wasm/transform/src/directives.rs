@@ -125,10 +125,7 @@ impl AsStmt for ModuleItem {
 
 /// How many items at the start of `items` form the directive prologue.
 pub fn prologue_len<T: AsStmt>(items: &[T]) -> usize {
-    items
-        .iter()
-        .take_while(|item| item.as_stmt().and_then(directive_text).is_some())
-        .count()
+    items.iter().take_while(|item| item.as_stmt().and_then(directive_text).is_some()).count()
 }
 
 /// The autometrics directive of the prologue of `items`, if any.

@@ -97,10 +97,7 @@ impl Glob {
                 frame.current.push(Node::Unit(source[i]));
             } else if ch == b'*' as u16 {
                 let star = b'*' as u16;
-                if source.get(i + 1) == Some(&star)
-                    && at_segment_start
-                    && (i + 2 == len || source[i + 2] == sep)
-                {
+                if source.get(i + 1) == Some(&star) && at_segment_start && (i + 2 == len || source[i + 2] == sep) {
                     if i + 2 == len {
                         frame.current.push(Node::AnyRun);
                         i += 1;
@@ -314,10 +311,7 @@ pub struct GlobSet {
 
 impl GlobSet {
     pub fn new(patterns: &[String], sep: char) -> Result<GlobSet, GlobError> {
-        let globs = patterns
-            .iter()
-            .map(|p| Glob::compile(p, sep))
-            .collect::<Result<Vec<_>, _>>()?;
+        let globs = patterns.iter().map(|p| Glob::compile(p, sep)).collect::<Result<Vec<_>, _>>()?;
         Ok(GlobSet { patterns: patterns.to_vec(), globs })
     }
 

@@ -162,21 +162,8 @@ fn array_index(key: &str) -> Option<u32> {
 fn is_js_space(c: char) -> bool {
     matches!(
         c,
-        '\u{9}'
-            | '\u{a}'
-            | '\u{b}'
-            | '\u{c}'
-            | '\u{d}'
-            | ' '
-            | '\u{a0}'
-            | '\u{1680}'
-            | '\u{2000}'..='\u{200a}'
-            | '\u{2028}'
-            | '\u{2029}'
-            | '\u{202f}'
-            | '\u{205f}'
-            | '\u{3000}'
-            | '\u{feff}'
+        '\u{9}' | '\u{a}' | '\u{b}' | '\u{c}' | '\u{d}' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200a}' | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{feff}'
     )
 }
 
@@ -219,9 +206,7 @@ fn parse_radix(digits: &str, radix: u32) -> f64 {
         let Some(d) = c.to_digit(radix) else {
             return f64::NAN;
         };
-        exact = exact
-            .and_then(|v| v.checked_mul(radix as u128))
-            .and_then(|v| v.checked_add(d as u128));
+        exact = exact.and_then(|v| v.checked_mul(radix as u128)).and_then(|v| v.checked_add(d as u128));
         approx = approx * radix as f64 + d as f64;
     }
     match exact {

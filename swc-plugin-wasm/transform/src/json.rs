@@ -233,8 +233,7 @@ impl Reader<'_> {
                         b't' => out.push('\t'),
                         b'u' => {
                             let unit = self.hex4()?;
-                            let code = if (0xd800..0xdc00).contains(&unit)
-                                && self.bytes[self.at..].starts_with(b"\\u")
+                            let code = if (0xd800..0xdc00).contains(&unit) && self.bytes[self.at..].starts_with(b"\\u")
                             {
                                 let back = self.at;
                                 self.at += 2;
@@ -298,17 +297,29 @@ mod tests {
 
     #[test]
     fn a_repeated_key_keeps_its_first_place_and_its_last_value() {
-        assert_eq!(
-            parse(r#"{"a":1,"b":2,"a":3}"#),
-            Ok(obj(&[("a", Value::Number(3.0)), ("b", Value::Number(2.0))]))
-        );
+        assert_eq!(parse(r#"{"a":1,"b":2,"a":3}"#), Ok(obj(&[("a", Value::Number(3.0)), ("b", Value::Number(2.0))])));
     }
 
     #[test]
     fn rejects_what_json_parse_rejects() {
         for text in [
-            "", "{", "[1,]", "{\"a\"}", "{a:1}", "01", "1.", ".5", "+1", "1e", "\"a", "\"\\x\"", "\"\u{1}\"", "nul",
-            "1 2", "[1 2]", "\"\\u12\"",
+            "",
+            "{",
+            "[1,]",
+            "{\"a\"}",
+            "{a:1}",
+            "01",
+            "1.",
+            ".5",
+            "+1",
+            "1e",
+            "\"a",
+            "\"\\x\"",
+            "\"\u{1}\"",
+            "nul",
+            "1 2",
+            "[1 2]",
+            "\"\\u12\"",
         ] {
             assert!(parse(text).is_err(), "{text:?}");
         }

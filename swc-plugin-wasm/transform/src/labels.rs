@@ -28,11 +28,9 @@ pub fn computed_key_name(expr: &Expr) -> Option<String> {
     match unparen(expr) {
         Expr::Lit(Lit::Str(s)) => Some(str_value(s)),
         Expr::Lit(Lit::Num(n)) => Some(number_to_string(n.value)),
-        Expr::Tpl(t) if t.exprs.is_empty() => t
-            .quasis
-            .first()
-            .and_then(|q| q.cooked.as_ref())
-            .map(|c| c.to_string_lossy().into_owned()),
+        Expr::Tpl(t) if t.exprs.is_empty() => {
+            t.quasis.first().and_then(|q| q.cooked.as_ref()).map(|c| c.to_string_lossy().into_owned())
+        }
         _ => None,
     }
 }

@@ -7,18 +7,18 @@
 //! The files are named as the Babel plugin's, concern for concern (the map
 //! is in `docs/transform.md`, "Where each part of the contract lives").
 
-pub mod options;
 mod continuations;
 mod decimal;
 mod declarations;
 mod directives;
 pub mod glob;
+mod identifiers;
 mod js;
 mod json;
 mod labels;
 mod lean;
-mod identifiers;
 mod objectives;
+pub mod options;
 mod params;
 mod paths;
 mod walk;
@@ -45,12 +45,7 @@ use crate::{
 /// (global) references, used for the `require` it injects.
 pub fn autometrics(options: Options, filename: Option<&str>, cwd: Option<&str>, unresolved_mark: Mark) -> impl Pass {
     let paths = file_paths(filename, options.root.as_deref(), cwd);
-    Autometrics {
-        paths,
-        filename: filename.unwrap_or_default().to_string(),
-        unresolved_mark,
-        options,
-    }
+    Autometrics { paths, filename: filename.unwrap_or_default().to_string(), unresolved_mark, options }
 }
 
 struct Autometrics {
@@ -143,7 +138,12 @@ impl Pass for Autometrics {
         let placed: Vec<Placed> = module_source
             .iter()
             .map(|source| Placed { source, place: format!("in the prologue of {module}") })
-            .chain(walker.declared.iter().map(|d| Placed { source: &d.source, place: format!("in `{}` ({module})", d.label) }))
+            .chain(
+                walker
+                    .declared
+                    .iter()
+                    .map(|d| Placed { source: &d.source, place: format!("in `{}` ({module})", d.label) }),
+            )
             .collect();
         let declared = match source_objectives(&self.options, &placed) {
             Ok(specs) => specs,

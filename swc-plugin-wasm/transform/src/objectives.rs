@@ -4,9 +4,9 @@
 use swc_core::common::Span;
 
 use crate::{
-    options::{percentile, threshold, ObjectiveSpec, Options},
     directives::{Fields, SourceDirective},
     json::Value,
+    options::{percentile, threshold, ObjectiveSpec, Options},
 };
 
 /// A directive with fields, and where it is, as errors name it.

@@ -15,17 +15,8 @@ pub const DEFAULT_BUCKETS: [f64; 14] =
 
 pub const DEFAULT_RUNTIME: &str = "autometrics-runtime";
 
-const KNOWN: [&str; 9] = [
-    "include",
-    "exclude",
-    "functions",
-    "root",
-    "runtime",
-    "objectives",
-    "trackConcurrency",
-    "buckets",
-    "moduleSystem",
-];
+const KNOWN: [&str; 9] =
+    ["include", "exclude", "functions", "root", "runtime", "objectives", "trackConcurrency", "buckets", "moduleSystem"];
 
 const OBJECTIVE_FIELDS: [&str; 5] = ["name", "successRate", "latency", "files", "functions"];
 
@@ -248,7 +239,9 @@ impl Options {
             match input.get(key) {
                 None => Ok(None),
                 Some(Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
-                Some(other) => Err(OptionError::new(key, format!("expected a non-empty string, got {}", describe(other)))),
+                Some(other) => {
+                    Err(OptionError::new(key, format!("expected a non-empty string, got {}", describe(other))))
+                }
             }
         };
 

@@ -173,7 +173,12 @@ fn rewrite(v: &mut VarDecl, params: &[Atom]) -> Rewritten {
             // each is an assignment target.
             Some(init) => {
                 if let Ok(left) = AssignTarget::try_from(without_type(d.name)) {
-                    assignments.push(Expr::Assign(AssignExpr { span: DUMMY_SP, op: AssignOp::Assign, left, right: init }));
+                    assignments.push(Expr::Assign(AssignExpr {
+                        span: DUMMY_SP,
+                        op: AssignOp::Assign,
+                        left,
+                        right: init,
+                    }));
                 }
             }
             // A `for…in`/`for…of` head: one declarator, no initialiser.

@@ -142,7 +142,10 @@ mod tests {
     fn turbopack_names_the_module_of_an_mdx_file_as_the_file() {
         assert_eq!(module(Some("app/readme/page.mdx.tsx"), None, Some("/site")), "app/readme/page.mdx");
         assert_eq!(module(Some("/site/docs/intro.md.tsx"), None, Some("/site")), "docs/intro.md");
-        assert_eq!(file_paths(Some("app/page.mdx.tsx"), Some("/site/app"), Some("/site")).file.as_deref(), Some("page.mdx"));
+        assert_eq!(
+            file_paths(Some("app/page.mdx.tsx"), Some("/site/app"), Some("/site")).file.as_deref(),
+            Some("page.mdx")
+        );
         assert_eq!(module(Some("/site/page.tsx"), None, Some("/site")), "page.tsx");
         assert_eq!(module(Some("/site/page.mdx.ts"), None, Some("/site")), "page.mdx.ts");
     }

@@ -20,11 +20,11 @@ use swc_core::{
 };
 
 use crate::{
+    continuations::schedules,
     directives::{directive_of, drop_use, Directive, Kind, SourceDirective},
     glob::GlobSet,
-    labels::{assign_target_name, is_cache_wrapper, is_server_function, key_name, member_label, private_name},
     identifiers::Names,
-    continuations::schedules,
+    labels::{assign_target_name, is_cache_wrapper, is_server_function, key_name, member_label, private_name},
     params::param_names,
     wrap::{block_is_instrumented, expr_is_instrumented, wrap_arrow, wrap_block, Facts, Handle, Locals},
 };
@@ -351,7 +351,12 @@ impl<'a> Walker<'a> {
                     let locals = self.locals();
                     let params = param_names(&a.params);
                     let info = &self.infos[index];
-                    let facts = Facts { is_async: a.is_async, scoped: info.scoped, unpausable: info.unpausable, params: &params };
+                    let facts = Facts {
+                        is_async: a.is_async,
+                        scoped: info.scoped,
+                        unpausable: info.unpausable,
+                        params: &params,
+                    };
                     wrap_arrow(a, &facts, &handle, &locals);
                 }
             }

@@ -14,9 +14,9 @@ use swc_core::{
 };
 
 use crate::{
-    options::ObjectiveSpec,
     declarations::{declarations_need_function_scope, has_lexical_declarations, is_function_declaration},
     directives,
+    options::ObjectiveSpec,
     params::keep_parameter_redeclarations,
 };
 
@@ -126,9 +126,7 @@ fn paren(expr: Expr) -> Expr {
 }
 
 fn method(object: Expr, name: &str, args: Vec<Expr>) -> Expr {
-    object
-        .make_member(quote_ident!(name))
-        .as_call(DUMMY_SP, args.into_iter().map(|a| a.as_arg()).collect())
+    object.make_member(quote_ident!(name)).as_call(DUMMY_SP, args.into_iter().map(|a| a.as_arg()).collect())
 }
 
 fn var_stmt(name: &Ident, init: Expr) -> Stmt {
@@ -367,7 +365,7 @@ impl VisitMut for Awaits<'_> {
             }
         }
         let arg = std::mem::replace(&mut awaited.arg, Box::new(Expr::dummy()));
-        awaited.arg = Box::new(method(ident(self.call), "pause", vec![*arg]));
+        *awaited.arg = method(ident(self.call), "pause", vec![*arg]);
         let taken = std::mem::replace(e, Expr::dummy());
         *e = self.resume(vec![taken]);
     }
@@ -430,7 +428,12 @@ fn in_place(handle: &Handle, body: BlockStmt, locals: &Locals, facts: &Facts) ->
     };
     let mut decl = var_stmt(&locals.call, method(handle.lazy(), start, vec![]));
     if let Stmt::Decl(Decl::Var(v)) = &mut decl {
-        v.decls.push(VarDeclarator { span: DUMMY_SP, name: Pat::Ident(locals.result.clone().into()), init: None, definite: false });
+        v.decls.push(VarDeclarator {
+            span: DUMMY_SP,
+            name: Pat::Ident(locals.result.clone().into()),
+            init: None,
+            definite: false,
+        });
     }
     let exit_args = if facts.is_async { vec![ident(&locals.result)] } else { vec![call(), ident(&locals.result)] };
     // The body threw: `_r = _e` for the runtime to judge it, and no call that could throw instead.
@@ -464,7 +467,12 @@ fn in_place(handle: &Handle, body: BlockStmt, locals: &Locals, facts: &Facts) ->
     } else {
         expr_stmt(method(ident(&handle.am), "exit", exit_args))
     };
-    let try_stmt = Stmt::Try(Box::new(TryStmt { span: DUMMY_SP, block: body, handler: Some(handler), finalizer: Some(block(vec![exit])) }));
+    let try_stmt = Stmt::Try(Box::new(TryStmt {
+        span: DUMMY_SP,
+        block: body,
+        handler: Some(handler),
+        finalizer: Some(block(vec![exit])),
+    }));
     [decl, try_stmt]
 }
 
@@ -517,12 +525,15 @@ pub fn wrap_arrow(a: &mut ArrowExpr, facts: &Facts, handle: &Handle, locals: &Lo
         ArrowFunctionBody::Expr(expr) => {
             let mut expr = std::mem::replace(expr, Box::new(Expr::dummy()));
             let stmts = if facts.needs_async_arrow() {
-                async_shape(handle, ArrowFunctionBody::Expr(expr), locals).into()
+                async_shape(handle, ArrowFunctionBody::Expr(expr), locals)
             } else {
                 if facts.is_async {
                     expr.visit_mut_with(&mut Awaits { call: &locals.call, tries: Vec::new() });
                 }
-                let ret = Stmt::Return(ReturnStmt { span: DUMMY_SP, arg: Some(Box::new(assign(&locals.result, unnamed(expr)))) });
+                let ret = Stmt::Return(ReturnStmt {
+                    span: DUMMY_SP,
+                    arg: Some(Box::new(assign(&locals.result, unnamed(expr)))),
+                });
                 in_place(handle, block(vec![ret]), locals, facts).into()
             };
             *a.body = ArrowFunctionBody::FunctionBody(FunctionBody { span: DUMMY_SP, stmts });

@@ -180,7 +180,13 @@ fn compile(code: &str, file: &Path, cwd: &Path, options: Option<&Options>) -> Re
                 pragma_frag: Some("Fragment".into()),
                 ..Default::default()
             };
-            program = program.apply(react::react(cm.clone(), Some(&comments), react_options, top_level_mark, unresolved_mark));
+            program = program.apply(react::react(
+                cm.clone(),
+                Some(&comments),
+                react_options,
+                top_level_mark,
+                unresolved_mark,
+            ));
         }
         let program = program.apply((hygiene(), fixer(Some(&comments))));
         Ok(to_code_default(cm, Some(&comments), &program))
@@ -258,6 +264,9 @@ fn diff(expected: &str, actual: &str) -> String {
     out
 }
 
+/// One named check of a case.
+type Test<'a> = Box<dyn Fn() -> Result<(), String> + 'a>;
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
     if std::env::args().any(|a| a == "--list") {
@@ -268,14 +277,15 @@ fn main() {
     let cases = load_cases(&corpus);
     assert!(!cases.is_empty(), "no fixtures under {}", corpus.display());
 
-    let mut tests: Vec<(String, Box<dyn Fn() -> Result<(), String> + '_>)> = Vec::new();
+    let mut tests: Vec<(String, Test<'_>)> = Vec::new();
     for case in &cases {
         tests.push((format!("{}: output", case.name), Box::new(move || check_output(case, update))));
         if case.error.is_none() {
             tests.push((format!("{}: idempotent", case.name), Box::new(move || check_idempotent(case))));
         }
     }
-    let selected: Vec<_> = tests.iter().filter(|(name, _)| args.is_empty() || args.iter().any(|a| name.contains(a))).collect();
+    let selected: Vec<_> =
+        tests.iter().filter(|(name, _)| args.is_empty() || args.iter().any(|a| name.contains(a))).collect();
     println!("\nrunning {} tests ({} fixture cases)", selected.len(), cases.len());
     let mut failures = Vec::new();
     for (name, test) in &selected {

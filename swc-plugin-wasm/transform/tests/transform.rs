@@ -42,7 +42,9 @@ fn transform(src: &str, filename: Option<&str>, options: &str, module: Option<bo
 
 fn registered(out: &str) -> Vec<String> {
     out.lines()
-        .filter_map(|l| l.strip_prefix("var ").and_then(|l| l.split_once(" = _instrument")).map(|(_, rest)| rest.to_string()))
+        .filter_map(|l| {
+            l.strip_prefix("var ").and_then(|l| l.split_once(" = _instrument")).map(|(_, rest)| rest.to_string())
+        })
         .collect()
 }
 
@@ -58,7 +60,18 @@ async function f(_am3) {
 function g(_r2) { return _r2; }
 "#;
     let out = transform(src, Some("/app/src/a.js"), "{}", None);
-    for name in ["_instrument = 1", "_am = 2", "_am2 = 3", "_c = 4", "_e = 5", "_r = 6", "f(_am3)", "let _c2", "catch (_e2)", "g(_r2)"] {
+    for name in [
+        "_instrument = 1",
+        "_am = 2",
+        "_am2 = 3",
+        "_c = 4",
+        "_e = 5",
+        "_r = 6",
+        "f(_am3)",
+        "let _c2",
+        "catch (_e2)",
+        "g(_r2)",
+    ] {
         assert!(out.contains(name), "{name} was renamed:\n{out}");
     }
     assert!(out.contains("var _instrument2 = require(\"autometrics-runtime\").instrument;"), "{out}");
@@ -86,7 +99,12 @@ export default function _am5() {}
     for name in ["function _am()", "class _am2", "class _am3", "function _am4()", "function _am5()"] {
         assert!(out.contains(name), "{name} was renamed:\n{out}");
     }
-    let handles: Vec<&str> = out.lines().filter_map(|l| l.strip_prefix("var ")).filter_map(|l| l.split_once(" = _instrument(")).map(|(n, _)| n).collect();
+    let handles: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.strip_prefix("var "))
+        .filter_map(|l| l.split_once(" = _instrument("))
+        .map(|(n, _)| n)
+        .collect();
     assert_eq!(handles, ["_am6", "_am7", "_am8"], "{out}");
 }
 
@@ -128,7 +146,12 @@ fn root_decides_the_module_label_and_what_include_matches() {
     let out = transform(src, Some("src/a.js"), r#"{ "include": ["src/*.js"] }"#, None);
     assert_eq!(registered(&out), ["(\"f\", \"src/a.js\");"]);
     // Outside root: never selected by include, labelled relative all the same.
-    let out = transform("function f() {}\nfunction g() { \"use autometrics\"; }\n", Some("/lib/b.js"), r#"{ "include": ["**"] }"#, None);
+    let out = transform(
+        "function f() {}\nfunction g() { \"use autometrics\"; }\n",
+        Some("/lib/b.js"),
+        r#"{ "include": ["**"] }"#,
+        None,
+    );
     assert_eq!(registered(&out), ["(\"g\", \"../lib/b.js\");"]);
 }
 
@@ -162,7 +185,8 @@ fn odd_inputs_neither_panic_nor_change_on_a_second_run() {
     ];
     for input in inputs {
         let module = input.contains("export") || input.contains("import.meta") || input.contains("using x");
-        let options = r#"{ "include": ["**"], "trackConcurrency": true, "objectives": [{ "name": "o", "successRate": "99" }] }"#;
+        let options =
+            r#"{ "include": ["**"], "trackConcurrency": true, "objectives": [{ "name": "o", "successRate": "99" }] }"#;
         let once = transform(input, Some("/app/x.js"), options, Some(module));
         let twice = transform(&once, Some("/app/x.js"), options, Some(module));
         assert_eq!(once, twice, "second run changed:\n{input}");
@@ -182,7 +206,8 @@ const o = { k: (() => 1)! satisfies unknown };
 class K { constructor(private x: number) {} field = (() => 1) as any; }
 "#;
     let out = transform(src, Some("/app/t.ts"), "{}", None);
-    let labels: Vec<String> = registered(&out).into_iter().map(|r| r.split('"').nth(1).unwrap_or("").to_string()).collect();
+    let labels: Vec<String> =
+        registered(&out).into_iter().map(|r| r.split('"').nth(1).unwrap_or("").to_string()).collect();
     assert_eq!(labels, ["over", "Shape.describe", "a", "b", "o.k", "K.field"]);
 }
 
