@@ -71,7 +71,7 @@ async function main() {
   console.log(`|---|${variants.map(() => "---:").join("|")}|`);
   for (const { major, node } of await nodes()) {
     const times = variants.map(() => []);
-    for (let r = 0; r < rounds; r++) variants.forEach((v, i) => times[i].push(v.run(node)));
+    for (let r = 0; r < rounds; r++) for (const [i, v] of variants.entries()) times[i].push(v.run(node));
     const plain = median(times[0]);
     const cells = times.map((t, i) => (i === 0 ? `${plain.toFixed(0)}` : `${median(t).toFixed(0)} (${(median(t) / plain).toFixed(1)}×)`));
     console.log(`| ${major} | ${cells.join(" | ")} |`);

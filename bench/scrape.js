@@ -171,7 +171,7 @@ async function renderCase(n, side) {
 /** The server of the concurrent case: the runtime's handler, the previous one, and an instrumented handler to probe. */
 async function serveCase(n) {
   const { am, registry, fns, callers } = instrumentedApp(n);
-  const previous = async (req, res) => {
+  const previous = async (_req, res) => {
     const body = await registry.metrics();
     res.writeHead(200, { "Content-Type": registry.contentType, "Content-Length": Buffer.byteLength(body) });
     res.end(body);

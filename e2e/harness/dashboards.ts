@@ -15,7 +15,10 @@ export function panelQueries(): PanelQuery[] {
   for (const file of readdirSync(DIR).filter((f) => f.endsWith(".json"))) {
     const dashboard = JSON.parse(readFileSync(join(DIR, file), "utf8"));
     const visit = (node: any, panel: string) => {
-      if (Array.isArray(node)) return node.forEach((n) => visit(n, panel));
+      if (Array.isArray(node)) {
+        for (const n of node) visit(n, panel);
+        return;
+      }
       if (node === null || typeof node !== "object") return;
       const title = typeof node.title === "string" && node.targets ? node.title : panel;
       if (typeof node.expr === "string" && node.expr.trim() !== "") out.push({ dashboard: file, panel: title, expr: node.expr });
@@ -41,7 +44,7 @@ export function variableQueries(): { dashboard: string; name: string; query: str
 
 /** Fills in Grafana's variables the way Grafana would for a dashboard open on the last minute. */
 export function substitute(expr: string, vars: Record<string, string>): string {
-  return expr.replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, braced, bare) => {
+  return expr.replace(/\$\{(\w+)\}|\$(\w+)/g, (_whole, braced, bare) => {
     const name = braced ?? bare;
     if (!(name in vars)) throw new Error(`no value for Grafana variable ${name} in: ${expr}`);
     return vars[name]!;

@@ -216,14 +216,14 @@ describe("e2e: bundlers, each with its own way of adding a Babel or SWC plugin",
   /** Node 22: @rolldown/plugin-babel and webpack-cli 7's config loader ask for 22.12 and 22.15 or newer. */
   let node: string;
 
-  before(function () {
+  before(() => {
     ensureInstalled(HOSTS, "Vite, webpack, Rspack and Rollup");
     for (const workspace of ["runtime", "babel-plugin", "swc-plugin-wasm"]) installFromWorkspace(workspace);
     node = (nodeVersions() as { major: number; node: string }[]).find((v) => v.major === 22)!.node;
   });
 
   for (const c of CASES) {
-    describe(c.title, function () {
+    describe(c.title, () => {
       const processes = new Processes(join(__dirname, "..", ".logs", `bundlers-${c.name}`));
       const app = join(HOSTS, c.app);
       let metrics = "";

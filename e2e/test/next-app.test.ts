@@ -285,6 +285,7 @@ for (const bundler of ["turbopack", "webpack"]) {
     it("re-instruments an edited module: the page serves the new code and its new function is recorded with its caller", async () => {
       const paragraph = async () => /<p>([^<]*)<\/p>/.exec(await (await fetch(`${base}/hmr`)).text())?.[1];
       expect(await paragraph()).to.equal("first");
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the edited module's own template literal
       writeFileSync(HMR_MODULE, `${hmrModule("`second ${hmrSuffix()}`")}\nexport function hmrSuffix(): string {\n  return "edited";\n}\n`);
       await processes.waitFor("next-dev", async () => (await paragraph()) === "second edited", 60_000);
       const series = recorded(await (await fetch(`${base}/metrics`)).text()).filter((s) => s.includes("hmr") || s.includes("Hmr"));

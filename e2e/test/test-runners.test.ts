@@ -122,7 +122,7 @@ describe("e2e: instrumented code under the test runners (e2e/hosts/test-runners)
   // Vitest 5 supports Node 22.12 and later; Jest runs on this process's Node.
   let nodes: Record<Project["runner"], string>;
 
-  before(function () {
+  before(() => {
     const node24 = nodeVersions().find((v: { major: number }) => v.major === 24)!.node;
     ensureInstalled(HOSTS, "Jest, Vitest and their Babel and SWC plugins");
     linkWorkspacePackages();

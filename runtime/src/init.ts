@@ -226,7 +226,7 @@ export function init(options: InitOptions = {}): Autometrics {
     }
     // Every objective is checked against the new buckets before anything changes.
     const objectives = functions.map((fn) => fn.objectiveFor(buckets));
-    functions.forEach((fn, i) => fn.setBuckets(buckets, objectives[i]));
+    for (const [i, fn] of functions.entries()) fn.setBuckets(buckets, objectives[i]);
     settings.buckets = buckets;
   }
 

@@ -1,4 +1,4 @@
-import { type FunctionOptions } from "./function-handle";
+import type { FunctionOptions } from "./function-handle";
 import { instrument } from "./functions";
 
 /** Options of the manual wrapper, as in `@autometrics/autometrics`. */

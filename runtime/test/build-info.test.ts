@@ -105,7 +105,7 @@ describe("build_info", () => {
       expect(resolveBuildInfo({}, {}, true, detached)).to.include({ branch: "", commit: COMMIT });
     });
 
-    it("agrees with git itself in a real repository", function () {
+    it("agrees with git itself in a real repository", () => {
       const dir = tempDir();
       const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, encoding: "utf8" }).trim();
       git("init", "-q", "-b", "release");

@@ -84,6 +84,7 @@ describe("results", () => {
   it("never calls then() on a thenable that is not a native promise", async () => {
     const name = uniqueName("thenable");
     let thenCalls = 0;
+    // biome-ignore lint/suspicious/noThenProperty: a thenable on purpose, to check the runtime never calls then()
     const lazyQuery = { then: () => { thenCalls++; } };
     expect(instrument(name, "m.js").run(() => lazyQuery)).to.equal(lazyQuery);
     expect(thenCalls).to.equal(0);

@@ -75,6 +75,7 @@ describe("autometrics-typescript-plugin in a real tsserver", function () {
       [
         "/** Finds a user. */",
         "export async function findUser(id: number): Promise<string> {",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the source of the file the editor opens
         "  return `user ${id}`;",
         "}",
         "export class Api {",

@@ -1,5 +1,4 @@
 import createMDX from "@next/mdx";
-import type { NextConfig } from "next";
 import { withAutometrics } from "swc-plugin-autometrics/next";
 
 // The same app built without the plugin, for the test to compare every route against.

@@ -1,5 +1,5 @@
 import { AUTOMETRICS_SPEC_VERSION } from "../objectives";
-import type { Exemplar, FunctionHandle } from "../function-handle";
+import type { Exemplar } from "../function-handle";
 import { functions } from "../handles";
 import { formatBound } from "../objectives";
 import { getBuildInfo } from "../settings";

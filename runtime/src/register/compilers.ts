@@ -28,7 +28,7 @@ export interface Compiler {
 
 const NAMES = { babel: ["@babel/core", "babel-plugin-autometrics"], swc: ["@swc/core", "swc-plugin-autometrics"] } as const;
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
@@ -101,7 +101,7 @@ function swcCompiler(host: Found, plugin: Found, versions: string, root: string,
   const swc = lazy<SwcCore>(host.path);
   const runtime = JSON.stringify(typeof options.runtime === "string" ? options.runtime : "autometrics-runtime");
   // What the plugin writes to bring in the runtime (docs/transform.md, "Bringing in the runtime").
-  const bringsIn = new RegExp(`\\binstrument as _instrument\\w* \\} from ${escape(runtime)}|require\\(${escape(runtime)}\\)\\.instrument\\b`, "g");
+  const bringsIn = new RegExp(`\\binstrument as _instrument\\w* \\} from ${escapeRegExp(runtime)}|require\\(${escapeRegExp(runtime)}\\)\\.instrument\\b`, "g");
   const count = (text: string) => text.match(bringsIn)?.length ?? 0;
   return {
     name: "swc",

@@ -29,7 +29,7 @@ export class Instrumenter {
   /** Compiling loads the compiler's own modules, which must not come back here. */
   private busy = false;
 
-  constructor(private readonly setup: Setup) {
+  constructor(setup: Setup) {
     this.compiler = chooseCompiler(setup.root, setup.options, setup.compiler);
     const include = setup.options.include;
     this.byConfig = include !== undefined && !(Array.isArray(include) && include.length === 0);
