@@ -176,17 +176,19 @@ function lint(build) {
   const bin = build.command === "rustup" ? undefined : dirname(build.command);
   const env = { ...process.env, ...build.testEnv, CARGO_TARGET_DIR: targetDir, ...(bin ? { PATH: `${bin}:${process.env.PATH}` } : {}) };
   const steps = [
-    ["fmt", "--all", "--check"],
-    ["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"],
+    { tool: "fmt", args: ["--all", "--check"], fix: "cargo fmt --all" },
+    { tool: "clippy", args: ["--workspace", "--all-targets", "--locked", "--", "-D", "warnings"], fix: "the warnings above" },
   ];
-  for (const step of steps) {
-    log(`running: cargo ${step.join(" ")}`);
-    const run = spawnSync(build.command, [...build.cargo, ...step], { cwd: here, env, stdio: "inherit" });
-    if (run.error) fail(`could not run cargo ${step[0]}: ${run.error.message}`);
-    if (run.status !== 0) {
-      const hint = build.command === "rustup" ? "" : " (on Debian: apt-get install rustfmt-web rust-web-clippy)";
-      fail(`cargo ${step[0]} failed (exit status ${run.status ?? run.signal})${hint}`);
+  for (const { tool, args, fix } of steps) {
+    const run = (extra, stdio) => spawnSync(build.command, [...build.cargo, tool, ...extra], { cwd: here, env, stdio });
+    const probe = run(["--version"], "pipe");
+    if (probe.error || probe.status !== 0) {
+      const install = build.command === "rustup" ? `rustup component add ${tool === "fmt" ? "rustfmt" : "clippy"}` : "apt-get install rustfmt-web rust-web-clippy";
+      fail(`cargo ${tool} is not installed with this toolchain: ${install}`);
     }
+    log(`running: cargo ${tool} ${args.join(" ")}`);
+    const result = run(args, "inherit");
+    if (result.status !== 0) fail(`cargo ${tool} found problems (exit status ${result.status ?? result.signal}): see ${fix}`);
   }
   log("rustfmt and clippy: clean");
   process.exit(0);

@@ -1,7 +1,7 @@
 import { GlobError, GlobSet } from "./glob";
 
 /** The specification's default histogram buckets, in seconds. */
-export const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 const PERCENTILE = /^\d+(\.\d+)?$/;
 
 export interface ObjectiveSpec {

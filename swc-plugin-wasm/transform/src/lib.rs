@@ -11,14 +11,14 @@ mod continuations;
 mod decimal;
 mod declarations;
 mod directives;
-pub mod glob;
+mod glob;
 mod identifiers;
 mod js;
 mod json;
 mod labels;
 mod lean;
 mod objectives;
-pub mod options;
+mod options;
 mod params;
 mod paths;
 mod walk;
@@ -29,8 +29,9 @@ use swc_core::{
     ecma::{ast::*, visit::VisitMutWith},
 };
 
-pub use crate::options::{ModuleSystem, ObjectiveSpec, OptionError, Options, DEFAULT_BUCKETS, DEFAULT_RUNTIME};
-pub use crate::paths::{file_paths, FilePaths};
+use crate::options::ModuleSystem;
+pub use crate::options::{OptionError, Options};
+use crate::paths::{file_paths, FilePaths};
 use crate::{
     directives::{directive_of, drop_use, prologue_len},
     objectives::{source_objectives, Placed},
