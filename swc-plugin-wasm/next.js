@@ -2,17 +2,15 @@
 // withAutometrics(nextConfig, options): a Next.js config with this plugin in
 // `experimental.swcPlugins` and the runtime loaded by Node rather than bundled.
 
-const { checkHost } = require("./compat/host.js");
-
-// By name: Turbopack resolves plugins as module requests from the project.
-const PLUGIN = "swc-plugin-autometrics";
+const { nextPluginRequest } = require("./compat/host.js");
 
 function withAutometrics(nextConfig = {}, options = {}) {
   if (typeof nextConfig === "function") {
     return async (...args) => withAutometrics(await nextConfig(...args), options);
   }
-  // A Next too old for this build fails here in words, not on the first file with the host's error.
-  checkHost("next");
+  // By name (Turbopack resolves plugins as module requests from the project): the build
+  // the project's Next runs; a Next too old for every build fails here in words.
+  const plugin = nextPluginRequest();
   // One runtime instance for every route: server layers load it with Node; client and
   // edge bundles still bundle it and get its inert entry through export conditions.
   const external = nextConfig.serverExternalPackages ?? [];
@@ -22,7 +20,7 @@ function withAutometrics(nextConfig = {}, options = {}) {
   return {
     ...nextConfig,
     serverExternalPackages: [...external, ...added],
-    experimental: { ...experimental, swcPlugins: [...(experimental.swcPlugins ?? []), [PLUGIN, options]] },
+    experimental: { ...experimental, swcPlugins: [...(experimental.swcPlugins ?? []), [plugin, options]] },
   };
 }
 

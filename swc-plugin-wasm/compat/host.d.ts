@@ -1,14 +1,25 @@
-/** The SWC hosts this build of the plugin runs in, by package name. */
-export declare const HOSTS: Record<"@swc/core" | "next", { name: string; minimum: string }>;
-/** The `swc_core` and `swc_ecma_ast` major versions the Wasm plugin is built on. */
-export declare const BUILD: { swcCore: string; ast: string };
-/** The path of the Wasm plugin. */
-export declare const wasm: string;
-/** Why this build cannot run in `host` at `version`, in words; undefined when it can. */
-export declare function incompatibility(host: "@swc/core" | "next", version: string | undefined): string | undefined;
+export type Host = "@swc/core" | "next";
+
+/** A Wasm build the package ships: its swc_core, module request and file, and the oldest release of each host it runs in. */
+export interface Build {
+  swcCore: string;
+  ast: string;
+  request: string;
+  file: string;
+  minimum: Record<Host, string>;
+}
+
+/** The builds, newest first. */
+export declare const BUILDS: readonly Build[];
+/** The build `host` at `version` runs (the newest when the version is unknown), or undefined. */
+export declare function buildFor(host: Host, version: string | undefined): Build | undefined;
+/** Why no build runs in `host` at `version`, in words; undefined when one does. */
+export declare function incompatibility(host: Host, version: string | undefined): string | undefined;
 /** The version of `host` that `from` (default: the working directory) resolves, or undefined. */
-export declare function installedVersion(host: "@swc/core" | "next", from?: string): string | undefined;
-/** Throws (code AUTOMETRICS_INCOMPATIBLE_HOST) when `host`, as installed or at `version`, cannot run this build. */
-export declare function checkHost(host: "@swc/core" | "next", version?: string): void;
-/** The Wasm plugin's path for @swc/core's JS API, after checking the @swc/core installed (or `swcCoreVersion`). */
+export declare function installedVersion(host: Host, from?: string): string | undefined;
+/** The build for `host` (as installed, or at `version`); throws (code AUTOMETRICS_INCOMPATIBLE_HOST) when none runs there. */
+export declare function checkHost(host: Host, version?: string): Build;
+/** The module request for Next's `experimental.swcPlugins`: the build the project's Next runs (checked). */
+export declare function nextPluginRequest(from?: string): string;
+/** The Wasm plugin's path for @swc/core's JS API: the build the installed @swc/core (or `swcCoreVersion`) runs, checked. */
 export declare function plugin(options?: { swcCoreVersion?: string; from?: string }): string;

@@ -1,34 +1,45 @@
 "use strict";
-// Which SWC hosts this build of the plugin runs in, and a check that says so in
-// words before a host fails on the first file with its own error (or none).
-// The ranges are the measured ones (compat/range.mjs, the README's table) for
-// the `swc_core` in Cargo.toml; a plugin rebuilt against another `swc_core`
-// can set AUTOMETRICS_SKIP_HOST_CHECK=1.
+// Which SWC hosts the plugin's Wasm build runs in, which build a host gets,
+// and a check that says so in words before a host fails on the first file with
+// its own error (or none). The ranges are the measured ones (compat/range.mjs,
+// the README's table) for the `swc_core` in Cargo.toml; a plugin rebuilt
+// against another `swc_core` can set AUTOMETRICS_SKIP_HOST_CHECK=1.
 
-const { dirname, join } = require("node:path");
+const { join } = require("node:path");
 
 const PLUGIN = "swc-plugin-autometrics";
 const VERSION = require("../package.json").version;
-const WASM = join(__dirname, "..", "swc_plugin_autometrics.wasm");
 
-/** The build: swc_core 78 (swc_ecma_ast 29) runs in these hosts and, as far as SWC keeps plugins portable, later ones. */
-const BUILD = { swcCore: "78", ast: "29" };
-const HOSTS = {
-  "@swc/core": { name: "@swc/core", minimum: "1.16.0" },
-  next: { name: "Next.js", minimum: "16.4.0" },
-};
+const HOST_NAMES = { "@swc/core": "@swc/core", next: "Next.js" };
+
+/**
+ * The Wasm builds the package ships, newest first: the `swc_core` (and
+ * `swc_ecma_ast`) each is built on, its module request (a package export,
+ * which Turbopack and webpack resolve from the project) and file, and the
+ * oldest release of each host it runs in. A build runs in later releases too,
+ * as far as SWC keeps plugins portable (`swc_ast_unknown`); a host gets the
+ * newest build it can run.
+ */
+const BUILDS = [
+  { swcCore: "78", ast: "29", request: PLUGIN, file: "swc_plugin_autometrics.wasm", minimum: { "@swc/core": "1.16.0", next: "16.4.0" } },
+];
 
 function parse(version) {
-  const m = /^(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?/.exec(String(version));
-  return m ? { parts: [Number(m[1]), Number(m[2]), Number(m[3])], pre: m[4] !== undefined } : undefined;
+  const m = /^(\d+)\.(\d+)\.(\d+)/.exec(String(version));
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
 }
 
-/** Whether `version` is at least `minimum`; a pre-release of a supported version counts (a canary leads to its release). */
+/** Whether `version` is at least `minimum`; a pre-release counts as its release (a canary leads to it). */
 function atLeast(version, minimum) {
   const [v, min] = [parse(version), parse(minimum)];
   if (!v || !min) return true;
-  for (let i = 0; i < 3; i++) if (v.parts[i] !== min.parts[i]) return v.parts[i] > min.parts[i];
+  for (let i = 0; i < 3; i++) if (v[i] !== min[i]) return v[i] > min[i];
   return true;
+}
+
+function known(host) {
+  if (!HOST_NAMES[host]) throw new Error(`${PLUGIN}: unknown host ${host} (known: ${Object.keys(HOST_NAMES).join(", ")})`);
+  return HOST_NAMES[host];
 }
 
 /** The installed version of `host` as `from` (a folder, default the working directory) resolves it, or undefined. */
@@ -40,39 +51,52 @@ function installedVersion(host, from = process.cwd()) {
   }
 }
 
-/** Why this build does not run in `host` at `version`, in words; undefined when it does. */
+/** The build `host` at `version` runs (the newest when the version is unknown), or undefined. */
+function buildFor(host, version) {
+  known(host);
+  if (version === undefined) return BUILDS[0];
+  return BUILDS.find((b) => atLeast(version, b.minimum[host]));
+}
+
+/** Why no build runs in `host` at `version`, in words; undefined when one does. */
 function incompatibility(host, version) {
-  const known = HOSTS[host];
-  if (!known) throw new Error(`${PLUGIN}: unknown host ${host} (known: ${Object.keys(HOSTS).join(", ")})`);
-  if (version === undefined || atLeast(version, known.minimum)) return undefined;
-  const install = host === "next" ? `next@^${known.minimum}` : `-D @swc/core@^${known.minimum}`;
-  const hosts = Object.values(HOSTS).map((o) => `${o.name} ${o.minimum} and later`);
+  const name = known(host);
+  if (buildFor(host, version)) return undefined;
+  const oldest = BUILDS[BUILDS.length - 1];
+  const minimum = oldest.minimum[host];
+  const hosts = Object.entries(oldest.minimum).map(([h, v]) => `${HOST_NAMES[h]} ${v} and later`);
+  const install = host === "next" ? `next@^${minimum}` : `-D @swc/core@^${minimum}`;
   return (
-    `${PLUGIN} ${VERSION} cannot run in ${known.name} ${version}: its Wasm plugin is built on swc_core ${BUILD.swcCore} ` +
-    `(swc_ecma_ast ${BUILD.ast}), which runs in ${hosts.join(" and ")}; older hosts fail on the first file. ` +
-    `Install ${known.name} ${known.minimum} or later (npm install ${install}). ` +
+    `${PLUGIN} ${VERSION} cannot run in ${name} ${version}: its Wasm plugin is built on swc_core ${oldest.swcCore} ` +
+    `(swc_ecma_ast ${oldest.ast}), which runs in ${hosts.join(" and ")}; older hosts fail on the first file. ` +
+    `Install ${name} ${minimum} or later (npm install ${install}). ` +
     `(AUTOMETRICS_SKIP_HOST_CHECK=1 skips this check, for a plugin rebuilt for this host.)`
   );
 }
 
-/** Throws an Error with that message when `host` (as installed, or at `version`) cannot run this build. */
+/** The build for `host` (as installed, or at `version`); throws an Error (code AUTOMETRICS_INCOMPATIBLE_HOST) saying why when none runs there. */
 function checkHost(host, version = installedVersion(host)) {
-  if (process.env.AUTOMETRICS_SKIP_HOST_CHECK === "1") return;
+  if (process.env.AUTOMETRICS_SKIP_HOST_CHECK === "1") return BUILDS[0];
   const problem = incompatibility(host, version);
   if (problem) {
     const error = new Error(problem);
     error.code = "AUTOMETRICS_INCOMPATIBLE_HOST";
     throw error;
   }
+  return buildFor(host, version);
+}
+
+/** The module request for Next's `experimental.swcPlugins`: the build the project's Next runs (checked). */
+function nextPluginRequest(from) {
+  return checkHost("next", installedVersion("next", from)).request;
 }
 
 /**
- * The plugin's path for @swc/core's JS API (`jsc.experimental.plugins: [[plugin(), options]]`),
- * after checking the @swc/core that `from` resolves (or `swcCoreVersion`).
+ * The plugin's path for @swc/core's JS API (`jsc.experimental.plugins: [[plugin(), options]]`):
+ * the build the @swc/core that `from` resolves (or `swcCoreVersion`) runs, checked.
  */
 function plugin({ swcCoreVersion, from } = {}) {
-  checkHost("@swc/core", swcCoreVersion ?? installedVersion("@swc/core", from));
-  return WASM;
+  return join(__dirname, "..", checkHost("@swc/core", swcCoreVersion ?? installedVersion("@swc/core", from)).file);
 }
 
-module.exports = { HOSTS, BUILD, checkHost, incompatibility, installedVersion, plugin, wasm: WASM, packageDir: dirname(WASM) };
+module.exports = { BUILDS, buildFor, checkHost, incompatibility, installedVersion, nextPluginRequest, plugin };

@@ -89,7 +89,7 @@ const PHRASES = [
   /Failed to (?:de)?serialize [^\n.:]*/g,
   /RuntimeError: [^\n]*/g,
   /panicked at [^\n]*/g,
-  /swc-plugin-autometrics: [^\n]*/g,
+  /swc-plugin-autometrics(?::| \d+\.\d+\.\d+ cannot) [^\n]*/g,
 ];
 
 /** A host's error, shortened for a table cell: its key phrases (else its text) without backtraces or absolute paths, and the plugin runner's version. */

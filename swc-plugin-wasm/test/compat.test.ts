@@ -78,6 +78,11 @@ describe(`hosts older than the plugin's build (@swc/core ${SWC_CORE}, Next ${NEX
     expect(Date.now() - started).to.be.below(60_000);
   });
 
+  it("in a host it runs in (the workspace's @swc/core), plugin() is the Wasm module, and compiles", () => {
+    const { out } = node(PACKAGE, ["-e", transform(`require(${JSON.stringify(join(PACKAGE, "compat", "host.js"))}).plugin()`)]);
+    expect(out).to.contain("compiled true");
+  });
+
   it("AUTOMETRICS_SKIP_HOST_CHECK=1 lets a plugin rebuilt for the host through", () => {
     const { out } = node(swcHost, ["-e", `console.log(require(${JSON.stringify(join(PACKAGE, "compat", "host.js"))}).plugin())`], { AUTOMETRICS_SKIP_HOST_CHECK: "1" });
     expect(out.trim()).to.equal(WASM);
