@@ -18,6 +18,7 @@
 //   --wasm label=path[,label=path]  other builds of the plugin (default: main=../swc_plugin_autometrics.wasm)
 //   --bundler webpack                Next 16 with webpack instead of Turbopack
 //   --table                          print and --write the table from results.json without measuring
+//   --results FILE                   keep the measurements in FILE instead of results.json (experimental builds)
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -30,7 +31,7 @@ const require = createRequire(import.meta.url);
 const PACKAGE = join(COMPAT, "..");
 const ROOT = join(PACKAGE, "..");
 const RUN = join(COMPAT, ".run");
-const RESULTS = join(COMPAT, "results.json");
+let RESULTS = join(COMPAT, "results.json");
 const README = join(PACKAGE, "README.md");
 const MARKERS = ["<!-- compat-table:start (swc-plugin-wasm/compat/range.mjs --write) -->", "<!-- compat-table:end -->"];
 
@@ -47,6 +48,7 @@ function parseArgs(argv) {
     else if (flag === "--next") args.next = value().split(",").filter(Boolean);
     else if (flag === "--wasm") args.wasm = value().split(",").filter(Boolean);
     else if (flag === "--bundler") args.bundler = value();
+    else if (flag === "--results") RESULTS = value();
     else if (flag === "--write") args.write = true;
     else if (flag === "--table") args.table = true;
     else if (flag === "--help" || flag === "-h") {
@@ -126,7 +128,8 @@ function checkSwc(version, build) {
     r = JSON.parse(last);
   } catch {
     // The host crashed the process: its own output is the error.
-    return { loads: false, ast, result: "crashed", error: shorten(`${worker.stderr}\n${worker.stdout}` || `signal ${worker.signal}`) };
+    const said = shorten(`${worker.stderr}\n${worker.stdout}`.trim());
+    return { loads: false, ast, result: "host process crashed", error: [worker.signal ? `killed by ${worker.signal}` : `exit status ${worker.status}`, said].filter(Boolean).join(": ") };
   }
   if (!r.loads) return { loads: false, ast, result: "–", error: shorten(r.error ?? "") };
   const placement = r.failures.filter((f) => f.endsWith("only in where the host puts comments")).length;
