@@ -21,7 +21,10 @@ const variants = {
   "bare Babel (parse + generate)": { ...base, plugins: [] },
   "Babel + babel-plugin-autometrics (nothing selected)": { ...base, plugins: [[autometrics, {}]] },
   "Babel + babel-plugin-autometrics (every function)": { ...base, plugins: [[autometrics, { include: ["**"] }]] },
-  "Babel + babel-plugin-istanbul": { ...base, plugins: [[istanbul, { cwd: root, include: ["**"], excludeNodeModules: false, useInlineSourceMaps: false }]] },
+  "Babel + babel-plugin-istanbul": {
+    ...base,
+    plugins: [[istanbul, { cwd: root, include: ["**"], excludeNodeModules: false, useInlineSourceMaps: false }]],
+  },
 };
 
 function transformAll(options) {
@@ -49,5 +52,7 @@ console.log("| variant | ms for all files | ms per file | × bare | output size 
 console.log("|---|---:|---:|---:|---:|");
 for (const n of names) {
   const m = median(times[n]);
-  console.log(`| ${n} | ${m.toFixed(0)} | ${(m / files.length).toFixed(2)} | ${(m / bare).toFixed(2)} | ${(sizes[n] / 1024).toFixed(0)} KiB |`);
+  console.log(
+    `| ${n} | ${m.toFixed(0)} | ${(m / files.length).toFixed(2)} | ${(m / bare).toFixed(2)} | ${(sizes[n] / 1024).toFixed(0)} KiB |`,
+  );
 }

@@ -30,7 +30,14 @@ exports.depth = function depth(n) {
 function compileWithBabel() {
   const babel = require("@babel/core");
   const plugin = require("babel-plugin-autometrics").default;
-  return babel.transformSync(SOURCE, { filename: join(OUT, "source.js"), cwd: OUT, babelrc: false, configFile: false, sourceType: "script", plugins: [[plugin, {}]] }).code;
+  return babel.transformSync(SOURCE, {
+    filename: join(OUT, "source.js"),
+    cwd: OUT,
+    babelrc: false,
+    configFile: false,
+    sourceType: "script",
+    plugins: [[plugin, {}]],
+  }).code;
 }
 
 function compileWithSwc() {

@@ -27,14 +27,25 @@ function project() {
   mkdirSync(dir);
   cpSync(dirname(require.resolve("lodash-es/package.json")), join(dir, "lodash"), { recursive: true });
   writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
-  writeFileSync(join(dir, "main.js"), 'import * as _ from "./lodash/lodash.js";\nif (_.chunk([1, 2, 3], 2).length !== 2) throw new Error("lodash broke");\n');
+  writeFileSync(
+    join(dir, "main.js"),
+    'import * as _ from "./lodash/lodash.js";\nif (_.chunk([1, 2, 3], 2).length !== 2) throw new Error("lodash broke");\n',
+  );
   // The same app built ahead of time by the Babel plugin: what the runtime itself costs at start-up.
   const babel = require("@babel/core");
   const built = join(dir, "built");
   for (const file of ["main.js", "package.json", ...readdirSync(join(dir, "lodash")).map((f) => `lodash/${f}`)]) {
     mkdirSync(dirname(join(built, file)), { recursive: true });
     const code = readFileSync(join(dir, file), "utf8");
-    const out = file.endsWith(".js") ? babel.transformSync(code, { filename: join(dir, file), cwd: dir, babelrc: false, configFile: false, plugins: [["autometrics", { include: ["lodash/**"] }]] }).code : code;
+    const out = file.endsWith(".js")
+      ? babel.transformSync(code, {
+          filename: join(dir, file),
+          cwd: dir,
+          babelrc: false,
+          configFile: false,
+          plugins: [["autometrics", { include: ["lodash/**"] }]],
+        }).code
+      : code;
     writeFileSync(join(built, file), out);
   }
   return dir;

@@ -84,7 +84,8 @@ const syncVariants = {
   },
   // What the plugins write (compiled.js).
   "autometrics-runtime": () => afterAsyncActivity(compiled.load("babel").work),
-  "autometrics-runtime, called from an instrumented function": () => afterAsyncActivity(perInnerCall(compiled.load("babel").nested, compiled.load("plain").nested)),
+  "autometrics-runtime, called from an instrumented function": () =>
+    afterAsyncActivity(perInnerCall(compiled.load("babel").nested, compiled.load("plain").nested)),
   "autometrics-runtime, scoped function": () => afterAsyncActivity(compiled.load("babel").workScoped),
   "autometrics-runtime, trackCallers: false": () => {
     am.init({ trackCallers: false, detectBuildInfo: false });
@@ -162,11 +163,17 @@ const asyncVariants = {
       return r;
     };
   },
-  "@autometrics/autometrics 1.0.1": () => peerAutometrics().autometrics({ functionName: "workAsync", moduleName: "bench" }, async (x) => x + 1),
+  "@autometrics/autometrics 1.0.1": () =>
+    peerAutometrics().autometrics({ functionName: "workAsync", moduleName: "bench" }, async (x) => x + 1),
 };
 
 function userMeterProvider() {
-  const { MeterProvider, PeriodicExportingMetricReader, InMemoryMetricExporter, AggregationTemporality } = require("@opentelemetry/sdk-metrics");
+  const {
+    MeterProvider,
+    PeriodicExportingMetricReader,
+    InMemoryMetricExporter,
+    AggregationTemporality,
+  } = require("@opentelemetry/sdk-metrics");
   const reader = new PeriodicExportingMetricReader({
     exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
     exportIntervalMillis: 3_600_000,
@@ -178,7 +185,14 @@ function otelByHand() {
   const meter = userMeterProvider().getMeter("bench");
   const counter = meter.createCounter("function.calls");
   const histogram = meter.createHistogram("function.calls.duration", { unit: "s" });
-  const callAttributes = { function: "work", module: "bench", "service.name": "bench", "caller.function": "", "caller.module": "", result: "ok" };
+  const callAttributes = {
+    function: "work",
+    module: "bench",
+    "service.name": "bench",
+    "caller.function": "",
+    "caller.module": "",
+    result: "ok",
+  };
   const timeAttributes = { function: "work", module: "bench", "service.name": "bench" };
   return { counter, histogram, callAttributes, timeAttributes };
 }
@@ -236,7 +250,9 @@ function compare(kind, title) {
   const set = kind === "async" ? asyncVariants : syncVariants;
   const floorName = "clock floor (2× performance.now)";
   const names = [floorName, ...Object.keys(set).filter((n) => n !== floorName)];
-  console.log(`\n${title} (per variant, the median over ${PROCESSES} fresh processes of the median of ${ROUNDS} rounds of about ${ROUND_MS} ms each)`);
+  console.log(
+    `\n${title} (per variant, the median over ${PROCESSES} fresh processes of the median of ${ROUNDS} rounds of about ${ROUND_MS} ms each)`,
+  );
   console.log("| variant | ns per call | bare call in the same process | overhead | × clock floor |");
   console.log("|---|---:|---:|---:|---:|");
   const runs = Object.fromEntries(names.map((n) => [n, []]));
@@ -380,11 +396,15 @@ const heapVariants = {
 
 function heapGrowth() {
   const { execFileSync } = require("node:child_process");
-  console.log(`\nHeap growth over ${HEAP_CALLS.toLocaleString("en")} calls to ${FUNCTIONS} functions × ${CALLERS} callers (after GC, fresh process each)`);
+  console.log(
+    `\nHeap growth over ${HEAP_CALLS.toLocaleString("en")} calls to ${FUNCTIONS} functions × ${CALLERS} callers (after GC, fresh process each)`,
+  );
   console.log("| variant | heap growth |");
   console.log("|---|---:|");
   for (const name of Object.keys(heapVariants)) {
-    const bytes = Number(execFileSync(process.execPath, ["--expose-gc", "--no-flush-bytecode", __filename, `--heap=${name}`], { encoding: "utf8" }));
+    const bytes = Number(
+      execFileSync(process.execPath, ["--expose-gc", "--no-flush-bytecode", __filename, `--heap=${name}`], { encoding: "utf8" }),
+    );
     console.log(`| ${name} | ${(bytes / 1024 / 1024).toFixed(2)} MB |`);
   }
 }
@@ -406,8 +426,16 @@ async function main() {
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   console.log(`\n### Node ${process.version}, ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`);
   // `--only=sync,depth`: some of the tables.
-  const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7).split(",");
-  const tables = { sync: () => compare("sync", "Sync function"), async: () => compare("async", "Async function"), depth: depthTable, heap: heapGrowth };
+  const only = process.argv
+    .find((a) => a.startsWith("--only="))
+    ?.slice(7)
+    .split(",");
+  const tables = {
+    sync: () => compare("sync", "Sync function"),
+    async: () => compare("async", "Async function"),
+    depth: depthTable,
+    heap: heapGrowth,
+  };
   for (const [name, table] of Object.entries(tables)) if (only === undefined || only.includes(name)) table();
 }
 

@@ -39,7 +39,16 @@ function handWritten(n) {
   const counter = new promClient.Counter({
     name: "function_calls_total",
     help: "Autometrics counter for tracking function calls",
-    labelNames: ["function", "module", "service_name", "caller_function", "caller_module", "objective_name", "objective_percentile", "result"],
+    labelNames: [
+      "function",
+      "module",
+      "service_name",
+      "caller_function",
+      "caller_module",
+      "objective_name",
+      "objective_percentile",
+      "result",
+    ],
     registers: [registry],
   });
   const histogram = new promClient.Histogram({
@@ -52,7 +61,13 @@ function handWritten(n) {
   for (let f = 0; f < n; f++) {
     const base = { function: `function${f}`, module: `src/module${f % 50}.js`, service_name: "bench" };
     for (let c = 0; c < CALLERS; c++) {
-      const labels = { ...base, caller_function: `caller${c}`, caller_module: "src/routes.js", objective_name: "", objective_percentile: "" };
+      const labels = {
+        ...base,
+        caller_function: `caller${c}`,
+        caller_module: "src/routes.js",
+        objective_name: "",
+        objective_percentile: "",
+      };
       counter.inc({ ...labels, result: "ok" });
       counter.inc({ ...labels, result: "error" }, 0);
       histogram.observe({ ...base, objective_name: "", objective_percentile: "", objective_latency_threshold: "" }, 0.001);
@@ -124,11 +139,20 @@ function sdkRecorded(n) {
   const reader = new PullReader({ cardinalitySelector: () => 1e7 });
   const meter = new MeterProvider({ readers: [reader] }).getMeter("bench");
   const calls = meter.createCounter("function.calls");
-  const duration = meter.createHistogram("function.calls.duration", { unit: "s", advice: { explicitBucketBoundaries: require("autometrics-runtime").DEFAULT_BUCKETS } });
+  const duration = meter.createHistogram("function.calls.duration", {
+    unit: "s",
+    advice: { explicitBucketBoundaries: require("autometrics-runtime").DEFAULT_BUCKETS },
+  });
   for (let f = 0; f < n; f++) {
     const base = { function: `function${f}`, module: `src/module${f % 50}.js`, "service.name": "bench" };
     for (let c = 0; c < CALLERS; c++) {
-      const attributes = { ...base, "caller.function": `caller${c}`, "caller.module": "src/routes.js", "objective.name": "", "objective.percentile": "" };
+      const attributes = {
+        ...base,
+        "caller.function": `caller${c}`,
+        "caller.module": "src/routes.js",
+        "objective.name": "",
+        "objective.percentile": "",
+      };
       calls.add(1, { ...attributes, result: "ok" });
       calls.add(0, { ...attributes, result: "error" });
       duration.record(0.001, { ...base, "objective.name": "", "objective.percentile": "", "objective.latency_threshold": "" });
@@ -214,7 +238,13 @@ async function load(port, path, ms) {
     }
   };
   await Promise.all([...(path ? Array.from({ length: 20 }, scraper) : []), probe()]);
-  return { scrapes: scrapes.length, scrapeP50: scrapes.length ? median(scrapes) : 0, probeP50: median(probes), probeP99: quantile(probes, 0.99), probeMax: Math.max(...probes) };
+  return {
+    scrapes: scrapes.length,
+    scrapeP50: scrapes.length ? median(scrapes) : 0,
+    probeP50: median(probes),
+    probeP99: quantile(probes, 0.99),
+    probeMax: Math.max(...probes),
+  };
 }
 
 async function concurrentCase(n) {
@@ -286,7 +316,9 @@ async function main() {
   }
   const sizes = quick ? [100, 1000] : [100, 1000, 10_000];
   console.log(`## Scrapes (Node ${process.versions.node}; median ms of one scrape, the longest event-loop delay during them)\n`);
-  console.log("| functions × 7 callers | lines | text | gzipped | runtime | previous shape | prom-client by hand | runtime / prom-client | longest wait: runtime | previous |");
+  console.log(
+    "| functions × 7 callers | lines | text | gzipped | runtime | previous shape | prom-client by hand | runtime / prom-client | longest wait: runtime | previous |",
+  );
   console.log("|---|---|---|---|---|---|---|---|---|---|");
   const renders = [];
   for (const n of sizes) {
@@ -300,20 +332,29 @@ async function main() {
   console.log("\n## OpenTelemetry: one collection of the same series (median ms)\n");
   console.log("| functions × 7 callers | the runtime's MetricProducer | the SDK, recording them itself | producer / SDK |");
   console.log("|---|---|---|---|");
-  for (const r of renders) console.log(`| ${r.n.toLocaleString("en")} | ${r.otelProducer.ms.toFixed(1)} | ${r.otelSdk.ms.toFixed(1)} | ${(r.otelProducer.ms / r.otelSdk.ms).toFixed(2)} |`);
+  for (const r of renders)
+    console.log(
+      `| ${r.n.toLocaleString("en")} | ${r.otelProducer.ms.toFixed(1)} | ${r.otelSdk.ms.toFixed(1)} | ${(r.otelProducer.ms / r.otelSdk.ms).toFixed(2)} |`,
+    );
   console.log("\n## 20 concurrent scrapers (gzip) on 1,000 functions × 7 callers, and an instrumented handler probed every 10 ms\n");
   const c = await concurrentCase(1000);
   console.log("| endpoint | scrapes | scrape p50 | handler p50 | handler p99 | handler max |");
   console.log("|---|---|---|---|---|---|");
   for (const [name, row] of Object.entries(c)) {
     const ms = (x) => `${x.toFixed(1)} ms`;
-    console.log(`| ${name === "idle" ? "no scrapes" : name === "runtime" ? "metricsHandler" : "registry.metrics() per scrape (previous)"} | ${row.scrapes} | ${row.scrapes ? ms(row.scrapeP50) : "–"} | ${ms(row.probeP50)} | ${ms(row.probeP99)} | ${ms(row.probeMax)} |`);
+    console.log(
+      `| ${name === "idle" ? "no scrapes" : name === "runtime" ? "metricsHandler" : "registry.metrics() per scrape (previous)"} | ${row.scrapes} | ${row.scrapes ? ms(row.scrapeP50) : "–"} | ${ms(row.probeP50)} | ${ms(row.probeP99)} | ${ms(row.probeMax)} |`,
+    );
   }
   console.log("\n## Heap\n");
   const h = inChild(`--heap=1000`);
-  console.log("| functions × 7 callers | per (function, caller) series | label text kept for scrapes, per series | then calls | heap growth after them (GC'd) |");
+  console.log(
+    "| functions × 7 callers | per (function, caller) series | label text kept for scrapes, per series | then calls | heap growth after them (GC'd) |",
+  );
   console.log("|---|---|---|---|---|");
-  console.log(`| 1,000 | ${Math.round(h.perSeries)} B | ${Math.round(h.labelTextPerSeries)} B | ${h.calls.toLocaleString("en")} | ${(h.growth / 1024).toFixed(0)} KiB |`);
+  console.log(
+    `| 1,000 | ${Math.round(h.perSeries)} B | ${Math.round(h.labelTextPerSeries)} B | ${h.calls.toLocaleString("en")} | ${(h.growth / 1024).toFixed(0)} KiB |`,
+  );
 }
 
 const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);

@@ -35,8 +35,14 @@ const variants = {
   "@swc/core + swc-plugin-autometrics (every function)": (f) =>
     swc.transformSync(f.code, { ...swcOptions([[PLUGIN, { root, include: ["**"] }]]), filename: f.filename }).code,
   "Babel + babel-plugin-autometrics (every function)": (f) =>
-    babel.transformSync(f.code, { filename: f.filename, cwd: root, babelrc: false, configFile: false, sourceType: "module", plugins: [[autometricsBabel, { include: ["**"] }]] })
-      .code,
+    babel.transformSync(f.code, {
+      filename: f.filename,
+      cwd: root,
+      babelrc: false,
+      configFile: false,
+      sourceType: "module",
+      plugins: [[autometricsBabel, { include: ["**"] }]],
+    }).code,
 };
 
 function run(fn) {
@@ -59,10 +65,14 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 const empty = median(times[names[1]]);
-console.log(`Node ${process.version}, @swc/core ${require("@swc/core/package.json").version}, lodash-es: ${files.length} files, median of ${ROUNDS} rounds`);
+console.log(
+  `Node ${process.version}, @swc/core ${require("@swc/core/package.json").version}, lodash-es: ${files.length} files, median of ${ROUNDS} rounds`,
+);
 console.log("| variant | ms for all files | ms per file | × empty plugin | output size |");
 console.log("|---|---:|---:|---:|---:|");
 for (const n of names) {
   const m = median(times[n]);
-  console.log(`| ${n} | ${m.toFixed(0)} | ${(m / files.length).toFixed(2)} | ${(m / empty).toFixed(2)} | ${(sizes[n] / 1024).toFixed(0)} KiB |`);
+  console.log(
+    `| ${n} | ${m.toFixed(0)} | ${(m / files.length).toFixed(2)} | ${(m / empty).toFixed(2)} | ${(sizes[n] / 1024).toFixed(0)} KiB |`,
+  );
 }

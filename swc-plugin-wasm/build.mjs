@@ -40,8 +40,7 @@ const option = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.s
 const CRATE = option("crate") ?? "swc_plugin_autometrics";
 const here = dirname(fileURLToPath(import.meta.url));
 const output = option("out") ?? join(here, `${CRATE}.wasm`);
-const targetDir =
-  process.env.AUTOMETRICS_CARGO_TARGET_DIR || join(homedir(), ".cache", "autometrics", "cargo-target");
+const targetDir = process.env.AUTOMETRICS_CARGO_TARGET_DIR || join(homedir(), ".cache", "autometrics", "cargo-target");
 const SWC_CFG = "--cfg=swc_ast_unknown";
 const DEBIAN_PACKAGES = "rustc-web cargo-web rust-web-src lld wasi-libc";
 
@@ -147,7 +146,11 @@ const args = testing
 const buildEnv = testing ? build.testEnv : build.env;
 log(`toolchain: ${build.describe}`);
 log(`target dir: ${targetDir}`);
-log(`running: ${Object.entries(buildEnv).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(" ")} ${build.command} ${args.join(" ")}`);
+log(
+  `running: ${Object.entries(buildEnv)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(" ")} ${build.command} ${args.join(" ")}`,
+);
 
 const started = Date.now();
 const env = { ...process.env, ...buildEnv, CARGO_TARGET_DIR: targetDir };
@@ -183,7 +186,10 @@ function lint(build) {
     const run = (extra, stdio) => spawnSync(build.command, [...build.cargo, tool, ...extra], { cwd: here, env, stdio });
     const probe = run(["--version"], "pipe");
     if (probe.error || probe.status !== 0) {
-      const install = build.command === "rustup" ? `rustup component add ${tool === "fmt" ? "rustfmt" : "clippy"}` : "apt-get install rustfmt-web rust-web-clippy";
+      const install =
+        build.command === "rustup"
+          ? `rustup component add ${tool === "fmt" ? "rustfmt" : "clippy"}`
+          : "apt-get install rustfmt-web rust-web-clippy";
       fail(`cargo ${tool} is not installed with this toolchain: ${install}`);
     }
     log(`running: cargo ${tool} ${args.join(" ")}`);

@@ -68,7 +68,8 @@ export function directiveOf(directives: readonly t.Directive[] | undefined): Dir
     const read = readDirective(d);
     if (read === null) continue;
     if (read.source !== undefined) {
-      source = source === undefined ? read.source : { node: d, text: read.source.text, problem: "a second directive with fields: keep one" };
+      source =
+        source === undefined ? read.source : { node: d, text: read.source.text, problem: "a second directive with fields: keep one" };
     }
     if (kind !== "no") kind = read.kind;
   }

@@ -96,8 +96,7 @@ function instrumentProgram(types: typeof t, program: NodePath<t.Program>, state:
   const instrumented: InstrumentedFunction[] = [];
   const handles: HandleRef[] = selected.map(({ label, node, source }) => {
     // The nearest declaration wins: the function's directive, the module's, the options.
-    const objective =
-      declaredObjectives.get(source) ?? declaredObjectives.get(moduleSource) ?? objectiveFor(options, file, label);
+    const objective = declaredObjectives.get(source) ?? declaredObjectives.get(moduleSource) ?? objectiveFor(options, file, label);
     instrumented.push({ function: label, module: moduleLabel, line: node.loc?.start.line ?? 0, objective });
     const register = registration(types, instrument, label, moduleLabel, objective, options.trackConcurrency);
     const id = scope.generateUidIdentifier("am");

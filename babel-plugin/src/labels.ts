@@ -118,7 +118,11 @@ const SERVER_FUNCTION = /^\$\$RSC_SERVER_(CACHE_\d+_INNER|ACTION_\d+)$/;
 /** The call initialising `$$RSC_SERVER_CACHE_<n>`, whose function argument is Next's, not the source's. */
 function isNextCacheWrapper(call: Ancestry): boolean {
   const declarator = call.parentPath?.node;
-  return declarator?.type === "VariableDeclarator" && declarator.id.type === "Identifier" && /^\$\$RSC_SERVER_CACHE_\d+$/.test(declarator.id.name);
+  return (
+    declarator?.type === "VariableDeclarator" &&
+    declarator.id.type === "Identifier" &&
+    /^\$\$RSC_SERVER_CACHE_\d+$/.test(declarator.id.name)
+  );
 }
 
 export function labelOf(path: Ancestry): string | null {
@@ -132,7 +136,8 @@ export function labelOf(path: Ancestry): string | null {
       const key = keyName(node.key, node.type === "ClassMethod" && node.computed);
       if (key === null) return null;
       const owner = className(path.parentPath!.parentPath!);
-      const prefixed = node.kind === "get" || node.kind === "set" ? `${node.kind} ${key}` : node.kind === "constructor" ? "constructor" : key;
+      const prefixed =
+        node.kind === "get" || node.kind === "set" ? `${node.kind} ${key}` : node.kind === "constructor" ? "constructor" : key;
       return memberLabel(owner, prefixed);
     }
     case "ObjectMethod": {

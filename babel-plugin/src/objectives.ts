@@ -79,7 +79,10 @@ export function sourceObjectives(options: Options, placed: readonly Placed[]): M
     const earlier = here.get(spec.name);
     const other = earlier ?? definedObjective(options, spec.name);
     if (other !== undefined && describeFields(other) !== describeFields(spec)) {
-      fail(p, `objective \`${spec.name}\` is defined differently ${earlier !== undefined ? "earlier in this file" : "in the `objectives` option"} (${describeFields(other)})`);
+      fail(
+        p,
+        `objective \`${spec.name}\` is defined differently ${earlier !== undefined ? "earlier in this file" : "in the `objectives` option"} (${describeFields(other)})`,
+      );
     }
     here.set(spec.name, spec);
     out.set(p.source, spec);

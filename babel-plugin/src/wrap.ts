@@ -68,10 +68,14 @@ function keepParameterRedeclarations(types: Types, path: NodePath<t.Function>): 
   }
   for (const declaration of declarations) {
     const declarators = declaration.node.declarations;
-    const others = declarators
-      .flatMap((d) => Object.keys(types.getBindingIdentifiers(d.id)))
-      .filter((name) => !params.has(name));
-    const hoisted = others.length > 0 ? types.variableDeclaration("var", others.map((n) => types.variableDeclarator(types.identifier(n)))) : null;
+    const others = declarators.flatMap((d) => Object.keys(types.getBindingIdentifiers(d.id))).filter((name) => !params.has(name));
+    const hoisted =
+      others.length > 0
+        ? types.variableDeclaration(
+            "var",
+            others.map((n) => types.variableDeclarator(types.identifier(n))),
+          )
+        : null;
     const assignments = declarators.filter((d) => d.init).map((d) => types.assignmentExpression("=", d.id as t.LVal, d.init!));
     const holder = declaration.parentPath;
     if (holder.isForXStatement() && holder.node.left === declaration.node) {
@@ -112,7 +116,8 @@ function unnamed(types: Types, value: t.Expression): t.Expression {
   let inner: t.Node = value;
   while (TRANSPARENT.has(inner.type)) inner = (inner as t.ParenthesizedExpression).expression;
   const anonymous =
-    inner.type === "ArrowFunctionExpression" || ((inner.type === "FunctionExpression" || inner.type === "ClassExpression") && inner.id == null);
+    inner.type === "ArrowFunctionExpression" ||
+    ((inner.type === "FunctionExpression" || inner.type === "ClassExpression") && inner.id == null);
   return anonymous ? types.sequenceExpression([types.numericLiteral(0), value]) : value;
 }
 
@@ -165,7 +170,9 @@ export function wrapFunction(
     // Function declarations that need the function's scope stay in it, all of
     // them, so they still see one another (the body declares no `let`,
     // `const` or `class` they could close over).
-    const statements = hoist ? original.body.filter((s) => s.type !== "FunctionDeclaration" || (declarations.push(s), false)) : original.body;
+    const statements = hoist
+      ? original.body.filter((s) => s.type !== "FunctionDeclaration" || (declarations.push(s), false))
+      : original.body;
     block = types.blockStatement(statements);
     // Keep the original block's location on the moved block, for source maps.
     block.loc = original.loc;
@@ -231,8 +238,7 @@ function wrapInArrow(types: Types, path: NodePath<t.Function>, handle: HandleRef
   keepParameterRedeclarations(types, path);
   const node = path.node;
   const original = node.body;
-  const innerBody: t.BlockStatement | t.Expression =
-    original.type === "BlockStatement" ? types.blockStatement(original.body) : original;
+  const innerBody: t.BlockStatement | t.Expression = original.type === "BlockStatement" ? types.blockStatement(original.body) : original;
   const directives = original.type === "BlockStatement" ? original.directives : [];
   if (original.type === "BlockStatement") {
     // Keep the original block's location on the moved block, for source maps.

@@ -4,7 +4,11 @@ import { join } from "node:path";
 import { compareMetrics, compileAndRun, loadCases, outputName } from "../../fixtures/harness/corpus";
 import { BABEL_MAJOR, compileWithBabel } from "./babel";
 
-const RUN_DIR = join(__dirname, ".run", `babel${process.env.AUTOMETRICS_BABEL === "8" ? 8 : 7}${process.env.AUTOMETRICS_PRESET_ENV === "1" ? "-env" : ""}`);
+const RUN_DIR = join(
+  __dirname,
+  ".run",
+  `babel${process.env.AUTOMETRICS_BABEL === "8" ? 8 : 7}${process.env.AUTOMETRICS_PRESET_ENV === "1" ? "-env" : ""}`,
+);
 const overwrite = process.env.OVERWRITE === "1";
 // Under preset-env the outputs are compiled further: only behaviour and metrics are compared.
 const downlevel = process.env.AUTOMETRICS_PRESET_ENV === "1";
@@ -27,20 +31,22 @@ describe(`shared fixture corpus (Babel ${BABEL_MAJOR}${downlevel ? ", then prese
         return;
       }
 
-      if (!downlevel) it("produces the expected output", async () => {
-        const actual = await compileWithBabel(entryCode(), c.entry, c.dir, true, c.options);
-        const file = join(c.dir, outputName(c.entry));
-        if (overwrite) writeFileSync(file, actual);
-        expect(existsSync(file), `no ${file}: write it with OVERWRITE=1 and review it`).to.equal(true);
-        expect(actual).to.equal(readFileSync(file, "utf8"));
-      });
+      if (!downlevel)
+        it("produces the expected output", async () => {
+          const actual = await compileWithBabel(entryCode(), c.entry, c.dir, true, c.options);
+          const file = join(c.dir, outputName(c.entry));
+          if (overwrite) writeFileSync(file, actual);
+          expect(existsSync(file), `no ${file}: write it with OVERWRITE=1 and review it`).to.equal(true);
+          expect(actual).to.equal(readFileSync(file, "utf8"));
+        });
 
-      if (!downlevel) it("adds nothing when run over its own output", async () => {
-        const once = await compileWithBabel(entryCode(), c.entry, c.dir, true, c.options);
-        const output = outputName(c.entry);
-        const twice = await compileWithBabel(once, output, c.dir, true, c.options);
-        expect(twice).to.equal(once);
-      });
+      if (!downlevel)
+        it("adds nothing when run over its own output", async () => {
+          const once = await compileWithBabel(entryCode(), c.entry, c.dir, true, c.options);
+          const output = outputName(c.entry);
+          const twice = await compileWithBabel(once, output, c.dir, true, c.options);
+          expect(twice).to.equal(once);
+        });
 
       if (c.expected !== undefined) {
         const expected = c.expected;

@@ -12,12 +12,18 @@ interface Listed {
 }
 
 describe("glob dialect (docs/transform.md, fixtures/contract/globs.json)", () => {
-  for (const [kind, separator] of [["files", "/"], ["names", "."]] as const) {
+  for (const [kind, separator] of [
+    ["files", "/"],
+    ["names", "."],
+  ] as const) {
     const { subjects, cases } = CASES[kind] as Listed;
     it(`matches ${kind} with ${separator} as the separator`, () => {
       for (const { pattern, matches } of cases) {
         const glob = compileGlob(pattern, separator);
-        expect(subjects.filter((s) => glob.test(s)), pattern).to.deep.equal(matches);
+        expect(
+          subjects.filter((s) => glob.test(s)),
+          pattern,
+        ).to.deep.equal(matches);
       }
     });
   }

@@ -17,8 +17,14 @@ function write(path: string, text: string) {
 describe("babel.config.js", () => {
   before(() => {
     rmSync(APP, { recursive: true, force: true });
-    write(join(APP, "babel.config.js"), `module.exports = { plugins: [["autometrics", { include: ["src/**"], exclude: ["src/vendor/**"] }]] };\n`);
-    write(join(APP, "src/server.js"), `const { load } = require("./repo");\nfunction handle(id) { return load(id); }\nmodule.exports = { handle };\n`);
+    write(
+      join(APP, "babel.config.js"),
+      `module.exports = { plugins: [["autometrics", { include: ["src/**"], exclude: ["src/vendor/**"] }]] };\n`,
+    );
+    write(
+      join(APP, "src/server.js"),
+      `const { load } = require("./repo");\nfunction handle(id) { return load(id); }\nmodule.exports = { handle };\n`,
+    );
     write(join(APP, "src/repo.js"), `exports.load = async function (id) { return { id }; };\n`);
     write(join(APP, "src/vendor/lib.js"), `exports.vendored = function () {};\n`);
     write(join(APP, "scripts/tool.js"), `function outside() {}\n`);
@@ -34,7 +40,8 @@ describe("babel.config.js", () => {
 
   it("builds an app that runs and reports its callers", () => {
     const out = join(APP, "dist");
-    for (const file of ["src/server.js", "src/repo.js"]) write(join(out, file), babel.transformFileSync(join(APP, file), { cwd: APP })!.code!);
+    for (const file of ["src/server.js", "src/repo.js"])
+      write(join(out, file), babel.transformFileSync(join(APP, file), { cwd: APP })!.code!);
     const script = `
       const { handle } = require(${JSON.stringify(join(out, "src/server.js"))});
       handle(7).then(async (r) => {
@@ -44,12 +51,14 @@ describe("babel.config.js", () => {
     const stdout = execFileSync(process.execPath, ["-e", script], { cwd: APP, encoding: "utf8" });
     expect(stdout).to.contain('{"id":7}');
     expect(stdout).to.match(/function_calls_total\{function="handle",module="src\/server.js",[^}]*caller_function="",[^}]*result="ok"\} 1/);
-    expect(stdout).to.match(/function_calls_total\{function="load",module="src\/repo.js",[^}]*caller_function="handle",caller_module="src\/server.js",[^}]*result="ok"\} 1/);
+    expect(stdout).to.match(
+      /function_calls_total\{function="load",module="src\/repo.js",[^}]*caller_function="handle",caller_module="src\/server.js",[^}]*result="ok"\} 1/,
+    );
   });
 });
 
 describe("babel.config.js, directive-only", () => {
-  it("instruments what the source asks for with `plugins: [\"autometrics\"]`", () => {
+  it('instruments what the source asks for with `plugins: ["autometrics"]`', () => {
     const dir = join(__dirname, ".run", "directive-app");
     rmSync(dir, { recursive: true, force: true });
     write(join(dir, "babel.config.js"), `module.exports = { plugins: ["autometrics"] };\n`);
@@ -64,7 +73,13 @@ describe("babel.config.js, directive-only", () => {
 describe("file names", () => {
   it("reads Turbopack's name for the module compiled from an MDX file as the MDX file's", () => {
     const compile = (filename: string) =>
-      babel.transformSync("export default function MDXContent() {}", { filename, cwd: "/site", babelrc: false, configFile: false, plugins: [[plugin, { include: ["app/**/*.mdx"] }]] })!.code!;
+      babel.transformSync("export default function MDXContent() {}", {
+        filename,
+        cwd: "/site",
+        babelrc: false,
+        configFile: false,
+        plugins: [[plugin, { include: ["app/**/*.mdx"] }]],
+      })!.code!;
     expect(compile("/site/app/readme/page.mdx.tsx")).to.contain('_instrument("MDXContent", "app/readme/page.mdx")');
     expect(compile("/site/app/readme/page.mdx")).to.contain('_instrument("MDXContent", "app/readme/page.mdx")');
     expect(compile("/site/app/readme/page.tsx")).not.to.contain("_instrument");
@@ -91,7 +106,14 @@ describe("source maps", () => {
       "export const double = (x) => x * 2;",
       "",
     ].join("\n");
-    const result = babel.transformSync(code, { filename: "/app/src/user.js", cwd: "/app", babelrc: false, configFile: false, sourceMaps: true, plugins: [[plugin, {}]] })!;
+    const result = babel.transformSync(code, {
+      filename: "/app/src/user.js",
+      cwd: "/app",
+      babelrc: false,
+      configFile: false,
+      sourceMaps: true,
+      plugins: [[plugin, {}]],
+    })!;
     const map = new TraceMap(result.map as never);
     const lines = result.code!.split("\n");
     const find = (needle: string) => {

@@ -33,8 +33,17 @@ describe("plugin options", () => {
   });
 
   it("accepts latency thresholds that are buckets, as numbers or strings, rendered like le", () => {
-    const o = parseOptions({ objectives: [{ name: "x", latency: ["1.0", 99] }, { name: "y", latency: [2, "95"] }], buckets: [0.5, 1, 2] });
-    expect(o.objectives.map((r) => r.objective.latency)).to.deep.equal([["1", "99"], ["2", "95"]]);
+    const o = parseOptions({
+      objectives: [
+        { name: "x", latency: ["1.0", 99] },
+        { name: "y", latency: [2, "95"] },
+      ],
+      buckets: [0.5, 1, 2],
+    });
+    expect(o.objectives.map((r) => r.objective.latency)).to.deep.equal([
+      ["1", "99"],
+      ["2", "95"],
+    ]);
   });
 
   it("attaches the first objective whose files and functions match", () => {

@@ -1,7 +1,15 @@
 import { expect } from "chai";
 import * as babel from "@babel/core";
 import { join } from "node:path";
-import { REAL_PACKAGES, type Transform, callerPairs, instrumentedCopy, preparePristine, runTests, summary } from "../../fixtures/harness/real-packages";
+import {
+  REAL_PACKAGES,
+  type Transform,
+  callerPairs,
+  instrumentedCopy,
+  preparePristine,
+  runTests,
+  summary,
+} from "../../fixtures/harness/real-packages";
 import plugin from "../src";
 
 const WORK = join(__dirname, ".run", "real");

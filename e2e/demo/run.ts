@@ -83,7 +83,8 @@ function table(build: string, samples: Sample[], previous: Map<string, number>, 
       .map((s) => ({ le: s.labels.le === "+Inf" ? Infinity : Number(s.labels.le), count: s.value }));
     const ms = (q: number) => (Number.isNaN(quantile(buckets, q)) ? "-" : `${(quantile(buckets, q) * 1000).toFixed(1)} ms`);
     const callers = [...new Set(mine.filter((s) => s.value > 0).map((s) => s.labels.caller_function || "(entry)"))].join(", ");
-    const histogramLabels = samples.find((s) => s.name === "function_calls_duration_seconds_count" && s.labels.function === fn)?.labels ?? {};
+    const histogramLabels =
+      samples.find((s) => s.name === "function_calls_duration_seconds_count" && s.labels.function === fn)?.labels ?? {};
     let objective = "";
     const success = mine[0]?.labels;
     if (success?.objective_name) {
@@ -95,14 +96,26 @@ function table(build: string, samples: Sample[], previous: Map<string, number>, 
       const share = count === 0 ? 1 : within / count;
       objective = `${histogramLabels.objective_name}: ${(share * 100).toFixed(0)}% ≤ ${histogramLabels.objective_latency_threshold}s (target ${histogramLabels.objective_percentile}%) ${share * 100 >= Number(histogramLabels.objective_percentile) ? "✓" : "✗"}`;
     }
-    rows.push([fn, module, rate.toFixed(1), total === 0 ? "-" : ((100 * errors) / total).toFixed(1), ms(0.5), ms(0.95), ms(0.99), callers, objective]);
+    rows.push([
+      fn,
+      module,
+      rate.toFixed(1),
+      total === 0 ? "-" : ((100 * errors) / total).toFixed(1),
+      ms(0.5),
+      ms(0.95),
+      ms(0.99),
+      callers,
+      objective,
+    ]);
   }
   return rows;
 }
 
 function render(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r, n) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ") + (n === 0 ? `\n${widths.map((w) => "─".repeat(w)).join("  ")}` : "")).join("\n");
+  return rows
+    .map((r, n) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ") + (n === 0 ? `\n${widths.map((w) => "─".repeat(w)).join("  ")}` : ""))
+    .join("\n");
 }
 
 async function main() {
@@ -120,7 +133,10 @@ async function main() {
     const apps = [];
     for (const build of builds) {
       const [port, metricsPort] = [await freePort(), await freePort()];
-      processes.start(`app-${build}`, process.execPath, [join(OUT, build, "src", "server.js")], { PORT: String(port), METRICS_PORT: String(metricsPort) });
+      processes.start(`app-${build}`, process.execPath, [join(OUT, build, "src", "server.js")], {
+        PORT: String(port),
+        METRICS_PORT: String(metricsPort),
+      });
       await processes.waitFor(`app-${build}`, async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).ok);
       apps.push({ build, port, metrics: `http://127.0.0.1:${metricsPort}/metrics` });
       say(`${build} build running on http://127.0.0.1:${port}, metrics at ${apps.at(-1)!.metrics}`);
@@ -128,7 +144,12 @@ async function main() {
 
     let prometheusUrl: string | undefined;
     if (!spawnSync("prometheus", ["--version"]).error) {
-      const prometheus = await startPrometheus(processes, await freePort(), "demo", apps.map((a) => new URL(a.metrics).host));
+      const prometheus = await startPrometheus(
+        processes,
+        await freePort(),
+        "demo",
+        apps.map((a) => new URL(a.metrics).host),
+      );
       prometheusUrl = prometheus.url;
       say(`Prometheus scraping both at ${prometheusUrl}`);
     }
@@ -140,7 +161,15 @@ async function main() {
       while (Date.now() < until) {
         id += 1;
         const paths = [`/users/${id}`, ...(id % 5 === 0 ? ["/report"] : [])];
-        await Promise.all(apps.flatMap((a) => paths.map((path) => fetch(`http://127.0.0.1:${a.port}${path}`).then((r) => r.text()).catch(() => ""))));
+        await Promise.all(
+          apps.flatMap((a) =>
+            paths.map((path) =>
+              fetch(`http://127.0.0.1:${a.port}${path}`)
+                .then((r) => r.text())
+                .catch(() => ""),
+            ),
+          ),
+        );
         await new Promise((r) => setTimeout(r, 20));
       }
     })();
@@ -154,7 +183,9 @@ async function main() {
       const sections = [];
       for (const app of apps) {
         const samples = parseExposition(await (await fetch(app.metrics)).text()).samples;
-        sections.push(`${app.build} build  (${Math.max(0, Math.ceil((until - now) / 1000))} s of load left)\n${render(table(app.build, samples, previous, (now - last) / 1000))}`);
+        sections.push(
+          `${app.build} build  (${Math.max(0, Math.ceil((until - now) / 1000))} s of load left)\n${render(table(app.build, samples, previous, (now - last) / 1000))}`,
+        );
       }
       last = now;
       if (tty) process.stdout.write("\x1b[2J\x1b[H");

@@ -20,7 +20,11 @@ export function packWorkspace(workspace: string, destination: string): { name: s
       if (!existsSync(join(source, file))) throw new Error(`${workspace}/${file} is missing: npm test builds it before the e2e suite`);
       cpSync(join(source, file), join(copy, file), { recursive: true });
     }
-    const packed = execFileSync("npm", ["pack", "--json", "--pack-destination", destination], { cwd: copy, encoding: "utf8", stdio: "pipe" });
+    const packed = execFileSync("npm", ["pack", "--json", "--pack-destination", destination], {
+      cwd: copy,
+      encoding: "utf8",
+      stdio: "pipe",
+    });
     return { name: manifest.name, tarball: join(destination, JSON.parse(packed)[0].filename) };
   } finally {
     rmSync(copy, { recursive: true, force: true });

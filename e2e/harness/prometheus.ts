@@ -19,7 +19,13 @@ export interface Prometheus {
 }
 
 /** Starts a real Prometheus scraping `targets` every second and evaluating the autometrics rules every second. */
-export async function startPrometheus(processes: Processes, port: number, job: string, targets: string[], extraRules: string[] = []): Promise<Prometheus> {
+export async function startPrometheus(
+  processes: Processes,
+  port: number,
+  job: string,
+  targets: string[],
+  extraRules: string[] = [],
+): Promise<Prometheus> {
   requireBinary("prometheus", "prometheus");
   const dir = mkdtempSync(join(tmpdir(), "am-prometheus-"));
   const config = join(dir, "prometheus.yml");

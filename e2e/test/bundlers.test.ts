@@ -26,7 +26,8 @@ function installFromWorkspace(workspace: string): void {
   rmSync(target, { recursive: true, force: true });
   mkdirSync(target, { recursive: true });
   for (const file of ["package.json", ...manifest.files]) {
-    if (!existsSync(join(source, file))) throw new Error(`${workspace}/${file} is missing: build it first (npx tsc -b; the Wasm plugin: npm run build -w swc-plugin-wasm)`);
+    if (!existsSync(join(source, file)))
+      throw new Error(`${workspace}/${file} is missing: build it first (npx tsc -b; the Wasm plugin: npm run build -w swc-plugin-wasm)`);
     cpSync(join(source, file), join(target, file), { recursive: true });
   }
 }
@@ -46,7 +47,9 @@ function build(node: string, app: string, args: string[]): Promise<void> {
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${args.join(" ")} in ${app} exited with ${code}:\n${output}`))));
+    child.on("close", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${args.join(" ")} in ${app} exited with ${code}:\n${output}`)),
+    );
   });
 }
 
@@ -117,7 +120,14 @@ const VITE_SERIES = [
   "App (src/App.jsx) <- render (src/render.jsx): ok 2",
   "greet (src/greeting.js) <- App (src/App.jsx): ok 2",
 ];
-const VITE_FUNCTIONS = ["App (src/App.jsx)", "findUser (src/users.js)", "getUser (src/users.js)", "greet (src/greeting.js)", "handleRequest (src/server.js)", "render (src/render.jsx)"];
+const VITE_FUNCTIONS = [
+  "App (src/App.jsx)",
+  "findUser (src/users.js)",
+  "getUser (src/users.js)",
+  "greet (src/greeting.js)",
+  "handleRequest (src/server.js)",
+  "render (src/render.jsx)",
+];
 const SERVICE_SERIES = [...LOOKUPS, "greet (src/greeting.js) <- handleRequest (src/server.js): ok 2"];
 const SERVICE_FUNCTIONS = ["findUser (src/users.js)", "getUser (src/users.js)", "greet (src/greeting.js)", "handleRequest (src/server.js)"];
 

@@ -31,19 +31,32 @@ describe("autometrics CLI", () => {
 
   it("reads .swcrc and directives too", () => {
     const dir = mkdtempSync(join(tmpdir(), "am-cli-"));
-    writeFileSync(join(dir, ".swcrc"), JSON.stringify({ jsc: { experimental: { plugins: [["swc-plugin-autometrics", { include: ["lib/**"] }]] } } }));
+    writeFileSync(
+      join(dir, ".swcrc"),
+      JSON.stringify({ jsc: { experimental: { plugins: [["swc-plugin-autometrics", { include: ["lib/**"] }]] } } }),
+    );
     mkdirSync(join(dir, "lib"));
     writeFileSync(join(dir, "lib/a.ts"), "export function typed(x: number): number { return x; }\n");
     writeFileSync(join(dir, "other.js"), '"use autometrics";\nconst arrow = () => 1;\nfunction plain() {}\n');
     const out = cli("list", dir);
-    expect(out).to.contain("lib/a.ts:1  typed").and.contain("other.js:2  arrow").and.contain("other.js:3  plain").and.contain("3 functions");
+    expect(out)
+      .to.contain("lib/a.ts:1  typed")
+      .and.contain("other.js:2  arrow")
+      .and.contain("other.js:3  plain")
+      .and.contain("3 functions");
   });
 
   it("sees objectives declared in directives, and says when two files define one differently", () => {
     const dir = mkdtempSync(join(tmpdir(), "am-cli-objectives-"));
     const objectives = [{ name: "api", successRate: "99" }];
-    writeFileSync(join(dir, ".swcrc"), JSON.stringify({ jsc: { experimental: { plugins: [["swc-plugin-autometrics", { objectives }]] } } }));
-    writeFileSync(join(dir, "a.js"), 'function list() {\n  "use autometrics objective=api";\n}\nfunction pay() {\n  "use autometrics objective=checkout successRate=98.5";\n}\n');
+    writeFileSync(
+      join(dir, ".swcrc"),
+      JSON.stringify({ jsc: { experimental: { plugins: [["swc-plugin-autometrics", { objectives }]] } } }),
+    );
+    writeFileSync(
+      join(dir, "a.js"),
+      'function list() {\n  "use autometrics objective=api";\n}\nfunction pay() {\n  "use autometrics objective=checkout successRate=98.5";\n}\n',
+    );
     writeFileSync(join(dir, "b.js"), '"use autometrics objective=checkout latency=0.5@95";\nfunction refund() {}\n');
     writeFileSync(join(dir, "c.js"), 'function typo() {\n  "use autometrics objective=apii";\n}\n');
     const result = spawnSync(process.execPath, [CLI, "list", dir, "--json"], { encoding: "utf8" });
@@ -57,7 +70,7 @@ describe("autometrics CLI", () => {
     const problems = result.stderr.split("\n").filter((l) => l.startsWith("autometrics:"));
     expect(problems).to.deep.equal([
       // A file the plugins would reject is left out, saying why; the others are listed.
-      "autometrics: c.js is left out: autometrics: invalid directive \"use autometrics objective=apii\" in `typo` (c.js): unknown objective `apii` (defined: api)",
+      'autometrics: c.js is left out: autometrics: invalid directive "use autometrics objective=apii" in `typo` (c.js): unknown objective `apii` (defined: api)',
       "autometrics: objective `checkout` is defined differently: successRate=98.5 (a.js:4), latency=0.5@95 (b.js:2)",
     ]);
     // The rules cover the percentile the shared file lacks, which only a directive declares.
@@ -122,7 +135,12 @@ describe("autometrics CLI", () => {
       requireBinary("prometheus", "prometheus");
       const project = mkdtempSync(join(tmpdir(), "am-cli-start-"));
       const objective = { name: "checkout", successRate: "97", functions: ["pay"] };
-      writeFileSync(join(project, ".swcrc"), JSON.stringify({ jsc: { experimental: { plugins: [["swc-plugin-autometrics", { include: ["lib/**"], objectives: [objective] }]] } } }));
+      writeFileSync(
+        join(project, ".swcrc"),
+        JSON.stringify({
+          jsc: { experimental: { plugins: [["swc-plugin-autometrics", { include: ["lib/**"], objectives: [objective] }]] } },
+        }),
+      );
       mkdirSync(join(project, "lib"));
       writeFileSync(join(project, "lib/pay.js"), "export function pay() {}\n");
       const [appPort, prometheusPort] = [await freePort(), await freePort()];
@@ -132,7 +150,11 @@ describe("autometrics CLI", () => {
         const pay = am.instrument("pay", "lib/pay.js", { objective: { name: "checkout", successRate: "97" } });
         setInterval(() => pay.run(() => 1), 50);`;
       processes.start("app", process.execPath, ["-e", app]);
-      const child = spawn(process.execPath, [CLI, "start", `127.0.0.1:${appPort}`, "--port", String(prometheusPort), "--project", project], { stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(
+        process.execPath,
+        [CLI, "start", `127.0.0.1:${appPort}`, "--port", String(prometheusPort), "--project", project],
+        { stdio: ["ignore", "pipe", "pipe"] },
+      );
       let out = "";
       child.stdout!.on("data", (d) => (out += d));
       child.stderr!.on("data", (d) => (out += d));
@@ -142,23 +164,37 @@ describe("autometrics CLI", () => {
         await processes.waitFor("app", async () => out.includes(`Prometheus is at ${url}`), 30_000);
         expect(out).to.contain(`http://127.0.0.1:${appPort}/metrics`).and.contain(`${url}/alerts`);
         const api = async (path: string) => ((await (await fetch(`${url}${path}`)).json()) as { data: any }).data;
-        await processes.waitFor("app", async () => (await api(`/api/v1/query?query=${encodeURIComponent('function_calls_total{function="pay"}')}`)).result.length > 0, 30_000);
+        await processes.waitFor(
+          "app",
+          async () => (await api(`/api/v1/query?query=${encodeURIComponent('function_calls_total{function="pay"}')}`)).result.length > 0,
+          30_000,
+        );
         const groups: string[] = (await api("/api/v1/rules")).groups.map((g: { name: string }) => g.name);
         expect(groups).to.include("autometrics-slo-sli-recordings-success-rate-97");
         expect(groups).to.include("sloth-slo-sli-recordings-autometrics-success-rate-99_9");
-        const dataDir = /--storage\.tsdb\.path=(\S+)/.exec(execFileSync("ps", ["-o", "args=", "--ppid", String(child.pid)], { encoding: "utf8" }))?.[1];
+        const dataDir = /--storage\.tsdb\.path=(\S+)/.exec(
+          execFileSync("ps", ["-o", "args=", "--ppid", String(child.pid)], { encoding: "utf8" }),
+        )?.[1];
         child.kill("SIGINT");
         expect(await exited).to.equal(0);
         expect(dataDir && existsSync(dataDir)).to.equal(false);
         await new Promise((r) => setTimeout(r, 200));
-        expect((await fetch(`${url}/-/ready`).then(() => "up", () => "down"))).to.equal("down");
+        expect(
+          await fetch(`${url}/-/ready`).then(
+            () => "up",
+            () => "down",
+          ),
+        ).to.equal("down");
       } finally {
         child.kill("SIGKILL");
       }
     });
 
     it("says how to get Prometheus when there is none, and what a target should look like", () => {
-      const missing = spawnSync(process.execPath, [CLI, "start", ":8080"], { encoding: "utf8", env: { ...process.env, PROMETHEUS_BIN: "/nonexistent/prometheus" } });
+      const missing = spawnSync(process.execPath, [CLI, "start", ":8080"], {
+        encoding: "utf8",
+        env: { ...process.env, PROMETHEUS_BIN: "/nonexistent/prometheus" },
+      });
       expect(missing.status).to.equal(1);
       expect(missing.stderr).to.contain("needs a `prometheus` binary").and.contain("apt-get install prometheus");
       const bad = spawnSync(process.execPath, [CLI, "start", "localhost"], { encoding: "utf8" });

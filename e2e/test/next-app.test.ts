@@ -154,7 +154,9 @@ for (const bundler of ["turbopack", "webpack"]) {
     it("answers every request as the uninstrumented build does: status, middleware and rendered HTML", () => {
       expect(answers.length).to.equal(33);
       for (const { request, instrumented, plain } of answers) expect(instrumented, request).to.equal(plain);
-      expect(answers.find((a) => a.request === "/counter")!.instrumented).to.contain("seen /counter").and.contain("count: 3");
+      expect(answers.find((a) => a.request === "/counter")!.instrumented)
+        .to.contain("seen /counter")
+        .and.contain("count: 3");
       expect(answers.find((a) => a.request === "/cached")!.instrumented).to.match(/cached(<!-- -->)? (<!-- -->)?2/);
       expect(answers.find((a) => a.request === "/readme")!.instrumented).to.contain("MDX pages are server components too.");
       expect(answers.find((a) => a.request === 'POST /todos ("")')!.instrumented).to.match(/^500 /);
@@ -200,13 +202,20 @@ for (const bundler of ["turbopack", "webpack"]) {
       );
       expect(exporter).to.include("findUser (lib/users.ts) <- GET: ok");
       // The route's own call in progress is not yet recorded in its answer.
-      expect(exporter.filter((s) => !s.startsWith("GET (app/metrics/"))).to.deep.equal(route.filter((s) => !s.startsWith("GET (app/metrics/")));
+      expect(exporter.filter((s) => !s.startsWith("GET (app/metrics/"))).to.deep.equal(
+        route.filter((s) => !s.startsWith("GET (app/metrics/")),
+      );
     });
 
     it("serves metrics for the route handler and the module it calls, with callers and app-relative modules", async () => {
       const { samples } = parseExposition(await (await fetch(`${base}/metrics`)).text());
       const count = (fn: string, caller: string, result: string) =>
-        one(samples, "function_calls_total", { function: fn, caller_function: caller, result, module: fn === "GET" ? "app/api/users/[id]/route.ts" : "lib/users.ts" }).value;
+        one(samples, "function_calls_total", {
+          function: fn,
+          caller_function: caller,
+          result,
+          module: fn === "GET" ? "app/api/users/[id]/route.ts" : "lib/users.ts",
+        }).value;
       expect(count("GET", "", "ok")).to.equal(20);
       expect(count("findUser", "GET", "ok")).to.equal(18);
       expect(count("findUser", "GET", "error")).to.equal(2);

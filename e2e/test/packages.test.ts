@@ -13,7 +13,8 @@ import { packWorkspace } from "../harness/pack";
 const ROOT = join(__dirname, "..", "..");
 const WORKSPACES = ["runtime", "babel-plugin", "swc-plugin-wasm", "typescript-plugin"];
 /** The compilers at the versions this repository is tested with. */
-const lockVersion = (name: string) => JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")).packages[`node_modules/${name}`].version as string;
+const lockVersion = (name: string) =>
+  JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")).packages[`node_modules/${name}`].version as string;
 
 /** A folder with no node_modules above it: what the project resolves is what it installed. */
 function freshDir(prefix: string): string {
@@ -36,7 +37,11 @@ metricsRegistry().metrics().then((text) => process.stdout.write(text));
 
 /** `function <- caller` of every counted call in a scrape. */
 function calls(text: string): string[] {
-  return [...text.matchAll(/^function_calls_total\{function="([^"]*)",module="([^"]*)",service_name="quick-start",caller_function="([^"]*)".*result="ok"\} [1-9]/gm)]
+  return [
+    ...text.matchAll(
+      /^function_calls_total\{function="([^"]*)",module="([^"]*)",service_name="quick-start",caller_function="([^"]*)".*result="ok"\} [1-9]/gm,
+    ),
+  ]
     .map((m) => `${m[2]}:${m[1]} <- ${m[3]}`)
     .sort();
 }
@@ -55,8 +60,15 @@ describe("the packages, packed and installed outside the repository", function (
       tarballs.set(name, tarball);
     }
     const dependencies = Object.fromEntries([...tarballs].map(([name, tarball]) => [name, `file:${tarball}`]));
-    const devDependencies = { "@babel/core": lockVersion("@babel/core"), "@swc/core": lockVersion("@swc/core"), typescript: lockVersion("typescript") };
-    writeFileSync(join(project, "package.json"), JSON.stringify({ name: "quick-start", private: true, dependencies, devDependencies }, null, 2));
+    const devDependencies = {
+      "@babel/core": lockVersion("@babel/core"),
+      "@swc/core": lockVersion("@swc/core"),
+      typescript: lockVersion("typescript"),
+    };
+    writeFileSync(
+      join(project, "package.json"),
+      JSON.stringify({ name: "quick-start", private: true, dependencies, devDependencies }, null, 2),
+    );
     execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], { cwd: project, stdio: "pipe" });
     mkdirSync(join(project, "src"));
     writeFileSync(join(project, "src", "app.js"), APP);
@@ -66,14 +78,24 @@ describe("the packages, packed and installed outside the repository", function (
   it("ship their licences, README and manifest, and none of the repository's tests or sources", () => {
     for (const [name, tarball] of tarballs) {
       const files = execFileSync("tar", ["tzf", tarball], { encoding: "utf8" }).split("\n").filter(Boolean);
-      expect(files, name).to.include.members(["package/LICENSE-MIT", "package/LICENSE-APACHE", "package/README.md", "package/package.json"]);
-      expect(files.filter((f) => /^package\/(test|src|transform)\//.test(f) || f.endsWith(".test.js")), name).to.deep.equal([]);
+      expect(files, name).to.include.members([
+        "package/LICENSE-MIT",
+        "package/LICENSE-APACHE",
+        "package/README.md",
+        "package/package.json",
+      ]);
+      expect(
+        files.filter((f) => /^package\/(test|src|transform)\//.test(f) || f.endsWith(".test.js")),
+        name,
+      ).to.deep.equal([]);
       const manifest = JSON.parse(execFileSync("tar", ["xzfO", tarball, "package/package.json"], { encoding: "utf8" }));
       expect(manifest.license, name).to.equal("MIT OR Apache-2.0");
       expect(manifest.repository?.url, name).to.match(/^git\+https:\/\/.+\.git$/);
       expect(manifest.keywords, name).to.include("autometrics");
       for (const licence of ["LICENSE-MIT", "LICENSE-APACHE"]) {
-        expect(execFileSync("tar", ["xzfO", tarball, `package/${licence}`], { encoding: "utf8" }), `${name} ${licence}`).to.equal(readFileSync(join(ROOT, licence), "utf8"));
+        expect(execFileSync("tar", ["xzfO", tarball, `package/${licence}`], { encoding: "utf8" }), `${name} ${licence}`).to.equal(
+          readFileSync(join(ROOT, licence), "utf8"),
+        );
       }
     }
   });
@@ -81,22 +103,47 @@ describe("the packages, packed and installed outside the repository", function (
   it("Babel: babel.config.js with the plugin, as the quick start says", () => {
     writeFileSync(join(project, "babel.config.js"), 'module.exports = { plugins: [["autometrics", { include: ["src/**"] }]] };\n');
     const out = join(project, "out-babel.js");
-    writeFileSync(out, execFileSync(process.execPath, ["-e", 'process.stdout.write(require("@babel/core").transformFileSync("src/app.js").code)'], { cwd: project, encoding: "utf8" }));
+    writeFileSync(
+      out,
+      execFileSync(process.execPath, ["-e", 'process.stdout.write(require("@babel/core").transformFileSync("src/app.js").code)'], {
+        cwd: project,
+        encoding: "utf8",
+      }),
+    );
     rmSync(join(project, "babel.config.js"));
-    expect(calls(execFileSync(process.execPath, [out], { cwd: project, encoding: "utf8" }))).to.deep.equal(["src/app.js:price <- total", "src/app.js:total <- "]);
+    expect(calls(execFileSync(process.execPath, [out], { cwd: project, encoding: "utf8" }))).to.deep.equal([
+      "src/app.js:price <- total",
+      "src/app.js:total <- ",
+    ]);
   });
 
   it("SWC: .swcrc with the Wasm plugin, as the quick start says", () => {
-    const swcrc = { jsc: { experimental: { plugins: [["swc-plugin-autometrics", { include: ["src/**"] }]] } }, module: { type: "commonjs" } };
+    const swcrc = {
+      jsc: { experimental: { plugins: [["swc-plugin-autometrics", { include: ["src/**"] }]] } },
+      module: { type: "commonjs" },
+    };
     writeFileSync(join(project, ".swcrc"), JSON.stringify(swcrc));
     const out = join(project, "out-swc.js");
-    writeFileSync(out, execFileSync(process.execPath, ["-e", 'process.stdout.write(require("@swc/core").transformFileSync("src/app.js").code)'], { cwd: project, encoding: "utf8" }));
+    writeFileSync(
+      out,
+      execFileSync(process.execPath, ["-e", 'process.stdout.write(require("@swc/core").transformFileSync("src/app.js").code)'], {
+        cwd: project,
+        encoding: "utf8",
+      }),
+    );
     rmSync(join(project, ".swcrc"));
-    expect(calls(execFileSync(process.execPath, [out], { cwd: project, encoding: "utf8" }))).to.deep.equal(["src/app.js:price <- total", "src/app.js:total <- "]);
+    expect(calls(execFileSync(process.execPath, [out], { cwd: project, encoding: "utf8" }))).to.deep.equal([
+      "src/app.js:price <- total",
+      "src/app.js:total <- ",
+    ]);
   });
 
   it("no build step: node --require autometrics-runtime/register", () => {
-    const result = spawnSync(process.execPath, ["--require", "autometrics-runtime/register", "src/app.js"], { cwd: project, encoding: "utf8", env: { ...process.env, AUTOMETRICS_INCLUDE: "src/**" } });
+    const result = spawnSync(process.execPath, ["--require", "autometrics-runtime/register", "src/app.js"], {
+      cwd: project,
+      encoding: "utf8",
+      env: { ...process.env, AUTOMETRICS_INCLUDE: "src/**" },
+    });
     expect(result.status, result.stderr).to.equal(0);
     expect(calls(result.stdout)).to.deep.equal(["src/app.js:price <- total", "src/app.js:total <- "]);
   });

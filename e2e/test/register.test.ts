@@ -38,13 +38,18 @@ function calls(samples: Sample[]): string[] {
 /** The cache's entries, each with its inode: an entry written again gets a new one. */
 function cacheEntries(dir: string): Map<string, number> {
   const entries = new Map<string, number>();
-  for (const sub of readdirSync(dir)) for (const f of readdirSync(join(dir, sub))) entries.set(`${sub}/${f}`, statSync(join(dir, sub, f)).ino);
+  for (const sub of readdirSync(dir))
+    for (const f of readdirSync(join(dir, sub))) entries.set(`${sub}/${f}`, statSync(join(dir, sub, f)).ino);
   return entries;
 }
 
 /** The line of the first line of `file` that contains `text`. */
 function lineOf(file: string, text: string): number {
-  return readFileSync(file, "utf8").split("\n").findIndex((l) => l.includes(text)) + 1;
+  return (
+    readFileSync(file, "utf8")
+      .split("\n")
+      .findIndex((l) => l.includes(text)) + 1
+  );
 }
 
 describe("autometrics-runtime/register: no build step", function () {
@@ -110,7 +115,18 @@ describe("autometrics-runtime/register: no build step", function () {
     const app = join(APPS, "node-service");
     const [port, metricsPort] = [await freePort(), await freePort()];
     const cacheDir = mkdtempSync(join(tmpdir(), "am-register-cache-"));
-    processes.start("node-service", process.execPath, ["src/server.js"], { PORT: String(port), METRICS_PORT: String(metricsPort), NODE_OPTIONS: "--require autometrics-runtime/register", AUTOMETRICS_CACHE_DIR: cacheDir }, app);
+    processes.start(
+      "node-service",
+      process.execPath,
+      ["src/server.js"],
+      {
+        PORT: String(port),
+        METRICS_PORT: String(metricsPort),
+        NODE_OPTIONS: "--require autometrics-runtime/register",
+        AUTOMETRICS_CACHE_DIR: cacheDir,
+      },
+      app,
+    );
     const get = async (path: string, at = port) => (await fetch(`http://127.0.0.1:${at}${path}`)).text();
     await processes.waitFor("node-service", async () => (await get("/metrics", metricsPort)).includes("function_calls_total"));
     expect(JSON.parse(await get("/users/7"))).to.include({ id: 7 });
@@ -128,16 +144,30 @@ describe("autometrics-runtime/register: no build step", function () {
     this.timeout(600_000);
     const WORK = join(__dirname, "..", ".run", "real");
     const babelTransform = async (code: string, file: string, root: string, options: Record<string, unknown>) =>
-      (await babel.transformAsync(code, { filename: join(root, file), cwd: root, babelrc: false, configFile: false, sourceType: "unambiguous", plugins: [["autometrics", options]] }))!.code!;
+      (await babel.transformAsync(code, {
+        filename: join(root, file),
+        cwd: root,
+        babelrc: false,
+        configFile: false,
+        sourceType: "unambiguous",
+        plugins: [["autometrics", options]],
+      }))!.code!;
 
-    for (const [name, compiler] of [["qs", "babel"], ["find-my-way", "swc"]] as const) {
+    for (const [name, compiler] of [
+      ["qs", "babel"],
+      ["find-my-way", "swc"],
+    ] as const) {
       const pkg = REAL_PACKAGES.find((p) => p.name === name)!;
       it(`${pkg.name}@${pkg.version} with ${compiler} (${pkg.style}): the suite passes and records what its build-time instrumentation records`, async () => {
         const pristine = await preparePristine(pkg, WORK);
         const baseline = await runTests(pkg, pristine, false);
         expect(baseline.code, baseline.output.slice(-2000)).to.equal(0);
         // The reference: the same options, applied by a Babel build.
-        const built = await runTests(pkg, await instrumentedCopy(pkg, pristine, join(WORK, `${pkg.name}@${pkg.version}`, "built"), babelTransform), true);
+        const built = await runTests(
+          pkg,
+          await instrumentedCopy(pkg, pristine, join(WORK, `${pkg.name}@${pkg.version}`, "built"), babelTransform),
+          true,
+        );
 
         const cacheDir = mkdtempSync(join(tmpdir(), "am-register-cache-"));
         const options = { include: pkg.include, exclude: [...pkg.exclude, "**/node_modules/**"] };
@@ -156,21 +186,33 @@ describe("autometrics-runtime/register: no build step", function () {
 
   describe("fails at start-up, before the app runs, saying what is wrong", () => {
     const start = (env: Record<string, string>, cwd = NO_BUILD) =>
-      spawnSync(process.execPath, ["--import", "autometrics-runtime/register", "-e", "console.log('the app ran')"], { cwd, env: { ...process.env, ...env }, encoding: "utf8" });
+      spawnSync(process.execPath, ["--import", "autometrics-runtime/register", "-e", "console.log('the app ran')"], {
+        cwd,
+        env: { ...process.env, ...env },
+        encoding: "utf8",
+      });
 
     for (const compiler of ["babel", "swc"]) {
       it(`bad options, in the plugin's words (${compiler})`, () => {
         const result = start({ AUTOMETRICS_COMPILER: compiler, AUTOMETRICS_OPTIONS: JSON.stringify({ include: "lib/{" }) });
         expect(result.status).to.equal(1);
         expect(result.stdout).not.to.contain("the app ran");
-        expect(result.stderr.trim()).to.equal('autometrics-runtime/register: autometrics: invalid option `include`: pattern "lib/{" has an unclosed {');
+        expect(result.stderr.trim()).to.equal(
+          'autometrics-runtime/register: autometrics: invalid option `include`: pattern "lib/{" has an unclosed {',
+        );
       });
     }
 
     it("an environment variable it cannot read, by name", () => {
-      expect(start({ AUTOMETRICS_OPTIONS: "{include:" }).stderr).to.match(/^autometrics-runtime\/register: AUTOMETRICS_OPTIONS is not JSON \(.*\): \{include:\n$/);
-      expect(start({ AUTOMETRICS_OPTIONS: '["lib/**"]' }).stderr).to.equal('autometrics-runtime/register: AUTOMETRICS_OPTIONS must be a JSON object of plugin options, got ["lib/**"]\n');
-      expect(start({ AUTOMETRICS_COMPILER: "esbuild" }).stderr).to.equal('autometrics-runtime/register: AUTOMETRICS_COMPILER must be "babel" or "swc", got "esbuild"\n');
+      expect(start({ AUTOMETRICS_OPTIONS: "{include:" }).stderr).to.match(
+        /^autometrics-runtime\/register: AUTOMETRICS_OPTIONS is not JSON \(.*\): \{include:\n$/,
+      );
+      expect(start({ AUTOMETRICS_OPTIONS: '["lib/**"]' }).stderr).to.equal(
+        'autometrics-runtime/register: AUTOMETRICS_OPTIONS must be a JSON object of plugin options, got ["lib/**"]\n',
+      );
+      expect(start({ AUTOMETRICS_COMPILER: "esbuild" }).stderr).to.equal(
+        'autometrics-runtime/register: AUTOMETRICS_COMPILER must be "babel" or "swc", got "esbuild"\n',
+      );
     });
 
     it("no compiler to instrument with, and what to install", () => {
@@ -180,9 +222,14 @@ describe("autometrics-runtime/register: no build step", function () {
       const runtime = join(__dirname, "..", "..", "runtime");
       spawnSync("cp", ["-r", join(runtime, "dist"), join(runtime, "package.json"), dir]);
       writeFileSync(join(dir, "main.js"), "console.log('the app ran')\n");
-      const result = spawnSync(process.execPath, ["--require", join(dir, "dist", "register", "index.js"), "main.js"], { cwd: dir, encoding: "utf8" });
+      const result = spawnSync(process.execPath, ["--require", join(dir, "dist", "register", "index.js"), "main.js"], {
+        cwd: dir,
+        encoding: "utf8",
+      });
       expect(result.status).to.equal(1);
-      expect(result.stderr).to.contain("needs babel-plugin-autometrics (with @babel/core) or swc-plugin-autometrics (with @swc/core): npm install --save-dev @babel/core babel-plugin-autometrics");
+      expect(result.stderr).to.contain(
+        "needs babel-plugin-autometrics (with @babel/core) or swc-plugin-autometrics (with @swc/core): npm install --save-dev @babel/core babel-plugin-autometrics",
+      );
       rmSync(dir, { recursive: true, force: true });
     });
   });

@@ -23,7 +23,9 @@ function build(compiler: "babel" | "swc", out: string): void {
   const app = APPS[compiler];
   rmSync(out, { recursive: true, force: true });
   mkdirSync(join(out, "src"), { recursive: true });
-  const swc: typeof import("@swc/core") = require(require.resolve("@swc/core", { paths: [join(__dirname, "..", "..", "swc-plugin-wasm")] }));
+  const swc: typeof import("@swc/core") = require(
+    require.resolve("@swc/core", { paths: [join(__dirname, "..", "..", "swc-plugin-wasm")] }),
+  );
   // @swc/core gives plugins the process's working directory, which the labels are relative to.
   const cwd = process.cwd();
   process.chdir(app);
@@ -50,7 +52,10 @@ async function load(port: number): Promise<void> {
   await Promise.all([...Array.from({ length: 10 }, (_, i) => get(`/users/${i + 1}`)), get("/report")]);
   await new Promise((r) => setTimeout(r, 2500));
   for (let batch = 1; batch < 20; batch++) {
-    await Promise.all([...Array.from({ length: 10 }, (_, i) => get(`/users/${batch * 10 + i + 1}`)), ...(batch < 10 ? [get("/report")] : [])]);
+    await Promise.all([
+      ...Array.from({ length: 10 }, (_, i) => get(`/users/${batch * 10 + i + 1}`)),
+      ...(batch < 10 ? [get("/report")] : []),
+    ]);
     await new Promise((r) => setTimeout(r, 150));
   }
 }
@@ -132,7 +137,9 @@ for (const { compiler, tracker, how } of RUNS) {
     it("counts every call exactly, with callers", async () => {
       const rows = await value("sum by (function, module, caller_function, result) (function_calls_total)");
       const counts = Object.fromEntries(
-        rows.filter((r) => r.value > 0).map((r) => [`${r.labels.function} <- ${r.labels.caller_function ?? ""} ${r.labels.result}`, r.value]),
+        rows
+          .filter((r) => r.value > 0)
+          .map((r) => [`${r.labels.function} <- ${r.labels.caller_function ?? ""} ${r.labels.result}`, r.value]),
       );
       expect(counts).to.deep.equal({
         "handleRequest <-  ok": 210,
@@ -160,7 +167,8 @@ for (const { compiler, tracker, how } of RUNS) {
     });
 
     it("gives the values the load implies, and version and commit through the build_info join", async () => {
-      const byTitle = (dashboard: string, pattern: RegExp) => panelQueries().filter((q) => q.dashboard === dashboard && pattern.test(q.panel));
+      const byTitle = (dashboard: string, pattern: RegExp) =>
+        panelQueries().filter((q) => q.dashboard === dashboard && pattern.test(q.panel));
       const [errorRatio] = byTitle("function-explorer.json", /error/i);
       const errors = await value(substitute(errorRatio!.expr, GRAFANA));
       const getUser = errors.find((r) => r.labels.function === "getUser")!;
@@ -175,7 +183,9 @@ for (const { compiler, tracker, how } of RUNS) {
       const slo = panelQueries().filter((q) => q.dashboard === "service-level-objectives.json");
       const success = await value(substitute(slo.find((q) => q.expr.includes("success_rate_objective"))!.expr, GRAFANA));
       expect(success[0]!.value).to.be.closeTo(0.9, 0.02);
-      const withinLatency = await value(substitute(slo.find((q) => q.expr.includes("latency_objective") && !q.expr.includes("by (function"))!.expr, GRAFANA));
+      const withinLatency = await value(
+        substitute(slo.find((q) => q.expr.includes("latency_objective") && !q.expr.includes("by (function"))!.expr, GRAFANA),
+      );
       expect(withinLatency[0]!.value).to.equal(0);
     });
 

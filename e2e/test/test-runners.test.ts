@@ -32,7 +32,12 @@ const PROJECTS: Project[] = [
   { dir: "vitest-babel", runner: "vitest", how: "@rolldown/plugin-babel in vitest.config.js", config: "vitest.config.js" },
   { dir: "vitest-babel-config", runner: "vitest", how: "vite-plugin-babel, plugin in babel.config.json", config: "babel.config.json" },
   { dir: "vitest-swc", runner: "vitest", how: "unplugin-swc, plugin in .swcrc (TypeScript)", config: ".swcrc" },
-  { dir: "vitest-react-swc", runner: "vitest", how: "@vitejs/plugin-react-swc's plugins in vitest.config.ts (TypeScript)", config: "vitest.config.ts" },
+  {
+    dir: "vitest-react-swc",
+    runner: "vitest",
+    how: "@vitejs/plugin-react-swc's plugins in vitest.config.ts (TypeScript)",
+    config: "vitest.config.ts",
+  },
 ];
 
 const BEHAVIOUR = [

@@ -36,11 +36,8 @@ export function resolveBuildInfo(options: BuildInfo = {}, env: Env = process.env
     commit: firstSet(options.commit, env.AUTOMETRICS_COMMIT, env.COMMIT_SHA, found.commit) ?? "",
     branch: firstSet(options.branch, env.AUTOMETRICS_BRANCH, env.BRANCH_NAME, found.branch) ?? "",
     repositoryUrl,
-    repositoryProvider:
-      firstSet(options.repositoryProvider, env.AUTOMETRICS_REPOSITORY_PROVIDER, providerOf(repositoryUrl)) ?? "",
-    serviceName:
-      firstSet(env.AUTOMETRICS_SERVICE_NAME, env.OTEL_SERVICE_NAME, options.serviceName, found.serviceName) ??
-      "unknown_service",
+    repositoryProvider: firstSet(options.repositoryProvider, env.AUTOMETRICS_REPOSITORY_PROVIDER, providerOf(repositoryUrl)) ?? "",
+    serviceName: firstSet(env.AUTOMETRICS_SERVICE_NAME, env.OTEL_SERVICE_NAME, options.serviceName, found.serviceName) ?? "unknown_service",
   };
 }
 

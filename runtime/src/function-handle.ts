@@ -21,7 +21,17 @@ import type { Attributes, FunctionAttributes } from "./opentelemetry/producer";
 import type { LabelText } from "./prometheus/render";
 import { reportOnce } from "./report";
 import { settings } from "./settings";
-import { type CallContext, keepTrace, startChannel, takeTrace, traceCompleted, traceEnd, traceSettled, traceStart, tracedInFlight } from "./tracing";
+import {
+  type CallContext,
+  keepTrace,
+  startChannel,
+  takeTrace,
+  traceCompleted,
+  traceEnd,
+  traceSettled,
+  traceStart,
+  tracedInFlight,
+} from "./tracing";
 
 /** Per-function options, shared by the plugins' output and the manual wrapper. */
 export interface FunctionOptions {

@@ -16,10 +16,7 @@ export function instrument(name: string, module: string, options?: FunctionOptio
   const existing = byKey.get(key);
   if (existing !== undefined) {
     if (options?.objective?.name !== existing.options.objective?.name) {
-      reportOnce(
-        `conflict:${key}`,
-        `${name} in ${module} was registered twice with different objectives; keeping the first`,
-      );
+      reportOnce(`conflict:${key}`, `${name} in ${module} was registered twice with different objectives; keeping the first`);
     }
     return existing;
   }

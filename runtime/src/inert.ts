@@ -73,7 +73,12 @@ export function autometrics<F extends (...args: any[]) => any>(optionsOrFn: F | 
 }
 
 /** Nothing to set up: the calls are not recorded here. */
-export function init(_options: object = {}): { registry: undefined; exporter: undefined; push(): Promise<void>; shutdown(): Promise<void> } {
+export function init(_options: object = {}): {
+  registry: undefined;
+  exporter: undefined;
+  push(): Promise<void>;
+  shutdown(): Promise<void>;
+} {
   return { registry: undefined, exporter: undefined, push: async () => {}, shutdown: async () => {} };
 }
 
@@ -87,7 +92,9 @@ export function prometheusLink(expr: string, base = "http://localhost:9090"): st
 
 function nodeOnly(name: string): () => never {
   return () => {
-    throw new Error(`autometrics: ${name} serves or exports metrics, which only the Node runtime keeps; this bundle has the browser and edge one`);
+    throw new Error(
+      `autometrics: ${name} serves or exports metrics, which only the Node runtime keeps; this bundle has the browser and edge one`,
+    );
   };
 }
 

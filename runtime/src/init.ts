@@ -75,7 +75,7 @@ const OPTION_TYPES: Record<keyof InitOptions, string> = {
   cluster: "boolean",
   buckets: "object",
   trackConcurrency: "boolean",
-  trackCallers: "boolean or \"exact\"",
+  trackCallers: 'boolean or "exact"',
   exemplars: "boolean",
   serviceName: "string",
   buildInfo: "object",
@@ -105,11 +105,14 @@ function checkExporter(exporter: ExporterOptions, tracker: string): void {
   if (known === undefined) {
     throw new AutometricsConfigError(
       "exporter.type",
-      `unsupported exporter ${JSON.stringify(exporter.type)} (supported: ${Object.keys(EXPORTER_KEYS).map((k) => `"${k}"`).join(", ")})`,
+      `unsupported exporter ${JSON.stringify(exporter.type)} (supported: ${Object.keys(EXPORTER_KEYS)
+        .map((k) => `"${k}"`)
+        .join(", ")})`,
     );
   }
   for (const key of Object.keys(exporter)) {
-    if (!known.includes(key)) throw new AutometricsConfigError(`exporter.${key}`, `unknown field for "${exporter.type}" (known: ${known.join(", ")})`);
+    if (!known.includes(key))
+      throw new AutometricsConfigError(`exporter.${key}`, `unknown field for "${exporter.type}" (known: ${known.join(", ")})`);
   }
   if (exporter.type.startsWith("otlp-") && tracker !== "opentelemetry") {
     throw new AutometricsConfigError("exporter.type", `"${exporter.type}" needs tracker: "opentelemetry"`);
@@ -119,7 +122,10 @@ function checkExporter(exporter: ExporterOptions, tracker: string): void {
     throw new AutometricsConfigError("exporter.port", `expected an integer from 0 to 65535, got ${JSON.stringify(e.port)}`);
   }
   if (e.port === 0 && exporter.type === "prometheus" && tracker === "opentelemetry") {
-    throw new AutometricsConfigError("exporter.port", "0 (any free port) is not supported by OpenTelemetry's PrometheusExporter: give a port");
+    throw new AutometricsConfigError(
+      "exporter.port",
+      "0 (any free port) is not supported by OpenTelemetry's PrometheusExporter: give a port",
+    );
   }
   if (e.hostname !== undefined && (typeof e.hostname !== "string" || e.hostname === "")) {
     throw new AutometricsConfigError("exporter.hostname", "expected a non-empty string");
@@ -181,20 +187,30 @@ function checkOptions(options: InitOptions): void {
     }
   }
   if (options.tracker !== undefined && options.tracker !== "prometheus" && options.tracker !== "opentelemetry") {
-    throw new AutometricsConfigError("tracker", `unsupported tracker ${JSON.stringify(options.tracker)} (supported: "prometheus", "opentelemetry")`);
+    throw new AutometricsConfigError(
+      "tracker",
+      `unsupported tracker ${JSON.stringify(options.tracker)} (supported: "prometheus", "opentelemetry")`,
+    );
   }
   const tracker = options.tracker ?? "prometheus";
   if (tracker === "opentelemetry" && options.registry !== undefined) {
-    throw new AutometricsConfigError("registry", 'is for tracker "prometheus"; the OpenTelemetry tracker exports through meterProvider or exporter');
+    throw new AutometricsConfigError(
+      "registry",
+      'is for tracker "prometheus"; the OpenTelemetry tracker exports through meterProvider or exporter',
+    );
   }
   if (tracker !== "opentelemetry" && options.meterProvider !== undefined) {
     throw new AutometricsConfigError("meterProvider", 'needs tracker: "opentelemetry"');
   }
   if (options.exporter !== undefined) {
-    if (typeof options.exporter !== "object" || options.exporter === null) throw new AutometricsConfigError("exporter", "expected an object");
+    if (typeof options.exporter !== "object" || options.exporter === null)
+      throw new AutometricsConfigError("exporter", "expected an object");
     checkExporter(options.exporter, tracker);
     if (options.meterProvider !== undefined && options.exporter.type !== "push-gateway") {
-      throw new AutometricsConfigError("exporter", "the metrics already go through the readers of your meterProvider: give one or the other");
+      throw new AutometricsConfigError(
+        "exporter",
+        "the metrics already go through the readers of your meterProvider: give one or the other",
+      );
     }
   }
 }
@@ -222,7 +238,10 @@ export function init(options: InitOptions = {}): Autometrics {
   const sameBuckets = buckets.length === settings.buckets.length && buckets.every((b, i) => b === settings.buckets[i]);
   if (!sameBuckets) {
     if (functions.some((fn) => fn.count > 0)) {
-      throw new AutometricsConfigError("buckets", "cannot change after calls were recorded: call init() before the first instrumented call");
+      throw new AutometricsConfigError(
+        "buckets",
+        "cannot change after calls were recorded: call init() before the first instrumented call",
+      );
     }
     // Every objective is checked against the new buckets before anything changes.
     const objectives = functions.map((fn) => fn.objectiveFor(buckets));

@@ -127,10 +127,7 @@ export function resolveObjective(
     const [threshold, percentile] = latency;
     const bound = typeof threshold === "string" && threshold.trim() !== "" ? Number(threshold) : threshold;
     if (typeof bound !== "number" || !Number.isFinite(bound) || bound <= 0) {
-      throw new AutometricsConfigError(
-        `${option}.latency`,
-        `threshold ${JSON.stringify(threshold)} is not a positive number of seconds`,
-      );
+      throw new AutometricsConfigError(`${option}.latency`, `threshold ${JSON.stringify(threshold)} is not a positive number of seconds`);
     }
     if (buckets !== undefined && !buckets.includes(bound)) {
       throw new AutometricsConfigError(

@@ -15,7 +15,7 @@ export interface FunctionQueries {
   latencyBurn?: string;
 }
 
-const CALLS = 'function_calls(_count)?(_total)?';
+const CALLS = "function_calls(_count)?(_total)?";
 const BUCKETS = "function_calls_duration(_seconds)?_bucket";
 const COUNTS = "function_calls_duration(_seconds)?_count";
 

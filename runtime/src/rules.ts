@@ -12,8 +12,20 @@ export const SHARED_PERCENTILES = ["90", "95", "99", "99.9"];
 const WINDOWS = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"];
 // Page on a fast burn (2% of a 30-day budget in an hour), ticket on a slow one (10% in three days).
 const ALERTS = [
-  { severity: "page", pairs: [[14.4, "5m", "1h"], [6, "30m", "6h"]] },
-  { severity: "ticket", pairs: [[3, "2h", "1d"], [1, "6h", "3d"]] },
+  {
+    severity: "page",
+    pairs: [
+      [14.4, "5m", "1h"],
+      [6, "30m", "6h"],
+    ],
+  },
+  {
+    severity: "ticket",
+    pairs: [
+      [3, "2h", "1d"],
+      [1, "6h", "3d"],
+    ],
+  },
 ] as const;
 
 function sli(kind: ObjectiveKind, percentile: string, window: string): string {
@@ -32,7 +44,10 @@ function sli(kind: ObjectiveKind, percentile: string, window: string): string {
 }
 
 function block(text: string, indent: string): string {
-  return `|\n${text.split("\n").map((l) => `${indent}${l}`).join("\n")}`;
+  return `|\n${text
+    .split("\n")
+    .map((l) => `${indent}${l}`)
+    .join("\n")}`;
 }
 
 function labels(entries: Record<string, string>, indent: string): string {
@@ -61,8 +76,14 @@ function groupsFor(kind: ObjectiveKind, percentile: string): string {
     record("slo:objective:ratio", `vector(${Number(percentile) / 100})`),
     record("slo:error_budget:ratio", `vector(${budget})`),
     record("slo:time_period:days", "vector(30)"),
-    record("slo:current_burn_rate:ratio", `slo:sli_error:ratio_rate5m${sel}\n/ on(sloth_id, sloth_slo, sloth_service) group_left\nslo:error_budget:ratio${sel}`),
-    record("slo:period_burn_rate:ratio", `slo:sli_error:ratio_rate30d${sel}\n/ on(sloth_id, sloth_slo, sloth_service) group_left\nslo:error_budget:ratio${sel}`),
+    record(
+      "slo:current_burn_rate:ratio",
+      `slo:sli_error:ratio_rate5m${sel}\n/ on(sloth_id, sloth_slo, sloth_service) group_left\nslo:error_budget:ratio${sel}`,
+    ),
+    record(
+      "slo:period_burn_rate:ratio",
+      `slo:sli_error:ratio_rate30d${sel}\n/ on(sloth_id, sloth_slo, sloth_service) group_left\nslo:error_budget:ratio${sel}`,
+    ),
     record("slo:period_error_budget_remaining:ratio", `1 - slo:period_burn_rate:ratio${sel}`),
     record("sloth_slo_info", "vector(1)", { sloth_mode: "cli-gen-prom", sloth_objective: percentile, sloth_spec: "prometheus/v1" }),
   ];

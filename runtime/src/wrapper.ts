@@ -20,8 +20,7 @@ type AnyFunction = (this: any, ...args: any[]) => any;
 export function autometrics<F extends AnyFunction>(fn: F): F;
 export function autometrics<F extends AnyFunction>(options: AutometricsOptions, fn: F): F;
 export function autometrics<F extends AnyFunction>(optionsOrFn: AutometricsOptions | F, maybeFn?: F): F {
-  const [options, fn] =
-    typeof optionsOrFn === "function" ? [{} as AutometricsOptions, optionsOrFn] : [optionsOrFn ?? {}, maybeFn];
+  const [options, fn] = typeof optionsOrFn === "function" ? [{} as AutometricsOptions, optionsOrFn] : [optionsOrFn ?? {}, maybeFn];
   if (typeof fn !== "function") {
     throw new TypeError(`autometrics: expected a function to instrument, got ${typeof fn}`);
   }

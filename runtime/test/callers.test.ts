@@ -37,7 +37,11 @@ describe("caller labels", () => {
   it("are restored after a caller throws", async () => {
     const failing = instrument(uniqueName("failing"), "m.js");
     const later = instrument(uniqueName("later"), "m.js");
-    expect(() => failing.run(() => { throw new Error("x"); })).to.throw();
+    expect(() =>
+      failing.run(() => {
+        throw new Error("x");
+      }),
+    ).to.throw();
     later.run(() => 1);
     expect(await callersOf(later.function)).to.deep.equal({ ":": 1 });
   });
@@ -47,7 +51,9 @@ describe("caller labels", () => {
     const repo = instrument(uniqueName("repo"), "src/db.js");
     await handler.runAsync(async () => {
       await sleep(1);
-      await repo.runAsync(async () => { await null; });
+      await repo.runAsync(async () => {
+        await null;
+      });
       await null;
       repo.run(() => 1);
     });
@@ -104,7 +110,9 @@ describe("caller labels", () => {
     const child = instrument(uniqueName("child"), "m.js");
     const sibling = instrument(uniqueName("sibling"), "m.js");
     await parent.runAsync(async () => {
-      const pending = child.runAsync(async () => { await sleep(2); });
+      const pending = child.runAsync(async () => {
+        await sleep(2);
+      });
       sibling.run(() => 1); // runs while child is suspended
       await pending;
     });
@@ -223,7 +231,9 @@ describe("caller labels through the plugins' in-place shapes", () => {
   });
 
   it("reject any other trackCallers value", () => {
-    expect(() => freshInit({ trackCallers: "always" as never })).to.throw('invalid option `trackCallers`: expected true, false or "exact", got "always"');
+    expect(() => freshInit({ trackCallers: "always" as never })).to.throw(
+      'invalid option `trackCallers`: expected true, false or "exact", got "always"',
+    );
     freshInit();
   });
 });
@@ -238,6 +248,8 @@ describe("caller labels before init()", () => {
       am.metricsRegistry().metrics().then((t) => process.stdout.write(t));
     `;
     const out = execFileSync(process.execPath, ["-e", script], { encoding: "utf8" });
-    expect(out).to.match(/function_calls_total\{function="b",module="x.js",service_name="[^"]+",caller_function="a",caller_module="x.js",objective_name="",objective_percentile="",result="ok"\} 1/);
+    expect(out).to.match(
+      /function_calls_total\{function="b",module="x.js",service_name="[^"]+",caller_function="a",caller_module="x.js",objective_name="",objective_percentile="",result="ok"\} 1/,
+    );
   });
 });

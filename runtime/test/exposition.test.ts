@@ -36,7 +36,21 @@ describe("exposition", () => {
     expect(calls.map((s) => s.value)).to.deep.equal([0, 0]);
     const buckets = find(samples, "function_calls_duration_seconds_bucket", { function: name });
     expect(buckets.map((s) => s.labels.le)).to.deep.equal([
-      "0.005", "0.01", "0.025", "0.05", "0.075", "0.1", "0.25", "0.5", "0.75", "1", "2.5", "5", "7.5", "10", "+Inf",
+      "0.005",
+      "0.01",
+      "0.025",
+      "0.05",
+      "0.075",
+      "0.1",
+      "0.25",
+      "0.5",
+      "0.75",
+      "1",
+      "2.5",
+      "5",
+      "7.5",
+      "10",
+      "+Inf",
     ]);
     expect(buckets.every((s) => s.value === 0)).to.equal(true);
     expect(one(samples, "function_calls_duration_seconds_count", { function: name }).value).to.equal(0);
@@ -56,7 +70,11 @@ describe("exposition", () => {
     const name = uniqueName("counted");
     const fn = instrument(name, "src/count.js");
     for (let i = 0; i < 5; i++) fn.run(() => i);
-    expect(() => fn.run(() => { throw new Error("no"); })).to.throw("no");
+    expect(() =>
+      fn.run(() => {
+        throw new Error("no");
+      }),
+    ).to.throw("no");
     const { samples } = await scrape();
     expect(one(samples, "function_calls_total", { function: name, result: "ok" }).value).to.equal(5);
     expect(one(samples, "function_calls_total", { function: name, result: "error" }).value).to.equal(1);

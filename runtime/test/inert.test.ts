@@ -24,7 +24,14 @@ later(gen()).then(async (g) => console.log(add(1, 2), await load(3), new Api().g
 async function bundle(conditions: string[], platform: "browser" | "neutral"): Promise<{ code: string; inputs: string[] }> {
   mkdirSync(DIR, { recursive: true });
   const entry = join(DIR, "entry.mjs");
-  const instrumented = babel.transformSync(SOURCE, { filename: entry, cwd: DIR, babelrc: false, configFile: false, sourceType: "module", plugins: [[plugin, {}]] })!.code!;
+  const instrumented = babel.transformSync(SOURCE, {
+    filename: entry,
+    cwd: DIR,
+    babelrc: false,
+    configFile: false,
+    sourceType: "module",
+    plugins: [[plugin, {}]],
+  })!.code!;
   expect(instrumented).to.contain('from "autometrics-runtime"');
   writeFileSync(entry, instrumented);
   const result = await esbuild.build({
@@ -62,7 +69,14 @@ describe("the runtime for browsers, edge and workers (the inert entry)", () => {
     it(`is what ${what} gets: no Node built-ins, no prom-client, the code runs as it does uninstrumented`, async () => {
       const { code, inputs } = await bundle([...conditions], platform);
       const runtime = inputs.filter((i) => !i.startsWith("test/")).sort();
-      expect(runtime).to.deep.equal(["dist/errors.js", "dist/inert.js", "dist/objectives.js", "dist/queries.js", "dist/report.js", "esm/inert.mjs"]);
+      expect(runtime).to.deep.equal([
+        "dist/errors.js",
+        "dist/inert.js",
+        "dist/objectives.js",
+        "dist/queries.js",
+        "dist/report.js",
+        "esm/inert.mjs",
+      ]);
       expect(code).to.not.match(/prom-client|["']node:|\brequire\(["']/);
       expect(code).to.contain("enterScoped");
       const plain = SOURCE.replace('"use autometrics";', "");
@@ -78,7 +92,10 @@ describe("the runtime for browsers, edge and workers (the inert entry)", () => {
     expect(esm).to.deep.equal(Object.keys(await import(join(RUNTIME, "esm", "index.mjs"))).sort());
     // The ESM entries name every export of the CommonJS build, each the very same value.
     expect(esm).to.deep.equal(node);
-    for (const [entry, cjs] of [["index.mjs", "../dist/index.js"], ["inert.mjs", "../dist/inert.js"]]) {
+    for (const [entry, cjs] of [
+      ["index.mjs", "../dist/index.js"],
+      ["inert.mjs", "../dist/inert.js"],
+    ]) {
       const module = await import(join(RUNTIME, "esm", entry));
       for (const name of node) expect(module[name], `${entry} ${name}`).to.equal(require(cjs)[name]);
     }

@@ -22,13 +22,25 @@ describe("init()", () => {
       [{ buildInfo: { version: 1 } }, /`buildInfo.version`: expected a string, got number/],
       [{ buildInfo: { sha: "x" } }, /`buildInfo.sha`: unknown field/],
       [null, /`init`: expected an options object, got null/],
-      [{ tracker: "opentelemetry", exporter: { type: "prometheus", port: 0 } }, /`exporter.port`: 0 \(any free port\) is not supported by OpenTelemetry's PrometheusExporter/],
+      [
+        { tracker: "opentelemetry", exporter: { type: "prometheus", port: 0 } },
+        /`exporter.port`: 0 \(any free port\) is not supported by OpenTelemetry's PrometheusExporter/,
+      ],
       [{ exporter: { type: "otlp-grpc" } }, /`exporter.type`: "otlp-grpc" needs tracker: "opentelemetry"/],
-      [{ exporter: { type: "push-gateway", url: "http://gw", intervalMs: -1 } }, /`exporter.intervalMs`: expected a positive number of milliseconds, got -1/],
-      [{ exporter: { type: "push-gateway", url: "http://gw", groupings: { instance: 1 } } }, /`exporter.groupings.instance`: expected a string, got number/],
+      [
+        { exporter: { type: "push-gateway", url: "http://gw", intervalMs: -1 } },
+        /`exporter.intervalMs`: expected a positive number of milliseconds, got -1/,
+      ],
+      [
+        { exporter: { type: "push-gateway", url: "http://gw", groupings: { instance: 1 } } },
+        /`exporter.groupings.instance`: expected a string, got number/,
+      ],
       [{ tracker: "opentelemetry", registry: new Registry() }, /`registry`: is for tracker "prometheus"/],
       [{ meterProvider: {} }, /`meterProvider`: needs tracker: "opentelemetry"/],
-      [{ tracker: "opentelemetry", meterProvider: {}, exporter: { type: "otlp-http" } }, /`exporter`: the metrics already go through the readers of your meterProvider/],
+      [
+        { tracker: "opentelemetry", meterProvider: {}, exporter: { type: "otlp-http" } },
+        /`exporter`: the metrics already go through the readers of your meterProvider/,
+      ],
     ];
     for (const [options, message] of cases) {
       expect(() => init(options as never), JSON.stringify(options)).to.throw(AutometricsConfigError, message);

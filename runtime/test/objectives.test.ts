@@ -60,8 +60,10 @@ describe("objectives", () => {
   });
 
   it("rejects a latency threshold that is not a bucket, naming the option and the buckets", () => {
-    expect(() => instrument(uniqueName("bad"), "m.js", { objective: { name: "api", latency: ["0.3", "99"] } }))
-      .to.throw(AutometricsConfigError, /`objective.latency`.*0\.3s of objective "api" is not a histogram bucket.*0\.25, 0\.5/);
+    expect(() => instrument(uniqueName("bad"), "m.js", { objective: { name: "api", latency: ["0.3", "99"] } })).to.throw(
+      AutometricsConfigError,
+      /`objective.latency`.*0\.3s of objective "api" is not a histogram bucket.*0\.25, 0\.5/,
+    );
   });
 
   it("accepts custom thresholds that are configured buckets", async () => {
@@ -73,7 +75,10 @@ describe("objectives", () => {
     `);
     const { samples } = parseExposition(text);
     expect(find(samples, "function_calls_duration_seconds_bucket", { function: name }).map((s) => s.labels.le)).to.deep.equal([
-      "0.001", "0.3", "2", "+Inf",
+      "0.001",
+      "0.3",
+      "2",
+      "+Inf",
     ]);
     expect(one(samples, "function_calls_duration_seconds_count", { function: name }).labels.objective_latency_threshold).to.equal("0.3");
   });
@@ -89,8 +94,10 @@ describe("objectives", () => {
       [{ name: "x", succesRate: "99" }, /`objective.succesRate`.*unknown objective field/],
     ];
     for (const [objective, message] of cases) {
-      expect(() => instrument(uniqueName("malformed"), "m.js", { objective: objective as never }), JSON.stringify(objective))
-        .to.throw(AutometricsConfigError, message);
+      expect(() => instrument(uniqueName("malformed"), "m.js", { objective: objective as never }), JSON.stringify(objective)).to.throw(
+        AutometricsConfigError,
+        message,
+      );
     }
   });
 
@@ -127,6 +134,9 @@ describe("objectives", () => {
   it("builds queries for an objective on buckets this process does not use (the CLI reading a plugin's options)", () => {
     const queries = queriesFor("f", "m.js", { objective: { name: "x", latency: ["0.3", "99"] } });
     expect(queries.latencyBurn).to.contain('le="0.3"');
-    expect(() => instrument("f", "m.js", { objective: { name: "x", latency: ["0.3", "99"] } })).to.throw(AutometricsConfigError, /not a histogram bucket/);
+    expect(() => instrument("f", "m.js", { objective: { name: "x", latency: ["0.3", "99"] } })).to.throw(
+      AutometricsConfigError,
+      /not a histogram bucket/,
+    );
   });
 });

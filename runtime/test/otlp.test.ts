@@ -43,10 +43,12 @@ describe("OpenTelemetry tracker over OTLP, against real receivers", function () 
         const outer = instrument(uniqueName("outer"), "src/outer.js", { objective: { name: "api", latency: ["0.25", "99"] } });
         const inner = instrument(uniqueName("inner"), "src/inner.js");
         for (let i = 0; i < 3; i++) outer.run(() => inner.run(() => i));
-        await outer.runAsync(async () => {
-          await sleep(1);
-          throw new Error("x");
-        }).catch(() => {});
+        await outer
+          .runAsync(async () => {
+            await sleep(1);
+            throw new Error("x");
+          })
+          .catch(() => {});
 
         const calls = await until("an export with the calls", () => {
           const points = (metricsByName(receiver.received).get("function.calls") ?? []).flatMap((m) => m.sum.dataPoints);
@@ -81,12 +83,20 @@ describe("OpenTelemetry tracker over OTLP, against real receivers", function () 
         expect(outerHist.explicitBounds).to.deep.equal(DEFAULT_BUCKETS);
         expect(num(outerHist.count)).to.equal(4);
         expect(outerHist.bucketCounts.map(num).reduce((a: number, b: number) => a + b, 0)).to.equal(4);
-        expect(attributes(outerHist.attributes)).to.include({ "objective.name": "api", "objective.percentile": "99", "objective.latency_threshold": "0.25" });
+        expect(attributes(outerHist.attributes)).to.include({
+          "objective.name": "api",
+          "objective.percentile": "99",
+          "objective.latency_threshold": "0.25",
+        });
 
         const info = calls.get("build_info")!.at(-1)!;
         expect(info.gauge.dataPoints).to.have.length(1);
         expect(num(info.gauge.dataPoints[0].asInt)).to.equal(1);
-        expect(attributes(info.gauge.dataPoints[0].attributes)).to.include({ version: "9.9.9", "autometrics.version": "1.0.0", "service.name": "otlp-svc" });
+        expect(attributes(info.gauge.dataPoints[0].attributes)).to.include({
+          version: "9.9.9",
+          "autometrics.version": "1.0.0",
+          "service.name": "otlp-svc",
+        });
       } finally {
         await am.shutdown();
         await receiver.close();
@@ -101,7 +111,11 @@ describe("OpenTelemetry tracker over OTLP, against real receivers", function () 
     const warn = console.warn;
     const warnings: string[] = [];
     console.warn = (m: string) => warnings.push(m);
-    const am = init({ tracker: "opentelemetry", detectBuildInfo: false, exporter: { type: "otlp-http", url, intervalMs: 50, timeoutMs: 50 } });
+    const am = init({
+      tracker: "opentelemetry",
+      detectBuildInfo: false,
+      exporter: { type: "otlp-http", url, intervalMs: 50, timeoutMs: 50 },
+    });
     try {
       const fn = instrument(uniqueName("unreachable"), "m.js");
       for (let i = 0; i < 100; i++) expect(fn.run(() => i)).to.equal(i);
@@ -122,7 +136,10 @@ describe("OpenTelemetry tracker over OTLP, against real receivers", function () 
     const sdk = userSdk();
     const { MeterProvider, PeriodicExportingMetricReader, InMemoryMetricExporter, AggregationTemporality } = sdk;
     const main = require.resolve("@opentelemetry/sdk-metrics", { paths: [process.env.AUTOMETRICS_USER_OTEL_SDK ?? __dirname] });
-    const root = main.slice(0, main.lastIndexOf("/node_modules/@opentelemetry/sdk-metrics/") + "/node_modules/@opentelemetry/sdk-metrics".length);
+    const root = main.slice(
+      0,
+      main.lastIndexOf("/node_modules/@opentelemetry/sdk-metrics/") + "/node_modules/@opentelemetry/sdk-metrics".length,
+    );
     const { version } = JSON.parse(readFileSync(`${root}/package.json`, "utf8"));
     expect(version.split(".")[0]).to.equal(process.env.AUTOMETRICS_USER_OTEL_SDK ? "3" : "2");
     const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
@@ -156,6 +173,8 @@ describe("OpenTelemetry tracker over OTLP, against real receivers", function () 
   });
 
   it("explains what to do when a MeterProvider's readers cannot be found", () => {
-    expect(() => init({ tracker: "opentelemetry", meterProvider: {} })).to.throw(/`meterProvider`: could not find its metric readers; give them the producer yourself/);
+    expect(() => init({ tracker: "opentelemetry", meterProvider: {} })).to.throw(
+      /`meterProvider`: could not find its metric readers; give them the producer yourself/,
+    );
   });
 });

@@ -27,11 +27,30 @@ describe("results", () => {
     const error = new TypeError("bad");
     const notAnError = { code: 42 };
     let caught: unknown;
-    try { fn.run(() => { throw error; }); } catch (e) { caught = e; }
+    try {
+      fn.run(() => {
+        throw error;
+      });
+    } catch (e) {
+      caught = e;
+    }
     expect(caught).to.equal(error);
-    try { fn.run(() => { throw notAnError; }); } catch (e) { caught = e; }
+    try {
+      fn.run(() => {
+        throw notAnError;
+      });
+    } catch (e) {
+      caught = e;
+    }
     expect(caught).to.equal(notAnError);
-    try { fn.run(() => { throw undefined; }); caught = "not thrown"; } catch (e) { caught = e; }
+    try {
+      fn.run(() => {
+        throw undefined;
+      });
+      caught = "not thrown";
+    } catch (e) {
+      caught = e;
+    }
     expect(caught).to.equal(undefined);
     expect(await counts(name)).to.deep.equal({ ok: 0, error: 3 });
   });
@@ -39,7 +58,10 @@ describe("results", () => {
   it("keeps a sync function sync", () => {
     const fn = instrument(uniqueName("sync"), "m.js");
     let after = false;
-    const result = fn.run(() => { after = true; return 7; });
+    const result = fn.run(() => {
+      after = true;
+      return 7;
+    });
     expect(after).to.equal(true);
     expect(result).to.equal(7);
   });
@@ -64,7 +86,11 @@ describe("results", () => {
     const reason = new Error("nope");
     const returned = instrument(name, "m.js").run(() => Promise.reject(reason));
     let caught: unknown;
-    try { await returned; } catch (e) { caught = e; }
+    try {
+      await returned;
+    } catch (e) {
+      caught = e;
+    }
     expect(caught).to.equal(reason);
     expect(await counts(name)).to.deep.equal({ ok: 0, error: 1 });
   });
@@ -73,10 +99,22 @@ describe("results", () => {
     const name = uniqueName("async");
     const fn = instrument(name, "m.js");
     const value = {};
-    expect(await fn.runAsync(async () => { await sleep(5); return value; })).to.equal(value);
+    expect(
+      await fn.runAsync(async () => {
+        await sleep(5);
+        return value;
+      }),
+    ).to.equal(value);
     const reason = Symbol("reason");
     let caught: unknown;
-    try { await fn.runAsync(async () => { await sleep(5); throw reason; }); } catch (e) { caught = e; }
+    try {
+      await fn.runAsync(async () => {
+        await sleep(5);
+        throw reason;
+      });
+    } catch (e) {
+      caught = e;
+    }
     expect(caught).to.equal(reason);
     expect(await counts(name)).to.deep.equal({ ok: 1, error: 1 });
   });
@@ -84,8 +122,12 @@ describe("results", () => {
   it("never calls then() on a thenable that is not a native promise", async () => {
     const name = uniqueName("thenable");
     let thenCalls = 0;
-    // biome-ignore lint/suspicious/noThenProperty: a thenable on purpose, to check the runtime never calls then()
-    const lazyQuery = { then: () => { thenCalls++; } };
+    const lazyQuery = {
+      // biome-ignore lint/suspicious/noThenProperty: a thenable on purpose, to check the runtime never calls then()
+      then: () => {
+        thenCalls++;
+      },
+    };
     expect(instrument(name, "m.js").run(() => lazyQuery)).to.equal(lazyQuery);
     expect(thenCalls).to.equal(0);
     expect(await counts(name)).to.deep.equal({ ok: 1, error: 0 });
@@ -100,8 +142,16 @@ describe("results", () => {
     fn.run(() => ({ status: 200 }));
     fn.run(() => ({ status: 503 }));
     await fn.runAsync(async () => ({ status: 500 }));
-    expect(() => fn.run(() => { throw new RangeError("client error"); })).to.throw(RangeError);
-    expect(() => fn.run(() => { throw new Error("server error"); })).to.throw(Error);
+    expect(() =>
+      fn.run(() => {
+        throw new RangeError("client error");
+      }),
+    ).to.throw(RangeError);
+    expect(() =>
+      fn.run(() => {
+        throw new Error("server error");
+      }),
+    ).to.throw(Error);
     expect(await counts(name)).to.deep.equal({ ok: 2, error: 3 });
   });
 
@@ -134,19 +184,41 @@ describe("results", () => {
       marked("NEXT_REDIRECT"),
       marked(["NEXT_HTTP_ERROR_FALLBACK;404"]),
       Object.create({ digest: "NEXT_REDIRECT;push;/;307;" }),
-      Object.defineProperty(new Error("getter"), "digest", { get: () => { throw new Error("getter ran"); } }),
-      new Proxy(marked("DYNAMIC_SERVER_USAGE"), { getOwnPropertyDescriptor: () => { throw new Error("trap ran"); } }),
+      Object.defineProperty(new Error("getter"), "digest", {
+        get: () => {
+          throw new Error("getter ran");
+        },
+      }),
+      new Proxy(marked("DYNAMIC_SERVER_USAGE"), {
+        getOwnPropertyDescriptor: () => {
+          throw new Error("trap ran");
+        },
+      }),
     ];
     for (const value of [...thrown, ...errors]) {
-      expect(() => fn.run(() => { throw value; })).to.throw().that.equals(value);
+      expect(() =>
+        fn.run(() => {
+          throw value;
+        }),
+      )
+        .to.throw()
+        .that.equals(value);
     }
-    await fn.runAsync(async () => { throw thrown[0]; }).catch(() => {});
+    await fn
+      .runAsync(async () => {
+        throw thrown[0];
+      })
+      .catch(() => {});
     expect(await counts(name)).to.deep.equal({ ok: thrown.length + 1, error: errors.length });
   });
 
   it("survives a recordErrorIf that throws: the caller still gets its result", async () => {
     const name = uniqueName("brokenPredicate");
-    const fn = instrument(name, "m.js", { recordErrorIf: () => { throw new Error("predicate bug"); } });
+    const fn = instrument(name, "m.js", {
+      recordErrorIf: () => {
+        throw new Error("predicate bug");
+      },
+    });
     const warn = console.warn;
     const warnings: string[] = [];
     console.warn = (m: string) => warnings.push(m);

@@ -37,7 +37,14 @@ describe("scrapes written by the runtime", function () {
   this.timeout(20_000);
 
   it("are what prom-client writes for the same registry, byte for byte, in the Prometheus text format", async () => {
-    const out = JSON.parse(await isolated(app(REGISTRY, `console.log(JSON.stringify({ ours: await (await am.metricsResponse()).text(), theirs: await registry.metrics() }));`)));
+    const out = JSON.parse(
+      await isolated(
+        app(
+          REGISTRY,
+          `console.log(JSON.stringify({ ours: await (await am.metricsResponse()).text(), theirs: await registry.metrics() }));`,
+        ),
+      ),
+    );
     expect(out.ours).to.contain('function_calls_total{function="say \\"hi\\"\\\\ now\\nplease"');
     expect(out.ours).to.contain('region="eu \\"west\\""');
     expect(out.ours).to.contain("app_requests_total{route=");

@@ -10,7 +10,8 @@ const EVENTS = ["start", "end", "asyncStart", "asyncEnd", "error"] as const;
 async function events(run: () => unknown): Promise<string[]> {
   const seen: string[] = [];
   const describe = (event: string) => (c: CallContext) => {
-    const outcome = event === "error" ? ` ! ${(c.error as Error).message}` : event === "end" || event === "asyncEnd" ? ` = ${String(c.result)}` : "";
+    const outcome =
+      event === "error" ? ` ! ${(c.error as Error).message}` : event === "end" || event === "asyncEnd" ? ` = ${String(c.result)}` : "";
     seen.push(`${event} ${c.function} <- ${c.caller?.function ?? ""}${outcome}`.replace(/ {2}/g, " "));
   };
   const subscribers = Object.fromEntries(EVENTS.map((e) => [e, describe(e)]));
@@ -36,7 +37,13 @@ describe("tracing channel", () => {
       const failed = h.enter();
       h.exit(~failed, new Error("boom"));
     });
-    expect(seen).to.deep.equal([`start ${name} <- `, `end ${name} <- = 3`, `start ${name} <- `, `error ${name} <- ! boom`, `end ${name} <- = undefined`]);
+    expect(seen).to.deep.equal([
+      `start ${name} <- `,
+      `end ${name} <- = 3`,
+      `start ${name} <- `,
+      `error ${name} <- ! boom`,
+      `end ${name} <- = undefined`,
+    ]);
   });
 
   it("follows an in-place async call as tracePromise does: end at its first await, asyncStart and asyncEnd when it settles", async () => {
@@ -78,7 +85,11 @@ describe("tracing channel", () => {
       h.run(() => "sync");
       await h.runAsync(async () => "async");
       await h.run(() => Promise.resolve("promise"));
-      await h.runAsync(async () => { throw new Error("no"); }).catch(() => {});
+      await h
+        .runAsync(async () => {
+          throw new Error("no");
+        })
+        .catch(() => {});
     });
     expect(seen).to.deep.equal([
       `start ${name} <- `,

@@ -9,10 +9,14 @@ import { freePort } from "../../fixtures/harness/ports";
 const TRACKERS = ["prometheus", "opentelemetry"] as const;
 
 async function scenario(tracker: string): Promise<Sample[]> {
-  const { stdout } = await promisify(execFile)(process.execPath, [join(__dirname, "fixtures/scenario.js"), tracker, String(await freePort())], {
-    encoding: "utf8",
-    timeout: 20_000,
-  });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [join(__dirname, "fixtures/scenario.js"), tracker, String(await freePort())],
+    {
+      encoding: "utf8",
+      timeout: 20_000,
+    },
+  );
   return parseExposition(stdout).samples;
 }
 
@@ -47,7 +51,9 @@ describe("both trackers, one semantic suite", () => {
         expect(count("repo", "handler", "ok")).to.equal(4);
         expect(count("repo", "handler", "error")).to.equal(1);
         expect(count("repo", "", "ok")).to.equal(1);
-        expect(one(samples(), "function_calls_total", { function: "repo", caller_function: "handler", result: "ok" }).labels.caller_module).to.equal("src/server.js");
+        expect(
+          one(samples(), "function_calls_total", { function: "repo", caller_function: "handler", result: "ok" }).labels.caller_module,
+        ).to.equal("src/server.js");
       });
 
       it("labels objectives on the counter and the histogram, with le-equal thresholds", () => {

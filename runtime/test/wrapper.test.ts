@@ -34,9 +34,13 @@ describe("autometrics() wrapper", () => {
 
   it("keeps async functions async and constructors constructible", async () => {
     const name = uniqueName("Point");
-    const asyncFn = autometrics({ functionName: uniqueName("asyncFn") }, async function asyncFn() { return 1; });
+    const asyncFn = autometrics({ functionName: uniqueName("asyncFn") }, async function asyncFn() {
+      return 1;
+    });
     expect(asyncFn()).to.be.instanceOf(Promise);
-    function Point(this: { x: number }, x: number) { this.x = x; }
+    function Point(this: { x: number }, x: number) {
+      this.x = x;
+    }
     const Wrapped = autometrics({ functionName: name }, Point) as unknown as new (x: number) => { x: number };
     const p = new Wrapped(3);
     expect(p.x).to.equal(3);
@@ -46,7 +50,9 @@ describe("autometrics() wrapper", () => {
   it("passes thrown values through and counts them", async () => {
     const name = uniqueName("fails");
     const error = new Error("boom");
-    const fails = autometrics({ functionName: name }, () => { throw error; });
+    const fails = autometrics({ functionName: name }, () => {
+      throw error;
+    });
     expect(fails).to.throw(error);
     const { samples } = await scrape();
     expect(one(samples, "function_calls_total", { function: name, result: "error" }).value).to.equal(1);

@@ -8,12 +8,22 @@ import { withAutometrics } from "../next";
 describe("swc-plugin-autometrics/next", () => {
   it("adds the plugin after the config's own and the runtime to serverExternalPackages once, keeping the rest", () => {
     const config = withAutometrics(
-      { reactStrictMode: true, serverExternalPackages: ["sharp", "prom-client"], experimental: { swcPlugins: [["other", {}]], typedEnv: true } },
+      {
+        reactStrictMode: true,
+        serverExternalPackages: ["sharp", "prom-client"],
+        experimental: { swcPlugins: [["other", {}]], typedEnv: true },
+      },
       { include: ["app/**"] },
     );
     expect(config.reactStrictMode).to.equal(true);
     expect(config.serverExternalPackages).to.deep.equal(["sharp", "prom-client", "autometrics-runtime"]);
-    expect(config.experimental).to.deep.equal({ typedEnv: true, swcPlugins: [["other", {}], ["swc-plugin-autometrics", { include: ["app/**"] }]] });
+    expect(config.experimental).to.deep.equal({
+      typedEnv: true,
+      swcPlugins: [
+        ["other", {}],
+        ["swc-plugin-autometrics", { include: ["app/**"] }],
+      ],
+    });
   });
 
   it("keeps the runtime option's package external instead of the default one", () => {
@@ -28,7 +38,8 @@ describe("swc-plugin-autometrics/next", () => {
   });
 
   it("imports by name from an ES module config (next.config.mjs) too", () => {
-    const script = 'import { withAutometrics } from "swc-plugin-autometrics/next"; console.log(JSON.stringify(withAutometrics({}, {}).serverExternalPackages));';
+    const script =
+      'import { withAutometrics } from "swc-plugin-autometrics/next"; console.log(JSON.stringify(withAutometrics({}, {}).serverExternalPackages));';
     const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: __dirname, encoding: "utf8" });
     expect(JSON.parse(out)).to.deep.equal(["autometrics-runtime", "prom-client"]);
   });
@@ -48,11 +59,15 @@ describe("swc-plugin-autometrics/next", () => {
     after(() => rmSync(project, { recursive: true, force: true }));
 
     const configure = (env: Record<string, string> = {}) =>
-      spawnSync(process.execPath, ["-e", `console.log(JSON.stringify(require(${JSON.stringify(require.resolve("../next"))}).withAutometrics({}, {}).experimental))`], {
-        cwd: project,
-        encoding: "utf8",
-        env: { ...process.env, ...env },
-      });
+      spawnSync(
+        process.execPath,
+        ["-e", `console.log(JSON.stringify(require(${JSON.stringify(require.resolve("../next"))}).withAutometrics({}, {}).experimental))`],
+        {
+          cwd: project,
+          encoding: "utf8",
+          env: { ...process.env, ...env },
+        },
+      );
 
     it("older than the plugin's build fails in words: the plugin, Next's version, what to install", () => {
       const { status, stderr } = configure();

@@ -142,7 +142,12 @@ const o = { helper() {}, nested: { helper: () => {} } };
 function outer() { function helper() {} return () => { function helper() {} }; }
 class K { helper() {} static helper() {} }
 function helper2() {}`,
-    options: { objectives: [{ name: "second", successRate: "99", functions: ["helper#2"] }, { name: "rest", latency: ["0.5", 95] }] },
+    options: {
+      objectives: [
+        { name: "second", successRate: "99", functions: ["helper#2"] },
+        { name: "rest", latency: ["0.5", 95] },
+      ],
+    },
   },
   // Selection and directives.
   {
@@ -332,9 +337,23 @@ const t2 = async (a: number): Promise<number> => { setTimeout(f); var { a, d }: 
   // The module system.
   { name: "ESM by syntax", file: "src/e.js", code: `"use autometrics";\nexport function f() {}` },
   { name: "ESM by import.meta", file: "src/m.js", code: `"use autometrics";\nfunction f() { return import.meta.url; }` },
-  { name: "CommonJS by extension, even with import syntax", file: "src/c.cjs", code: `"use autometrics";\nimport x from "y";\nfunction f() { return x; }` },
-  { name: "moduleSystem: commonjs", file: "src/m.mjs", code: `"use autometrics";\nexport function f() {}`, options: { moduleSystem: "commonjs" } },
-  { name: "moduleSystem: esm", file: "src/e.js", code: `"use autometrics";\nimport "z";\nfunction f() {}`, options: { moduleSystem: "esm", runtime: "@me/runtime" } },
+  {
+    name: "CommonJS by extension, even with import syntax",
+    file: "src/c.cjs",
+    code: `"use autometrics";\nimport x from "y";\nfunction f() { return x; }`,
+  },
+  {
+    name: "moduleSystem: commonjs",
+    file: "src/m.mjs",
+    code: `"use autometrics";\nexport function f() {}`,
+    options: { moduleSystem: "commonjs" },
+  },
+  {
+    name: "moduleSystem: esm",
+    file: "src/e.js",
+    code: `"use autometrics";\nimport "z";\nfunction f() {}`,
+    options: { moduleSystem: "esm", runtime: "@me/runtime" },
+  },
   {
     name: "shebang, directives and the header",
     code: `#!/usr/bin/env node
@@ -356,7 +375,7 @@ const api = { list() {} };`,
       buckets: [0.1, 0.25, 1, 2.5],
       objectives: [
         { name: "routes", successRate: 99.9, latency: [" 0.250 ", "99.9"], files: "src/routes/**", functions: ["handle*"] },
-        { name: "api \"quoted\" \\ ü", latency: [1, 95], functions: "api.*" },
+        { name: 'api "quoted" \\ ü', latency: [1, 95], functions: "api.*" },
         { name: "other", successRate: "95", files: ["lib/**"] },
       ],
     },
@@ -386,7 +405,8 @@ const g = ((x: number): number => x) as unknown as (x: number) => number;`,
 async function withSwc(snippet: Snippet, runPluginFirst: boolean): Promise<string> {
   const file = snippet.file ?? "src/x.js";
   const options = caseOptions(DIR, snippet.options ?? {});
-  const code = /\.(ts|tsx|mts|cts|jsx)$/.test(file) && !runPluginFirst ? await compileWithBabel(snippet.code, file, DIR, false, {}) : snippet.code;
+  const code =
+    /\.(ts|tsx|mts|cts|jsx)$/.test(file) && !runPluginFirst ? await compileWithBabel(snippet.code, file, DIR, false, {}) : snippet.code;
   const config = swcOptions(join(DIR, file), [[WASM, options]], !runPluginFirst);
   if (runPluginFirst) config.jsc!.experimental!.runPluginFirst = true;
   return (await swc.transform(code, config)).code;
@@ -409,7 +429,10 @@ describe("parity with the Babel plugin on more inputs", () => {
       }
       it("adds nothing when run over its own output", async () => {
         const once = await withSwc(snippet, false);
-        const js = file.replace(/\.(ts|tsx|jsx)$/, ".js").replace(/\.mts$/, ".mjs").replace(/\.cts$/, ".cjs");
+        const js = file
+          .replace(/\.(ts|tsx|jsx)$/, ".js")
+          .replace(/\.mts$/, ".mjs")
+          .replace(/\.cts$/, ".cjs");
         const twice = await compileJavaScriptWithSwc(once, js, DIR, true, snippet.options ?? {});
         expect(twice.trim()).to.equal(once.trim());
       });

@@ -17,7 +17,11 @@ async function withSwc(code: string, file: string, root: string, plugin?: Record
     swcrc: false,
     configFile: false,
     isModule: "unknown",
-    jsc: { target: "es2022", parser: { syntax: "ecmascript" }, experimental: { cacheRoot: CACHE_ROOT, plugins: plugin ? [[WASM, plugin]] : [] } },
+    jsc: {
+      target: "es2022",
+      parser: { syntax: "ecmascript" },
+      experimental: { cacheRoot: CACHE_ROOT, plugins: plugin ? [[WASM, plugin]] : [] },
+    },
   });
   return result.code;
 }
@@ -49,18 +53,23 @@ describe("real packages' own test suites, every function instrumented (SWC)", fu
       // the two hosts print the file the same without a plugin (SWC's
       // hygiene renames some bindings of bundled files on its own).
       const compared: string[] = [];
-      const dir = await instrumentedCopy(pkg, pristine, join(WORK, `${pkg.name}@${pkg.version}`, "swc"), async (code, file, root, options) => {
-        const fromSwc = await transform(code, file, root, options);
-        const original = readFileSync(join(pristine, file), "utf8");
-        if (canonical(await withSwc(original, file, pristine)) === canonical(await withBabel(original, file, pristine))) {
-          const fromBabel = await withBabel(original, file, pristine, options);
-          expect(canonical(fromSwc), file).to.equal(canonical(fromBabel));
-          compared.push(file);
-        } else if (process.env.DEBUG_PARITY) {
-          console.log(`host differs: ${file}`);
-        }
-        return fromSwc;
-      });
+      const dir = await instrumentedCopy(
+        pkg,
+        pristine,
+        join(WORK, `${pkg.name}@${pkg.version}`, "swc"),
+        async (code, file, root, options) => {
+          const fromSwc = await transform(code, file, root, options);
+          const original = readFileSync(join(pristine, file), "utf8");
+          if (canonical(await withSwc(original, file, pristine)) === canonical(await withBabel(original, file, pristine))) {
+            const fromBabel = await withBabel(original, file, pristine, options);
+            expect(canonical(fromSwc), file).to.equal(canonical(fromBabel));
+            compared.push(file);
+          } else if (process.env.DEBUG_PARITY) {
+            console.log(`host differs: ${file}`);
+          }
+          return fromSwc;
+        },
+      );
       const include = new GlobSet(pkg.include, "/");
       const included = compared.filter((f) => include.matches(f));
       expect(included.length, `instrumented files compared with Babel's (${compared.join(", ")})`).to.be.greaterThan(0);

@@ -35,7 +35,11 @@ function transform(code: string, options: swc.Options, plugin: Record<string, un
     configFile: false,
     isModule: "unknown",
     ...options,
-    jsc: { target: "es2022", ...options.jsc, experimental: { cacheRoot: CACHE_ROOT, ...options.jsc?.experimental, plugins: [[WASM, plugin]] } },
+    jsc: {
+      target: "es2022",
+      ...options.jsc,
+      experimental: { cacheRoot: CACHE_ROOT, ...options.jsc?.experimental, plugins: [[WASM, plugin]] },
+    },
   });
 }
 
@@ -43,8 +47,14 @@ describe("the plugin in @swc/core", () => {
   before(() => {
     rmSync(APP, { recursive: true, force: true });
     const plugins = [["swc-plugin-autometrics", { include: ["src/**"], exclude: ["src/vendor/**"] }]];
-    write(join(APP, ".swcrc"), JSON.stringify({ jsc: { target: "es2022", experimental: { plugins, cacheRoot: CACHE_ROOT } }, isModule: "unknown" }));
-    write(join(APP, "src/server.js"), `const { load } = require("./repo");\nfunction handle(id) { return load(id); }\nmodule.exports = { handle };\n`);
+    write(
+      join(APP, ".swcrc"),
+      JSON.stringify({ jsc: { target: "es2022", experimental: { plugins, cacheRoot: CACHE_ROOT } }, isModule: "unknown" }),
+    );
+    write(
+      join(APP, "src/server.js"),
+      `const { load } = require("./repo");\nfunction handle(id) { return load(id); }\nmodule.exports = { handle };\n`,
+    );
     write(join(APP, "src/repo.js"), `exports.load = async function (id) { return { id }; };\n`);
     write(join(APP, "src/vendor/lib.js"), `exports.vendored = function () {};\n`);
     write(join(APP, "scripts/tool.js"), `function outside() {}\n`);
@@ -77,7 +87,9 @@ describe("the plugin in @swc/core", () => {
     const stdout = execFileSync(process.execPath, ["-e", script], { cwd: APP, encoding: "utf8" });
     expect(stdout).to.contain('{"id":7}');
     expect(stdout).to.match(/function_calls_total\{function="handle",module="src\/server.js",[^}]*caller_function="",[^}]*result="ok"\} 1/);
-    expect(stdout).to.match(/function_calls_total\{function="load",module="src\/repo.js",[^}]*caller_function="handle",caller_module="src\/server.js",[^}]*result="ok"\} 1/);
+    expect(stdout).to.match(
+      /function_calls_total\{function="load",module="src\/repo.js",[^}]*caller_function="handle",caller_module="src\/server.js",[^}]*result="ok"\} 1/,
+    );
   });
 
   it("labels the module `unknown` when the host gives no file name", () => {
@@ -87,7 +99,8 @@ describe("the plugin in @swc/core", () => {
 
   it("reads Turbopack's name for the module compiled from an MDX file as the MDX file's", () => {
     const compile = (filename: string) =>
-      transform("export default function MDXContent() {}\n", { filename, isModule: true }, { root: "/site", include: ["app/**/*.mdx"] }).code;
+      transform("export default function MDXContent() {}\n", { filename, isModule: true }, { root: "/site", include: ["app/**/*.mdx"] })
+        .code;
     expect(compile("/site/app/readme/page.mdx.tsx")).to.contain('_instrument("MDXContent", "app/readme/page.mdx")');
     expect(compile("/site/app/readme/page.mdx")).to.contain('_instrument("MDXContent", "app/readme/page.mdx")');
     expect(compile("/site/app/readme/page.tsx")).not.to.contain("_instrument");
@@ -107,7 +120,9 @@ describe("the plugin in @swc/core", () => {
     } catch (e) {
       message = String((e as Error).message ?? e);
     }
-    expect(message).to.contain("autometrics: invalid option `trackConcurency`: unknown option (known: include, exclude, functions, root, runtime, objectives, trackConcurrency, buckets, moduleSystem)");
+    expect(message).to.contain(
+      "autometrics: invalid option `trackConcurency`: unknown option (known: include, exclude, functions, root, runtime, objectives, trackConcurrency, buckets, moduleSystem)",
+    );
     expect(message).to.contain("/app/src/a.js");
   });
 
@@ -144,7 +159,11 @@ describe("the plugin in @swc/core", () => {
 
   it("sees the types with runPluginFirst: overloads and abstract members are not functions", () => {
     const code = `"use autometrics";\nfunction o(x: number): number;\nfunction o(x: any) { return x; }\nabstract class S { abstract area(): number; m() { return (() => 1) as () => number; } }\nconst t = (() => 1) as () => number;\n`;
-    const { code: out } = transform(code, { filename: "/app/src/a.ts", jsc: { parser: { syntax: "typescript" }, experimental: { runPluginFirst: true } } }, { root: "/app" });
+    const { code: out } = transform(
+      code,
+      { filename: "/app/src/a.ts", jsc: { parser: { syntax: "typescript" }, experimental: { runPluginFirst: true } } },
+      { root: "/app" },
+    );
     const registered = [...out.matchAll(/^var \w+ = _instrument\("([^"]*)"/gm)].map((m) => m[1]);
     expect(registered).to.deep.equal(["o", "S.m", "t"]);
   });

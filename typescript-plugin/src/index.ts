@@ -89,7 +89,10 @@ function init(modules: { typescript: typeof ts }): ts.server.PluginModule {
         const word = source.text.slice(quickInfo.textSpan.start, quickInfo.textSpan.start + quickInfo.textSpan.length);
         const fn = functionsIn(fileName, source.text).find((f) => f.line === line && nameOf(f.function) === word);
         if (fn === undefined) return quickInfo;
-        return { ...quickInfo, documentation: [...(quickInfo.documentation ?? []), { kind: "markdown", text: describe(fn, prometheusUrl) }] };
+        return {
+          ...quickInfo,
+          documentation: [...(quickInfo.documentation ?? []), { kind: "markdown", text: describe(fn, prometheusUrl) }],
+        };
       };
       return proxy;
     },

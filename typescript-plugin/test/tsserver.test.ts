@@ -54,7 +54,8 @@ async function hover(server: TsServer, file: string, line: number, column: numbe
   const deadline = Date.now() + ms;
   for (;;) {
     const answer = await server.request("quickinfo", { file, line, offset: column });
-    const documentation = typeof answer.body?.documentation === "string" ? answer.body.documentation : JSON.stringify(answer.body?.documentation ?? "");
+    const documentation =
+      typeof answer.body?.documentation === "string" ? answer.body.documentation : JSON.stringify(answer.body?.documentation ?? "");
     if (documentation.includes("autometrics") || Date.now() > deadline) return documentation;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -67,9 +68,21 @@ describe("autometrics-typescript-plugin in a real tsserver", function () {
 
   before(async () => {
     rmSync(PROJECT, { recursive: true, force: true });
-    write(join(PROJECT, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, plugins: [{ name: "autometrics-typescript-plugin", prometheusUrl: "http://prometheus.test:9090" }] }, include: ["src"] }));
+    write(
+      join(PROJECT, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          plugins: [{ name: "autometrics-typescript-plugin", prometheusUrl: "http://prometheus.test:9090" }],
+        },
+        include: ["src"],
+      }),
+    );
     const objectives = [{ name: "users", successRate: "99", functions: ["findUser"] }];
-    write(join(PROJECT, ".swcrc"), JSON.stringify({ jsc: { experimental: { plugins: [["swc-plugin-autometrics", { include: ["src/users.ts"], objectives }]] } } }));
+    write(
+      join(PROJECT, ".swcrc"),
+      JSON.stringify({ jsc: { experimental: { plugins: [["swc-plugin-autometrics", { include: ["src/users.ts"], objectives }]] } } }),
+    );
     write(
       file,
       [
@@ -118,7 +131,14 @@ describe("autometrics-typescript-plugin in a real tsserver", function () {
 
   it("shows an objective declared in the function's directive, as the editor types it", async () => {
     // `list() {` is line 6; the directive goes first in its body.
-    await server.request("change", { file, line: 6, offset: 21, endLine: 6, endOffset: 21, insertString: '\n    "use autometrics objective=lists latency=0.1@99";' });
+    await server.request("change", {
+      file,
+      line: 6,
+      offset: 21,
+      endLine: 6,
+      endOffset: 21,
+      insertString: '\n    "use autometrics objective=lists latency=0.1@99";',
+    });
     const doc = await hover(server, file, 6, 3);
     expect(doc).to.contain('`function="Api.list"`').and.contain("objective `lists`, latency 0.1 s at p99").and.contain("latency burn");
   });

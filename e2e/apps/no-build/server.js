@@ -9,7 +9,11 @@ import { audit } from "./lib/broken-directive.js";
 const require = createRequire(import.meta.url);
 const { formatReceipt } = require("./lib/receipts.cjs");
 
-init({ serviceName: "no-build", detectBuildInfo: false, exporter: { type: "prometheus", hostname: "127.0.0.1", port: Number(process.env.METRICS_PORT) } });
+init({
+  serviceName: "no-build",
+  detectBuildInfo: false,
+  exporter: { type: "prometheus", hostname: "127.0.0.1", port: Number(process.env.METRICS_PORT) },
+});
 
 async function handle(req, res) {
   const url = new URL(req.url, "http://localhost");

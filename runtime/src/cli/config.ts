@@ -28,7 +28,9 @@ function fromPluginList(list: unknown, name: RegExp): Record<string, unknown> | 
 export async function findPluginOptions(root: string): Promise<FoundConfig | undefined> {
   const found = findCompilerOptions(root);
   if (found !== undefined) return found;
-  const next = ["next.config.ts", "next.config.mts", "next.config.js", "next.config.mjs", "next.config.cjs"].map((n) => join(root, n)).find(existsSync);
+  const next = ["next.config.ts", "next.config.mts", "next.config.js", "next.config.mjs", "next.config.cjs"]
+    .map((n) => join(root, n))
+    .find(existsSync);
   if (next !== undefined) {
     const config = await loadNextConfig(root, next, createRequire(join(root, "package.json")));
     const options = fromPluginList(config?.experimental?.swcPlugins, /swc-plugin-autometrics/);
@@ -37,7 +39,9 @@ export async function findPluginOptions(root: string): Promise<FoundConfig | und
   return undefined;
 }
 
-const BABEL_CONFIGS = ["babel.config", ".babelrc"].flatMap((name) => ["", ".js", ".cjs", ".mjs", ".json", ".ts", ".cts", ".mts"].map((ext) => name + ext));
+const BABEL_CONFIGS = ["babel.config", ".babelrc"].flatMap((name) =>
+  ["", ".js", ".cjs", ".mjs", ".json", ".ts", ".cts", ".mts"].map((ext) => name + ext),
+);
 
 /** Whether Babel would find a configuration for a file at the root: without one, Babel need not be loaded. */
 function hasBabelConfig(root: string): boolean {
@@ -62,7 +66,10 @@ export function findCompilerOptions(root: string): FoundConfig | undefined {
     const config = babel.loadPartialConfig({ cwd: root, root, filename: join(root, "autometrics-list.js") });
     for (const item of config?.options.plugins ?? []) {
       const plugin = item as { file?: { request?: string; resolved?: string }; options?: Record<string, unknown> };
-      if (/(^|[\\/])(babel-plugin-)?autometrics$/.test(plugin.file?.request ?? "") || /babel-plugin-autometrics/.test(plugin.file?.resolved ?? "")) {
+      if (
+        /(^|[\\/])(babel-plugin-)?autometrics$/.test(plugin.file?.request ?? "") ||
+        /babel-plugin-autometrics/.test(plugin.file?.resolved ?? "")
+      ) {
         return { source: config?.config ?? config?.babelrc ?? "Babel configuration", options: plugin.options ?? {} };
       }
     }

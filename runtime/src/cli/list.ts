@@ -95,5 +95,8 @@ export function objectiveConflicts(functions: readonly Listed[]): string[] {
   }
   return [...seen]
     .filter(([, definitions]) => definitions.size > 1)
-    .map(([name, definitions]) => `autometrics: objective \`${name}\` is defined differently: ${[...definitions].map(([fields, at]) => `${fields} (${at})`).join(", ")}`);
+    .map(
+      ([name, definitions]) =>
+        `autometrics: objective \`${name}\` is defined differently: ${[...definitions].map(([fields, at]) => `${fields} (${at})`).join(", ")}`,
+    );
 }

@@ -54,7 +54,10 @@ async function main(argv: string[]): Promise<number> {
     case "list": {
       const functions = await functionsOf(root, rest);
       if (rest.includes("--json")) {
-        const withQueries = functions.map((f) => ({ ...f, queries: queriesFor(f.function, f.module, { objective: f.objective as never }) }));
+        const withQueries = functions.map((f) => ({
+          ...f,
+          queries: queriesFor(f.function, f.module, { objective: f.objective as never }),
+        }));
         process.stdout.write(`${JSON.stringify(withQueries, null, 2)}\n`);
         return 0;
       }
@@ -82,7 +85,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "start": {
-      const targets = rest.filter((a, i) => !a.startsWith("--") && !["--port", "--project", "--include"].includes(rest[i - 1] ?? "")).map(parseTarget);
+      const targets = rest
+        .filter((a, i) => !a.startsWith("--") && !["--port", "--project", "--include"].includes(rest[i - 1] ?? ""))
+        .map(parseTarget);
       if (targets.length === 0) {
         console.error("autometrics start: say what to scrape, e.g. `autometrics start :8080` (your app's /metrics)");
         return 2;

@@ -22,12 +22,23 @@ export function parseTarget(spec: string): Target {
     throw new Error(`autometrics start: the target ${JSON.stringify(spec)} has no port (expected :PORT, HOST:PORT or a URL)`);
   }
   const port = parsed.port || (parsed.protocol === "https:" ? "443" : "80");
-  return { scheme: parsed.protocol.slice(0, -1), address: `${parsed.hostname}:${port}`, path: parsed.pathname === "/" ? "/metrics" : parsed.pathname };
+  return {
+    scheme: parsed.protocol.slice(0, -1),
+    address: `${parsed.hostname}:${port}`,
+    path: parsed.pathname === "/" ? "/metrics" : parsed.pathname,
+  };
 }
 
 /** A Prometheus configuration scraping `targets` and loading `ruleFiles`. */
 export function prometheusConfig(targets: Target[], ruleFiles: string[], interval = "5s"): string {
-  const lines = ["global:", `  scrape_interval: ${interval}`, `  evaluation_interval: ${interval}`, "rule_files:", ...ruleFiles.map((f) => `  - ${JSON.stringify(f)}`), "scrape_configs:"];
+  const lines = [
+    "global:",
+    `  scrape_interval: ${interval}`,
+    `  evaluation_interval: ${interval}`,
+    "rule_files:",
+    ...ruleFiles.map((f) => `  - ${JSON.stringify(f)}`),
+    "scrape_configs:",
+  ];
   targets.forEach((t, i) => {
     lines.push(
       `  - job_name: ${JSON.stringify(targets.length === 1 ? "app" : `app-${i + 1}`)}`,

@@ -25,7 +25,12 @@ async function respond(req: IncomingMessage, res: ServerResponse): Promise<void>
   const head = req.method === "HEAD";
   if (acceptsGzip(req.headers["accept-encoding"])) {
     const body = await answer.gzipped();
-    res.writeHead(200, { "Content-Type": answer.contentType, "Content-Encoding": "gzip", "Content-Length": body.length, Vary: "Accept-Encoding" });
+    res.writeHead(200, {
+      "Content-Type": answer.contentType,
+      "Content-Encoding": "gzip",
+      "Content-Length": body.length,
+      Vary: "Accept-Encoding",
+    });
     res.end(head ? undefined : body);
     return;
   }

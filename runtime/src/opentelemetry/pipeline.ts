@@ -43,7 +43,10 @@ const EXPORTER_PACKAGES = {
 } as const;
 
 /** Failed exports are reported (at most once a minute), never thrown: the SDK drops them and goes on. */
-function reportFailures(exporter: { export: (metrics: unknown, done: (result: { code: number; error?: Error }) => void) => void }, where: string) {
+function reportFailures(
+  exporter: { export: (metrics: unknown, done: (result: { code: number; error?: Error }) => void) => void },
+  where: string,
+) {
   const original = exporter.export.bind(exporter);
   exporter.export = (metrics, done) =>
     original(metrics, (result) => {

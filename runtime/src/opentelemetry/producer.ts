@@ -187,7 +187,10 @@ export class AutometricsMetricProducer {
       });
     }
     return {
-      resourceMetrics: { resource: EMPTY_RESOURCE, scopeMetrics: [{ scope: { name: "autometrics-runtime", version: AUTOMETRICS_SPEC_VERSION }, metrics }] },
+      resourceMetrics: {
+        resource: EMPTY_RESOURCE,
+        scopeMetrics: [{ scope: { name: "autometrics-runtime", version: AUTOMETRICS_SPEC_VERSION }, metrics }],
+      },
       errors: [],
     };
   }

@@ -135,7 +135,15 @@ const resetAll = () => {
 /** @internal The four autometrics metrics, as registry entries. */
 export function createMetrics(): CollectedMetric[] {
   return [
-    new CollectedMetric("function_calls_total", "Autometrics counter for tracking function calls", "counter", "counter", "sum", counterSamples, resetAll),
+    new CollectedMetric(
+      "function_calls_total",
+      "Autometrics counter for tracking function calls",
+      "counter",
+      "counter",
+      "sum",
+      counterSamples,
+      resetAll,
+    ),
     new CollectedMetric(
       "function_calls_duration_seconds",
       "Autometrics histogram for tracking function call duration",

@@ -84,7 +84,9 @@ function labelText(fn: FunctionHandle, serviceName: string): LabelText {
     serviceName,
     objective: fn.objective,
     base: flat(base),
-    counterObjective: flat(`,${label("objective_name", success?.name ?? "")},${label("objective_percentile", success?.successPercentile ?? "")}`),
+    counterObjective: flat(
+      `,${label("objective_name", success?.name ?? "")},${label("objective_percentile", success?.successPercentile ?? "")}`,
+    ),
     histogram: flat(
       `${base},${label("objective_name", latency?.name ?? "")},${label("objective_percentile", latency?.latencyPercentile ?? "")},` +
         label("objective_latency_threshold", latency?.latencyThreshold ?? ""),
@@ -97,7 +99,9 @@ function labelText(fn: FunctionHandle, serviceName: string): LabelText {
 /** A caller's counter labels up to `result`, kept on the series while its function's label text stays. */
 function seriesText(s: CallerSeries, fn: LabelText): string {
   if (s.labelTextOf === fn && s.labelText !== undefined) return s.labelText;
-  const text = flat(`${fn.base},${label("caller_function", s.caller?.function ?? "")},${label("caller_module", s.caller?.module ?? "")}${fn.counterObjective}`);
+  const text = flat(
+    `${fn.base},${label("caller_function", s.caller?.function ?? "")},${label("caller_module", s.caller?.module ?? "")}${fn.counterObjective}`,
+  );
   s.labelText = text;
   s.labelTextOf = fn;
   return text;
@@ -165,7 +169,8 @@ function* gaugeLines(format: Format): Generator<string> {
   const end = `${format.defaults(GAUGE_LABELS)}} `;
   let out = "";
   for (const fn of functions) {
-    if (fn.trackConcurrency) out += `\nfunction_calls_concurrent{${labelText(fn, format.serviceName).base}${end}${formatValue(fn.concurrent)}`;
+    if (fn.trackConcurrency)
+      out += `\nfunction_calls_concurrent{${labelText(fn, format.serviceName).base}${end}${formatValue(fn.concurrent)}`;
   }
   yield out;
 }

@@ -27,7 +27,15 @@ export class DiskCache {
   }
 
   private path(filename: string, code: string, format: string): string {
-    const key = createHash("sha256").update(this.salt).update("\0").update(filename).update("\0").update(format).update("\0").update(code).digest("hex");
+    const key = createHash("sha256")
+      .update(this.salt)
+      .update("\0")
+      .update(filename)
+      .update("\0")
+      .update(format)
+      .update("\0")
+      .update(code)
+      .digest("hex");
     return join(this.dir, key.slice(0, 2), `${key.slice(2)}.js`);
   }
 

@@ -88,7 +88,9 @@ function babelCompiler(host: Found, plugin: Found, versions: string, root: strin
           allowReturnOutsideFunction: format.esm !== true,
           plugins: format.typescript ? ["typescript"] : [],
         },
-        plugins: [[pluginModule().default ?? pluginModule(), { ...options, root: options.root ?? root, moduleSystem: moduleSystem(format) }]],
+        plugins: [
+          [pluginModule().default ?? pluginModule(), { ...options, root: options.root ?? root, moduleSystem: moduleSystem(format) }],
+        ],
       });
       const instrumented = (result?.metadata?.autometrics?.length ?? 0) > 0;
       return instrumented ? (result?.code ?? undefined) : undefined;
@@ -101,7 +103,10 @@ function swcCompiler(host: Found, plugin: Found, versions: string, root: string,
   const swc = lazy<SwcCore>(host.path);
   const runtime = JSON.stringify(typeof options.runtime === "string" ? options.runtime : "autometrics-runtime");
   // What the plugin writes to bring in the runtime (docs/transform.md, "Bringing in the runtime").
-  const bringsIn = new RegExp(`\\binstrument as _instrument\\w* \\} from ${escapeRegExp(runtime)}|require\\(${escapeRegExp(runtime)}\\)\\.instrument\\b`, "g");
+  const bringsIn = new RegExp(
+    `\\binstrument as _instrument\\w* \\} from ${escapeRegExp(runtime)}|require\\(${escapeRegExp(runtime)}\\)\\.instrument\\b`,
+    "g",
+  );
   const count = (text: string) => text.match(bringsIn)?.length ?? 0;
   return {
     name: "swc",
@@ -145,8 +150,13 @@ export function chooseCompiler(root: string, options: Record<string, unknown>, c
     const versions = `${core}@${host.version} ${pluginName}@${plugin.version}`;
     return (name === "babel" ? babelCompiler : swcCompiler)(host, plugin, versions, root, options);
   }
-  const choices = wanted === undefined ? "babel-plugin-autometrics (with @babel/core) or swc-plugin-autometrics (with @swc/core)" : NAMES[wanted].join(" and ");
-  throw new Error(`instrumenting at load time needs ${choices}: npm install --save-dev ${(wanted === undefined ? NAMES.babel : NAMES[wanted]).join(" ")}`);
+  const choices =
+    wanted === undefined
+      ? "babel-plugin-autometrics (with @babel/core) or swc-plugin-autometrics (with @swc/core)"
+      : NAMES[wanted].join(" and ");
+  throw new Error(
+    `instrumenting at load time needs ${choices}: npm install --save-dev ${(wanted === undefined ? NAMES.babel : NAMES[wanted]).join(" ")}`,
+  );
 }
 
 /**
@@ -158,5 +168,10 @@ export function problemOf(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   const ours = /autometrics: [^\n]*/.exec(text)?.[0];
   if (ours !== undefined) return ours.replace(/ \(While processing: [^)]*\)$/, "");
-  return text.split("\n").map((l) => l.trim()).find((l) => l !== "") ?? text;
+  return (
+    text
+      .split("\n")
+      .map((l) => l.trim())
+      .find((l) => l !== "") ?? text
+  );
 }

@@ -12,7 +12,11 @@ export function initialize(setup: Setup): void {
   instrumenter = new Instrumenter(setup);
 }
 
-export async function load(url: string, context: object, nextLoad: (url: string, context: object) => Promise<LoadResult>): Promise<LoadResult> {
+export async function load(
+  url: string,
+  context: object,
+  nextLoad: (url: string, context: object) => Promise<LoadResult>,
+): Promise<LoadResult> {
   const result = await nextLoad(url, context);
   // CommonJS goes through the loader's compile in the main thread, instrumented there.
   if (instrumenter === undefined || result.format !== "module") return result;

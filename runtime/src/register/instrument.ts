@@ -57,7 +57,10 @@ export class Instrumenter {
     }
     if (result !== null && typeof result === "object") {
       // Said at every start, from the cache too, until the file is fixed.
-      reportOnce(`register:${filename}`, `${filename} runs uninstrumented: ${this.compiler.name} could not instrument it: ${result.failed}`);
+      reportOnce(
+        `register:${filename}`,
+        `${filename} runs uninstrumented: ${this.compiler.name} could not instrument it: ${result.failed}`,
+      );
       return undefined;
     }
     return result ?? undefined;

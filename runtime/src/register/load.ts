@@ -45,4 +45,3 @@ export function instrumentLoaded(instrumenter: Instrumenter, url: string, result
   const typescript = format.typescript && instrumenter.compiler.keepsTypes;
   return { ...result, format: `${format.esm ? "module" : "commonjs"}${typescript ? "-typescript" : ""}`, source: output };
 }
-

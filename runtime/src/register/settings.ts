@@ -29,7 +29,10 @@ export function envSetup(env: NodeJS.ProcessEnv): EnvSetup {
   }
   const include = env.AUTOMETRICS_INCLUDE;
   if (include !== undefined && include.trim() !== "") {
-    options.include = include.split(",").map((g) => g.trim()).filter((g) => g !== "");
+    options.include = include
+      .split(",")
+      .map((g) => g.trim())
+      .filter((g) => g !== "");
   }
   const compiler = env.AUTOMETRICS_COMPILER?.trim() || undefined;
   return { options, compiler, cacheDir: env.AUTOMETRICS_CACHE_DIR?.trim() || undefined };

@@ -47,7 +47,11 @@ export async function httpReceiver(): Promise<Receiver> {
   return {
     url: `http://127.0.0.1:${port}/v1/metrics`,
     received,
-    close: () => new Promise((r) => { server.close(() => r()); server.closeAllConnections(); }),
+    close: () =>
+      new Promise((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
   };
 }
 

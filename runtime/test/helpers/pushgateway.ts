@@ -19,9 +19,13 @@ export async function startPushGateway(): Promise<Gateway> {
   }
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(BINARY, [`--web.listen-address=127.0.0.1:${port}`, `--persistence.file=${join(mkdtempSync(join(tmpdir(), "pgw-")), "state")}`], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  const child: ChildProcess = spawn(
+    BINARY,
+    [`--web.listen-address=127.0.0.1:${port}`, `--persistence.file=${join(mkdtempSync(join(tmpdir(), "pgw-")), "state")}`],
+    {
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
   let log = "";
   child.stderr!.on("data", (c) => (log += c));
   const deadline = Date.now() + 10_000;

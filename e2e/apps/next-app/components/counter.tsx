@@ -5,5 +5,9 @@ import { formatCount } from "../lib/format";
 
 export function Counter({ start }: { start: number }) {
   const [count, setCount] = useState(start);
-  return <button type="button" onClick={() => setCount(count + 1)}>{formatCount(count)}</button>;
+  return (
+    <button type="button" onClick={() => setCount(count + 1)}>
+      {formatCount(count)}
+    </button>
+  );
 }

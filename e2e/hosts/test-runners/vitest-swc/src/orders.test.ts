@@ -42,7 +42,9 @@ describe("orders metrics", () => {
     placeOrder([{ price: 1, quantity: 1 }]);
     priceOrder([{ price: 1, quantity: 1 }]);
     expect(await calls({ function: "placeOrder", module: MODULE, caller_function: "", result: "ok" })).toBe(1);
-    expect(await calls({ function: "priceOrder", module: MODULE, caller_function: "placeOrder", caller_module: MODULE, result: "ok" })).toBe(1);
+    expect(
+      await calls({ function: "priceOrder", module: MODULE, caller_function: "placeOrder", caller_module: MODULE, result: "ok" }),
+    ).toBe(1);
     expect(await calls({ function: "priceOrder", module: MODULE, caller_function: "", result: "ok" })).toBe(1);
   });
 
