@@ -23,7 +23,11 @@ const resolve = (Module as unknown as { _resolveFilename: (request: string, ...r
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const swc: typeof import("@swc/core") = require("@swc/core");
-const { compareMetrics, compileAndRun, loadCases }: typeof import("../../fixtures/harness/corpus") = require("../../fixtures/harness/corpus");
+const {
+  compareMetrics,
+  compileAndRun,
+  loadCases,
+}: typeof import("../../fixtures/harness/corpus") = require("../../fixtures/harness/corpus");
 const { caseOptions, swcOptions }: typeof import("../test/swc") = require("../test/swc");
 import type { Compile } from "../../fixtures/harness/corpus";
 
@@ -87,7 +91,8 @@ async function main() {
       const actual = await compile(source, c.entry, c.dir, true, c.options);
       const expected = readFileSync(join(c.dir, "output.swc.js"), "utf8");
       if (actual.trim() === expected.trim()) counts.output[0]++;
-      else if (withoutComments(actual) === withoutComments(expected)) failures.push(`${c.name}: output differs from output.swc.js only in where the host puts comments`);
+      else if (withoutComments(actual) === withoutComments(expected))
+        failures.push(`${c.name}: output differs from output.swc.js only in where the host puts comments`);
       else failures.push(`${c.name}: output differs from output.swc.js`);
     } catch (e) {
       failures.push(`${c.name}: ${message(e).slice(0, 300)}`);

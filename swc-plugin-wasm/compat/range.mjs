@@ -19,7 +19,7 @@
 //   --bundler webpack                Next 16 with webpack instead of Turbopack
 //   --table                          print and --write the table from results.json without measuring
 //   --results FILE                   keep the measurements in FILE instead of results.json (experimental builds)
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -52,7 +52,13 @@ function parseArgs(argv) {
     else if (flag === "--write") args.write = true;
     else if (flag === "--table") args.table = true;
     else if (flag === "--help" || flag === "-h") {
-      console.log(readFileSync(new URL(import.meta.url), "utf8").split("\n").filter((l) => l.startsWith("//")).map((l) => l.slice(3)).join("\n"));
+      console.log(
+        readFileSync(new URL(import.meta.url), "utf8")
+          .split("\n")
+          .filter((l) => l.startsWith("//"))
+          .map((l) => l.slice(3))
+          .join("\n"),
+      );
       process.exit(0);
     } else throw new Error(`unknown argument ${argv[i]} (--help)`);
   }
@@ -97,14 +103,16 @@ const PHRASES = [
 
 /** A host's error, shortened for a table cell: its key phrases (else its text) without backtraces or absolute paths, and the plugin runner's version. */
 export function shorten(text, limit = 300) {
-  const t = String(text).replace(/\x1b\[[0-9;]*m/g, "").split(/Stack backtrace:/)[0];
+  const t = String(text)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: a terminal's colour codes, which hosts print
+    .replace(/\x1b\[[0-9;]*m/g, "")
+    .split(/Stack backtrace:/)[0];
   const runner = /swc_plugin_runner: ([\d.]+)/.exec(t)?.[1];
   const found = PHRASES.flatMap((re) => [...t.matchAll(re)].map((m) => ({ at: m.index, text: m[0].trim() })))
     .sort((a, b) => a.at - b.at)
     .map((m) => m.text)
     .filter((m, i, all) => all.indexOf(m) === i);
-  let short = (found.length ? found.join(": ") : t.replace(/\s+/g, " ").trim())
-    .replace(/(['"`(])\/[^'"`()\s]*\/([^/'"`()\s]+)/g, "$1…/$2");
+  let short = (found.length ? found.join(": ") : t.replace(/\s+/g, " ").trim()).replace(/(['"`(])\/[^'"`()\s]*\/([^/'"`()\s]+)/g, "$1…/$2");
   if (runner) short += ` (swc_plugin_runner ${runner})`;
   return short.length > limit ? `${short.slice(0, limit - 1)}…` : short;
 }
@@ -116,12 +124,16 @@ function checkSwc(version, build) {
   const runDir = join(RUN, `swc-core@${version}`, build.label);
   rmSync(runDir, { recursive: true, force: true });
   mkdirSync(runDir, { recursive: true });
-  const worker = spawnSync(process.execPath, ["-r", require.resolve("tsx/cjs"), join(COMPAT, "corpus-worker.ts"), dir, build.path, runDir], {
-    cwd: runDir,
-    encoding: "utf8",
-    timeout: 15 * 60_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const worker = spawnSync(
+    process.execPath,
+    ["-r", require.resolve("tsx/cjs"), join(COMPAT, "corpus-worker.ts"), dir, build.path, runDir],
+    {
+      cwd: runDir,
+      encoding: "utf8",
+      timeout: 15 * 60_000,
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   const ast = hostAst(dir, "@swc/core-linux-x64-gnu");
   const last = worker.stdout.trim().split("\n").pop() ?? "";
   let r;
@@ -130,7 +142,12 @@ function checkSwc(version, build) {
   } catch {
     // The host crashed the process: its own output is the error.
     const said = shorten(`${worker.stderr}\n${worker.stdout}`.trim());
-    return { loads: false, ast, result: "host process crashed", error: [worker.signal ? `killed by ${worker.signal}` : `exit status ${worker.status}`, said].filter(Boolean).join(": ") };
+    return {
+      loads: false,
+      ast,
+      result: "host process crashed",
+      error: [worker.signal ? `killed by ${worker.signal}` : `exit status ${worker.status}`, said].filter(Boolean).join(": "),
+    };
   }
   if (!r.loads) return { loads: false, ast, result: "–", error: shorten(r.error ?? "") };
   const placement = r.failures.filter((f) => f.endsWith("only in where the host puts comments")).length;
@@ -155,7 +172,8 @@ const APP = {
     'import { compute } from "../../../lib/work";\n\nexport const dynamic = "force-dynamic";\n\nexport async function GET() {\n  return Response.json({ value: await compute(21) });\n}\n',
   "app/metrics/route.js":
     'import { metricsResponse } from "autometrics-runtime";\n\nexport const dynamic = "force-dynamic";\n\nexport async function GET() {\n  return metricsResponse();\n}\n',
-  "app/layout.js": "export default function RootLayout({ children }) {\n  return (\n    <html>\n      <body>{children}</body>\n    </html>\n  );\n}\n",
+  "app/layout.js":
+    "export default function RootLayout({ children }) {\n  return (\n    <html>\n      <body>{children}</body>\n    </html>\n  );\n}\n",
   "app/page.js": "export default function Page() {\n  return <p>compat</p>;\n}\n",
 };
 
@@ -197,6 +215,7 @@ function freePort() {
 
 /** Why `next build` failed: its output, and the panic log Turbopack may have written instead. */
 function buildError(output) {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a terminal's colour codes, which hosts print
   const text = output.replace(/\x1b\[[0-9;]*m/g, "");
   const log = /A panic log has been written to (\S+?)\.?\s/.exec(text)?.[1];
   return shorten(log && existsSync(log) ? `${text}\n${readFileSync(log, "utf8")}` : text);
@@ -223,20 +242,36 @@ async function checkNext(version, build, bundler) {
   const next = join(dir, "node_modules", "next", "dist", "bin", "next");
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
   const started = Date.now();
-  const built = spawnSync(process.execPath, [next, "build", ...(useWebpack && major >= 16 ? ["--webpack"] : []), ...(!useWebpack && major < 16 ? ["--turbopack"] : [])], {
-    cwd: dir,
-    env,
-    encoding: "utf8",
-    timeout: 10 * 60_000,
-  });
+  const built = spawnSync(
+    process.execPath,
+    [next, "build", ...(useWebpack && major >= 16 ? ["--webpack"] : []), ...(!useWebpack && major < 16 ? ["--turbopack"] : [])],
+    {
+      cwd: dir,
+      env,
+      encoding: "utf8",
+      timeout: 10 * 60_000,
+    },
+  );
   const seconds = Math.round((Date.now() - started) / 1000);
   if (built.status !== 0) {
-    return { loads: false, ast, bundler: label, result: `build fails (${seconds} s)`, error: buildError(`${built.stdout}\n${built.stderr}`) };
+    return {
+      loads: false,
+      ast,
+      bundler: label,
+      result: `build fails (${seconds} s)`,
+      error: buildError(`${built.stdout}\n${built.stderr}`),
+    };
   }
   const server = join(dir, ".next", "server");
   const instrumented = filesUnder(server).some((f) => /["']compute["'],\s*["']lib\/work\.js["']/.test(readFileSync(f, "utf8")));
   if (!instrumented) {
-    return { loads: false, ast, bundler: label, result: "built, not instrumented", error: "no _instrument(\"compute\", \"lib/work.js\") in .next/server" };
+    return {
+      loads: false,
+      ast,
+      bundler: label,
+      result: "built, not instrumented",
+      error: 'no _instrument("compute", "lib/work.js") in .next/server',
+    };
   }
 
   const port = await freePort();
@@ -255,14 +290,25 @@ async function checkNext(version, build, bundler) {
         await new Promise((r) => setTimeout(r, 250));
       }
     }
-    if (!work || work.status !== 200) {
+    if (work?.status !== 200) {
       return { loads: true, ast, bundler: label, result: "❌ route fails", error: shorten(`${work?.status ?? "no answer"} ${log}`) };
     }
     const metrics = await (await fetch(`${base}/metrics`)).text();
     const series = /function_calls_total\{[^}]*function="compute",module="lib\/work\.js"[^}]*result="ok"[^}]*\} 1\b/.test(metrics);
     return series
       ? { loads: true, ast, bundler: label, result: `✅ build (${seconds} s), instrumented, series recorded`, error: "" }
-      : { loads: true, ast, bundler: label, result: "❌ no series", error: shorten(metrics.split("\n").filter((l) => l.startsWith("function_calls_total")).join(" ")) };
+      : {
+          loads: true,
+          ast,
+          bundler: label,
+          result: "❌ no series",
+          error: shorten(
+            metrics
+              .split("\n")
+              .filter((l) => l.startsWith("function_calls_total"))
+              .join(" "),
+          ),
+        };
   } finally {
     child.kill();
   }
@@ -281,10 +327,31 @@ function loadResults() {
   return existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, "utf8")) : {};
 }
 
-const cell = (text) => String(text ?? "").replace(/\|/g, "\\|").replace(/\n/g, " ");
+const cell = (text) =>
+  String(text ?? "")
+    .replace(/\|/g, "\\|")
+    .replace(/\n/g, " ");
 
 /** swc_plugin_runner's major → the swc_ecma_ast major it runs (crates.io), for hosts whose binding only names the runner in its errors. */
-const RUNNER_AST = { 18: 14, 19: 15, 20: 16, 21: 17, 22: 18, 23: 19, 24: 20, 25: 21, 26: 22, 27: 23, 29: 25, 30: 25, 31: 26, 32: 27, 33: 28, 34: 29, 35: 30 };
+const RUNNER_AST = {
+  18: 14,
+  19: 15,
+  20: 16,
+  21: 17,
+  22: 18,
+  23: 19,
+  24: 20,
+  25: 21,
+  26: 22,
+  27: 23,
+  29: 25,
+  30: 25,
+  31: 26,
+  32: 27,
+  33: 28,
+  34: 29,
+  35: 30,
+};
 
 function astOf(r) {
   if (r.ast) return r.ast;
@@ -295,19 +362,29 @@ function astOf(r) {
 
 /** The table of `builds` (all when omitted): one row per host release and build. */
 export function renderTable(results, builds) {
-  const rows = Object.values(results).filter((r) => !builds || builds.includes(r.build)).sort(
-    (a, b) => a.host.localeCompare(b.host) || compareVersions(a.version, b.version) || a.build.localeCompare(b.build),
-  );
+  const rows = Object.values(results)
+    .filter((r) => !builds || builds.includes(r.build))
+    .sort((a, b) => a.host.localeCompare(b.host) || compareVersions(a.version, b.version) || a.build.localeCompare(b.build));
   builds = [...new Set(rows.map((r) => r.build))];
   const dates = rows.map((r) => r.date).sort();
-  const head = ["host", "version", ...(builds.length > 1 ? ["plugin build"] : []), "host's swc_ecma_ast", "loads?", "corpus / app", "error (shortened)"];
+  const head = [
+    "host",
+    "version",
+    ...(builds.length > 1 ? ["plugin build"] : []),
+    "host's swc_ecma_ast",
+    "loads?",
+    "corpus / app",
+    "error (shortened)",
+  ];
   const lines = [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`];
   for (const r of rows) {
     const host = r.host === "next" ? `next (${r.bundler})` : r.host;
     const values = [host, r.version, ...(builds.length > 1 ? [r.build] : []), astOf(r), r.loads ? "yes" : "**no**", r.result, r.error];
     lines.push(`| ${values.map(cell).join(" | ")} |`);
   }
-  const shas = builds.map((b) => `${b} ${[...new Set(rows.filter((r) => r.build === b).map((r) => `\`${r.sha}\``))].join(" and ")}`).join(", ");
+  const shas = builds
+    .map((b) => `${b} ${[...new Set(rows.filter((r) => r.build === b).map((r) => `\`${r.sha}\``))].join(" and ")}`)
+    .join(", ");
   return {
     markdown: lines.join("\n"),
     note: `Measured ${dates[0] === dates[dates.length - 1] ? dates[0] : `${dates[0]} to ${dates[dates.length - 1]}`} on linux-x64 (glibc), plugin build sha256 ${shas}.`,
@@ -329,9 +406,15 @@ async function main() {
   const args = parseArgs(process.argv.slice(2));
   const results = loadResults();
   if (!args.table) {
-    const swc = args.swc.length ? resolveVersions(args.swc, args.swc.every((s) => /^\d+\.\d+\.\d+$/.test(s)) ? args.swc : releases("@swc/core")) : [];
-    const next = args.next.length ? resolveVersions(args.next, args.next.every((s) => /^\d+\.\d+\.\d+$/.test(s)) ? args.next : releases("next")) : [];
-    console.log(`[compat] @swc/core ${swc.join(", ") || "–"}; next ${next.join(", ") || "–"}; builds ${args.builds.map((b) => b.label).join(", ")}`);
+    const swc = args.swc.length
+      ? resolveVersions(args.swc, args.swc.every((s) => /^\d+\.\d+\.\d+$/.test(s)) ? args.swc : releases("@swc/core"))
+      : [];
+    const next = args.next.length
+      ? resolveVersions(args.next, args.next.every((s) => /^\d+\.\d+\.\d+$/.test(s)) ? args.next : releases("next"))
+      : [];
+    console.log(
+      `[compat] @swc/core ${swc.join(", ") || "–"}; next ${next.join(", ") || "–"}; builds ${args.builds.map((b) => b.label).join(", ")}`,
+    );
     const date = new Date().toISOString().slice(0, 10);
     const jobs = [...swc.map((v) => ["@swc/core", v]), ...next.map((v) => ["next", v])];
     for (const [host, version] of jobs) {
@@ -348,7 +431,9 @@ async function main() {
         results[`${host}@${version}${r.bundler ? `/${r.bundler}` : ""}#${build.label}`] = row;
         writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
         const seconds = ((Date.now() - started) / 1000).toFixed(0);
-        console.log(`[compat] ${host} ${version} (${build.label}): ${r.loads ? "loads" : "does not load"}; ${r.result}${r.error ? `; ${r.error}` : ""} [${seconds} s]`);
+        console.log(
+          `[compat] ${host} ${version} (${build.label}): ${r.loads ? "loads" : "does not load"}; ${r.result}${r.error ? `; ${r.error}` : ""} [${seconds} s]`,
+        );
         for (const f of r.failures ?? []) console.log(`[compat]    ${f}`);
       }
     }

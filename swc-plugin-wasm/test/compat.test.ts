@@ -21,7 +21,7 @@ function node(cwd: string, args: string[], env: Record<string, string> = {}) {
   return { out: `${r.stdout}\n${r.stderr}`, status: r.status };
 }
 
-describe(`hosts older than the plugin's build (@swc/core ${SWC_CORE}, Next ${NEXT})`, function () {
+describe(`hosts older than the plugin's build (@swc/core ${SWC_CORE}, Next ${NEXT})`, () => {
   let swcHost: string;
   let nextHost: string;
 
@@ -69,7 +69,9 @@ describe(`hosts older than the plugin's build (@swc/core ${SWC_CORE}, Next ${NEX
     mkdirSync(join(app, "app"));
     writeFileSync(join(app, "app", "page.js"), "export default function Page() { return null; }\n");
     const started = Date.now();
-    const { out, status } = node(app, [join(app, "node_modules", "next", "dist", "bin", "next"), "build"], { NEXT_TELEMETRY_DISABLED: "1" });
+    const { out, status } = node(app, [join(app, "node_modules", "next", "dist", "bin", "next"), "build"], {
+      NEXT_TELEMETRY_DISABLED: "1",
+    });
     expect(status).to.not.equal(0);
     expect(out).to.contain(`swc-plugin-autometrics 0.1.0 cannot run in Next.js ${NEXT}:`);
     expect(out).to.contain("npm install next@^16.4.0");
@@ -84,7 +86,9 @@ describe(`hosts older than the plugin's build (@swc/core ${SWC_CORE}, Next ${NEX
   });
 
   it("AUTOMETRICS_SKIP_HOST_CHECK=1 lets a plugin rebuilt for the host through", () => {
-    const { out } = node(swcHost, ["-e", `console.log(require(${JSON.stringify(join(PACKAGE, "compat", "host.js"))}).plugin())`], { AUTOMETRICS_SKIP_HOST_CHECK: "1" });
+    const { out } = node(swcHost, ["-e", `console.log(require(${JSON.stringify(join(PACKAGE, "compat", "host.js"))}).plugin())`], {
+      AUTOMETRICS_SKIP_HOST_CHECK: "1",
+    });
     expect(out.trim()).to.equal(WASM);
   });
 });
