@@ -5,9 +5,9 @@
  */
 import { expect } from "chai";
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { isolatedDir } from "../harness/isolated-dir";
 import { packWorkspace } from "../harness/pack";
 
 const ROOT = join(__dirname, "..", "..");
@@ -15,13 +15,6 @@ const WORKSPACES = ["runtime", "babel-plugin", "swc-plugin-wasm", "typescript-pl
 /** The compilers at the versions this repository is tested with. */
 const lockVersion = (name: string) =>
   JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")).packages[`node_modules/${name}`].version as string;
-
-/** A folder with no node_modules above it: what the project resolves is what it installed. */
-function freshDir(prefix: string): string {
-  const base = [tmpdir(), "/var/tmp", "/dev/shm"].find((d) => !existsSync(join(d, "node_modules")) && !existsSync("/node_modules"));
-  if (base === undefined) throw new Error("no temporary folder without a node_modules above it");
-  return mkdtempSync(join(base, prefix));
-}
 
 const APP = `const { init, metricsRegistry } = require("autometrics-runtime");
 init({ serviceName: "quick-start", detectBuildInfo: false });
@@ -52,7 +45,7 @@ describe("the packages, packed and installed outside the repository", function (
   const tarballs = new Map<string, string>();
 
   before(() => {
-    project = freshDir("autometrics-quick-start-");
+    project = isolatedDir("autometrics-quick-start-");
     const packs = join(project, "packs");
     mkdirSync(packs);
     for (const workspace of WORKSPACES) {
@@ -100,21 +93,19 @@ describe("the packages, packed and installed outside the repository", function (
     }
   });
 
+  /** Writes `config`, compiles src/app.js with `compiler` as the project's build would, and runs the output. */
+  function buildAndRun(config: string, contents: string, compiler: "@babel/core" | "@swc/core"): string[] {
+    writeFileSync(join(project, config), contents);
+    const out = join(project, `out-${compiler.replace(/\W/g, "")}.js`);
+    const compile = `process.stdout.write(require(${JSON.stringify(compiler)}).transformFileSync("src/app.js").code)`;
+    writeFileSync(out, execFileSync(process.execPath, ["-e", compile], { cwd: project, encoding: "utf8" }));
+    rmSync(join(project, config));
+    return calls(execFileSync(process.execPath, [out], { cwd: project, encoding: "utf8" }));
+  }
+
   it("Babel: babel.config.js with the plugin, as the quick start says", () => {
-    writeFileSync(join(project, "babel.config.js"), 'module.exports = { plugins: [["autometrics", { include: ["src/**"] }]] };\n');
-    const out = join(project, "out-babel.js");
-    writeFileSync(
-      out,
-      execFileSync(process.execPath, ["-e", 'process.stdout.write(require("@babel/core").transformFileSync("src/app.js").code)'], {
-        cwd: project,
-        encoding: "utf8",
-      }),
-    );
-    rmSync(join(project, "babel.config.js"));
-    expect(calls(execFileSync(process.execPath, [out], { cwd: project, encoding: "utf8" }))).to.deep.equal([
-      "src/app.js:price <- total",
-      "src/app.js:total <- ",
-    ]);
+    const config = 'module.exports = { plugins: [["autometrics", { include: ["src/**"] }]] };\n';
+    expect(buildAndRun("babel.config.js", config, "@babel/core")).to.deep.equal(["src/app.js:price <- total", "src/app.js:total <- "]);
   });
 
   it("SWC: .swcrc with the Wasm plugin, as the quick start says", () => {
@@ -122,20 +113,7 @@ describe("the packages, packed and installed outside the repository", function (
       jsc: { experimental: { plugins: [["swc-plugin-autometrics", { include: ["src/**"] }]] } },
       module: { type: "commonjs" },
     };
-    writeFileSync(join(project, ".swcrc"), JSON.stringify(swcrc));
-    const out = join(project, "out-swc.js");
-    writeFileSync(
-      out,
-      execFileSync(process.execPath, ["-e", 'process.stdout.write(require("@swc/core").transformFileSync("src/app.js").code)'], {
-        cwd: project,
-        encoding: "utf8",
-      }),
-    );
-    rmSync(join(project, ".swcrc"));
-    expect(calls(execFileSync(process.execPath, [out], { cwd: project, encoding: "utf8" }))).to.deep.equal([
-      "src/app.js:price <- total",
-      "src/app.js:total <- ",
-    ]);
+    expect(buildAndRun(".swcrc", JSON.stringify(swcrc), "@swc/core")).to.deep.equal(["src/app.js:price <- total", "src/app.js:total <- "]);
   });
 
   it("no build step: node --require autometrics-runtime/register", () => {

@@ -5,12 +5,13 @@
 import * as babel from "@babel/core";
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { nodeVersions } from "../../fixtures/harness/isolated-install.mjs";
 import { REAL_PACKAGES, callerPairs, instrumentedCopy, preparePristine, runTests, summary } from "../../fixtures/harness/real-packages";
 import { freePort } from "../../fixtures/harness/ports";
+import { isolatedDir } from "../harness/isolated-dir";
 import { Processes } from "../harness/processes";
 
 const APPS = join(__dirname, "..", "apps");
@@ -217,8 +218,7 @@ describe("autometrics-runtime/register: no build step", function () {
 
     it("no compiler to instrument with, and what to install", () => {
       // A project that resolves neither compiler: a copy of the runtime alone, where no node_modules is above it.
-      const base = [tmpdir(), "/var/tmp", "/dev/shm"].find((d) => !existsSync(join(d, "node_modules")) && !existsSync("/node_modules"))!;
-      const dir = mkdtempSync(join(base, "am-register-bare-"));
+      const dir = isolatedDir("am-register-bare-");
       const runtime = join(__dirname, "..", "..", "runtime");
       spawnSync("cp", ["-r", join(runtime, "dist"), join(runtime, "package.json"), dir]);
       writeFileSync(join(dir, "main.js"), "console.log('the app ran')\n");
