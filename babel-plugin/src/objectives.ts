@@ -1,4 +1,4 @@
-import { type ObjectiveSpec, type Options, Problem, definedObjective, percentile, threshold } from "./options";
+import { DECIMAL, type ObjectiveSpec, type Options, Problem, definedObjective, percentile, threshold } from "./options";
 import type { Fields, SourceDirective } from "./directives";
 
 /** A directive with fields, and where it is, as errors name it. */
@@ -45,7 +45,7 @@ function define(fields: Fields, buckets: number[]): ObjectiveSpec {
       const at = latency.indexOf("@");
       if (at < 0) throw new Problem(`expected <seconds>@<percentile> such as 0.25@99, got \`${latency}\``);
       const bound = latency.slice(0, at);
-      if (!/^\d+(\.\d+)?$/.test(bound)) throw new Problem(`threshold \`${bound}\` is not a number of seconds`);
+      if (!DECIMAL.test(bound)) throw new Problem(`threshold \`${bound}\` is not a number of seconds`);
       return [threshold(bound, buckets), percentile(latency.slice(at + 1))];
     });
   }

@@ -2,7 +2,8 @@ import { GlobError, GlobSet } from "./glob";
 
 /** The specification's default histogram buckets, in seconds. */
 const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
-const PERCENTILE = /^\d+(\.\d+)?$/;
+/** A percentile, or a threshold written in a directive. */
+export const DECIMAL = /^\d+(\.\d+)?$/;
 
 export interface ObjectiveSpec {
   name: string;
@@ -80,7 +81,7 @@ function at<T>(option: string, check: () => T): T {
 /** `"99.9"` (or 99.9): the percentile as written. */
 export function percentile(value: unknown): string {
   const text = typeof value === "number" ? String(value) : value;
-  if (typeof text !== "string" || !PERCENTILE.test(text)) {
+  if (typeof text !== "string" || !DECIMAL.test(text)) {
     throw new Problem(`expected a percentile such as "99.9", got ${JSON.stringify(value)}`);
   }
   const n = Number(text);

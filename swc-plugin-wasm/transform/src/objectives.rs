@@ -6,7 +6,7 @@ use swc_core::common::Span;
 use crate::{
     directives::{Fields, SourceDirective},
     json::Value,
-    options::{percentile, threshold, ObjectiveSpec, Options},
+    options::{is_decimal, percentile, threshold, ObjectiveSpec, Options},
 };
 
 /// A directive with fields, and where it is, as errors name it.
@@ -33,13 +33,6 @@ fn describe_fields(spec: &ObjectiveSpec) -> String {
         parts.push(format!("latency={bound}@{pct}"));
     }
     parts.join(" ")
-}
-
-/// `^\d+(\.\d+)?$`
-fn is_decimal(text: &str) -> bool {
-    let (whole, fraction) = text.split_once('.').map_or((text, None), |(w, f)| (w, Some(f)));
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    digits(whole) && fraction.is_none_or(digits)
 }
 
 fn define(fields: &Fields, buckets: &[f64]) -> Result<ObjectiveSpec, String> {

@@ -110,8 +110,8 @@ fn globs(value: Option<&Value>, option: &str, sep: char, fallback: &[&str]) -> R
     GlobSet::new(&list, sep).map_err(|GlobError(message)| OptionError::new(option, message))
 }
 
-/// `/^\d+(\.\d+)?$/`
-fn is_percentile_text(text: &str) -> bool {
+/// `/^\d+(\.\d+)?$/`: a percentile, or a threshold written in a directive.
+pub(crate) fn is_decimal(text: &str) -> bool {
     let (whole, fraction) = match text.split_once('.') {
         Some((w, f)) => (w, Some(f)),
         None => (text, None),
@@ -127,7 +127,7 @@ pub(crate) fn percentile(value: &Value) -> std::result::Result<String, String> {
         Value::String(s) => Some(s.clone()),
         _ => None,
     };
-    let Some(text) = text.filter(|t| is_percentile_text(t)) else {
+    let Some(text) = text.filter(|t| is_decimal(t)) else {
         return Err(format!("expected a percentile such as \"99.9\", got {}", json_stringify(value)));
     };
     let n = crate::decimal::parse(&text);
