@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { runtime } from "./state";
 
 /** The `build_info` labels; every field is optional and defaults to "". */
 export interface BuildInfo {
@@ -148,4 +149,9 @@ function detectGit(cwd: string, wantRemote: boolean): Detected {
     if (origin !== undefined) found.repositoryUrl = origin;
   }
   return found;
+}
+
+/** @internal build_info, detected on first use unless `init()` set it. */
+export function getBuildInfo(): ResolvedBuildInfo {
+  return (runtime.buildInfo ??= resolveBuildInfo());
 }

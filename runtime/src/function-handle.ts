@@ -20,7 +20,7 @@ import { append, defineSlots } from "./own";
 import type { Attributes, FunctionAttributes } from "./opentelemetry/producer";
 import type { LabelText } from "./prometheus/render";
 import { reportOnce } from "./report";
-import { settings } from "./settings";
+import { settings } from "./state";
 import {
   type CallContext,
   keepTrace,

@@ -1,5 +1,5 @@
 import { FunctionHandle, type FunctionOptions } from "./function-handle";
-import { byKey, functions } from "./handles";
+import { byKey, functions } from "./state";
 import { metricsRegistry } from "./prometheus/tracker";
 import { append } from "./own";
 import { reportOnce } from "./report";

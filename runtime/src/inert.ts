@@ -8,7 +8,8 @@
  */
 import { AutometricsConfigError } from "./errors";
 import type { FunctionOptions } from "./function-handle";
-import { AUTOMETRICS_SPEC_VERSION, DEFAULT_BUCKETS, ObjectiveLatency, ObjectivePercentile } from "./objectives";
+import { ObjectiveLatency, ObjectivePercentile } from "./objectives";
+import { AUTOMETRICS_SPEC_VERSION, DEFAULT_BUCKETS } from "./spec";
 import { prometheusLink as linkWithBase, queriesFor } from "./queries";
 
 export { AUTOMETRICS_SPEC_VERSION, AutometricsConfigError, DEFAULT_BUCKETS, ObjectiveLatency, ObjectivePercentile, queriesFor };

@@ -7,11 +7,10 @@ import { type PrometheusExporterOptions, type RunningExporter, startPrometheusEx
 import { type PushGatewayOptions, type RunningPush, startPushGateway } from "./exporters/push-gateway";
 import { type OtlpExporterOptions, attachToMeterProvider, load, startOtelPipeline } from "./opentelemetry/pipeline";
 import { AutometricsMetricProducer } from "./opentelemetry/producer";
-import { functions } from "./handles";
 import { checkBuckets } from "./objectives";
 import { attach, detach } from "./prometheus/tracker";
 import { reportOnce } from "./report";
-import { setBuildInfo, settings } from "./settings";
+import { functions, runtime, settings } from "./state";
 
 export type ExporterOptions = PrometheusExporterOptions | OtlpExporterOptions | PushGatewayOptions;
 
@@ -224,8 +223,6 @@ function exemplarSource(): () => Record<string, string> | undefined {
   };
 }
 
-let current: { stop(): Promise<void> } | undefined;
-
 /**
  * Configures the runtime; call it once at start-up, before serving traffic.
  * Instrumented functions work without it (defaults apply). Invalid options
@@ -262,12 +259,12 @@ export function init(options: InitOptions = {}): Autometrics {
   for (const fn of functions) fn.trackConcurrency = fn.options.trackConcurrency ?? settings.trackConcurrency;
   setAsyncCallers(options.trackCallers === false ? false : options.trackCallers === "exact" ? "exact" : true);
   const info = resolveBuildInfo({ ...options.buildInfo, serviceName: options.serviceName }, process.env, options.detectBuildInfo !== false);
-  setBuildInfo(info);
+  runtime.buildInfo = info;
   if (options.cluster === true) enableCluster();
   else disableCluster();
 
-  const previous = current;
-  current = undefined;
+  const previous = runtime.running;
+  runtime.running = undefined;
   if (previous !== undefined) void previous.stop();
 
   let exporter: RunningExporter | undefined;
@@ -291,13 +288,13 @@ export function init(options: InitOptions = {}): Autometrics {
     await Promise.all([exporter?.close(), pusher?.close(), otel?.close()]);
   };
   const instance = { stop };
-  current = instance;
+  runtime.running = instance;
   return {
     registry,
     exporter,
     push: async () => pusher?.push(),
     shutdown: async () => {
-      if (current === instance) current = undefined;
+      if (runtime.running === instance) runtime.running = undefined;
       await stop();
     },
   };

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { EventEmitter } from "node:events";
 import { type FunctionHandle, instrument } from "../src";
 import { find } from "../../fixtures/harness/exposition";
-import { freshInit, scrape, sleep, uniqueName } from "./helpers/runtime";
+import { freshInit, scrape, sleep } from "./helpers/runtime";
 
 /** Every (caller → count of ok calls) recorded for `name`, zero rows left out. */
 async function callersOf(name: string): Promise<Record<string, number>> {
@@ -15,11 +15,11 @@ async function callersOf(name: string): Promise<Record<string, number>> {
 }
 
 describe("caller labels", () => {
-  before(() => freshInit());
+  beforeEach(() => freshInit());
 
   it("are empty for an entry point and name the synchronous caller", async () => {
-    const outer = instrument(uniqueName("outer"), "src/a.js");
-    const inner = instrument(uniqueName("inner"), "src/b.js");
+    const outer = instrument("outer", "src/a.js");
+    const inner = instrument("inner", "src/b.js");
     inner.run(() => 1);
     outer.run(() => inner.run(() => 2));
     expect(await callersOf(inner.function)).to.deep.equal({ ":": 1, [`src/a.js:${outer.function}`]: 1 });
@@ -27,16 +27,16 @@ describe("caller labels", () => {
   });
 
   it("skip functions that are not instrumented", async () => {
-    const a = instrument(uniqueName("a"), "m.js");
-    const c = instrument(uniqueName("c"), "m.js");
+    const a = instrument("a", "m.js");
+    const c = instrument("c", "m.js");
     const b = () => c.run(() => "c"); // not instrumented
     a.run(() => b());
     expect(await callersOf(c.function)).to.deep.equal({ [`m.js:${a.function}`]: 1 });
   });
 
   it("are restored after a caller throws", async () => {
-    const failing = instrument(uniqueName("failing"), "m.js");
-    const later = instrument(uniqueName("later"), "m.js");
+    const failing = instrument("failing", "m.js");
+    const later = instrument("later", "m.js");
     expect(() =>
       failing.run(() => {
         throw new Error("x");
@@ -47,8 +47,8 @@ describe("caller labels", () => {
   });
 
   it("propagate across await, in async bodies", async () => {
-    const handler = instrument(uniqueName("handler"), "src/http.js");
-    const repo = instrument(uniqueName("repo"), "src/db.js");
+    const handler = instrument("handler", "src/http.js");
+    const repo = instrument("repo", "src/db.js");
     await handler.runAsync(async () => {
       await sleep(1);
       await repo.runAsync(async () => {
@@ -61,10 +61,10 @@ describe("caller labels", () => {
   });
 
   it("propagate into timers, promise callbacks and event listeners", async () => {
-    const scheduler = instrument(uniqueName("scheduler"), "s.js");
-    const viaTimer = instrument(uniqueName("viaTimer"), "t.js");
-    const viaThen = instrument(uniqueName("viaThen"), "t.js");
-    const viaEmitter = instrument(uniqueName("viaEmitter"), "t.js");
+    const scheduler = instrument("scheduler", "s.js");
+    const viaTimer = instrument("viaTimer", "t.js");
+    const viaThen = instrument("viaThen", "t.js");
+    const viaEmitter = instrument("viaEmitter", "t.js");
     const emitter = new EventEmitter();
     let done!: () => void;
     const finished = new Promise<void>((r) => (done = r));
@@ -86,9 +86,9 @@ describe("caller labels", () => {
   });
 
   it("do not leak between interleaved async calls", async () => {
-    const left = instrument(uniqueName("left"), "m.js");
-    const right = instrument(uniqueName("right"), "m.js");
-    const leaf = instrument(uniqueName("leaf"), "m.js");
+    const left = instrument("left", "m.js");
+    const right = instrument("right", "m.js");
+    const leaf = instrument("leaf", "m.js");
     const work = (parent: typeof left) =>
       parent.runAsync(async () => {
         for (let i = 0; i < 5; i++) {
@@ -106,9 +106,9 @@ describe("caller labels", () => {
   });
 
   it("after an async call returns, its caller's context is back", async () => {
-    const parent = instrument(uniqueName("parent"), "m.js");
-    const child = instrument(uniqueName("child"), "m.js");
-    const sibling = instrument(uniqueName("sibling"), "m.js");
+    const parent = instrument("parent", "m.js");
+    const child = instrument("child", "m.js");
+    const sibling = instrument("sibling", "m.js");
     await parent.runAsync(async () => {
       const pending = child.runAsync(async () => {
         await sleep(2);
@@ -122,8 +122,8 @@ describe("caller labels", () => {
   it("keep synchronous callers only when trackCallers is false", async () => {
     freshInit({ trackCallers: false });
     try {
-      const parent = instrument(uniqueName("syncParent"), "m.js");
-      const child = instrument(uniqueName("syncChild"), "m.js");
+      const parent = instrument("syncParent", "m.js");
+      const child = instrument("syncChild", "m.js");
       await parent.runAsync(async () => {
         child.run(() => 1);
         await sleep(1);
@@ -157,11 +157,11 @@ function inPlace<A extends unknown[], R>(h: FunctionHandle, body: (...args: A) =
 const later = (fn: () => void) => setTimeout(fn, 1);
 
 describe("caller labels through the plugins' in-place shapes", () => {
-  before(() => freshInit());
+  beforeEach(() => freshInit());
 
   it("name the synchronous caller, and are restored when a call throws", async () => {
-    const outer = instrument(uniqueName("outer"), "a.js");
-    const inner = instrument(uniqueName("inner"), "b.js");
+    const outer = instrument("outer", "a.js");
+    const inner = instrument("inner", "b.js");
     const innerFn = inPlace(inner, (x: number) => {
       if (x < 0) throw new Error("negative");
       return x;
@@ -174,9 +174,9 @@ describe("caller labels through the plugins' in-place shapes", () => {
   });
 
   it("reach the continuations a scoped function registers; an unscoped one's go to its own caller", async () => {
-    const callback = instrument(uniqueName("callback"), "m.js");
-    const scoped = instrument(uniqueName("scoped"), "m.js");
-    const unscoped = instrument(uniqueName("unscoped"), "m.js");
+    const callback = instrument("callback", "m.js");
+    const scoped = instrument("scoped", "m.js");
+    const unscoped = instrument("unscoped", "m.js");
     const callbackFn = inPlace(callback, () => 1);
     inPlace(scoped, () => later(callbackFn), true)();
     inPlace(unscoped, () => later(callbackFn))();
@@ -187,8 +187,8 @@ describe("caller labels through the plugins' in-place shapes", () => {
   it('with trackCallers: "exact", every call reaches them', async () => {
     freshInit({ trackCallers: "exact" });
     try {
-      const callback = instrument(uniqueName("callback"), "m.js");
-      const unscoped = instrument(uniqueName("unscoped"), "m.js");
+      const callback = instrument("callback", "m.js");
+      const unscoped = instrument("unscoped", "m.js");
       const callbackFn = inPlace(callback, () => 1);
       inPlace(unscoped, () => later(callbackFn))();
       await sleep(5);
@@ -199,9 +199,9 @@ describe("caller labels through the plugins' in-place shapes", () => {
   });
 
   it("follow an async function across its awaits, in its catch blocks, and not after it returns", async () => {
-    const handler = instrument(uniqueName("handler"), "h.js");
-    const repo = instrument(uniqueName("repo"), "r.js");
-    const sibling = instrument(uniqueName("sibling"), "s.js");
+    const handler = instrument("handler", "h.js");
+    const repo = instrument("repo", "r.js");
+    const sibling = instrument("sibling", "s.js");
     const repoFn = inPlace(repo, () => 1);
     const siblingFn = inPlace(sibling, () => 1);
     const handlerFn = async () => {

@@ -3,7 +3,7 @@ import { createServer, request } from "node:http";
 import { type AddressInfo, connect } from "node:net";
 import { init, instrument, metricsHandler } from "../src";
 import { parseExposition, one } from "../../fixtures/harness/exposition";
-import { freshInit, uniqueName } from "./helpers/runtime";
+import { freshInit } from "./helpers/runtime";
 
 interface Reply {
   status: number;
@@ -37,18 +37,15 @@ function rawExchange(port: number, payload: string): Promise<string> {
 describe("Prometheus exporter", () => {
   let url: string;
   let shutdown: () => Promise<void>;
-  const name = uniqueName("served");
+  const name = "served";
 
-  before(async () => {
+  beforeEach(async () => {
     const am = freshInit({ exporter: { type: "prometheus", hostname: "127.0.0.1", port: 0 } });
     url = await am.exporter!.url;
     shutdown = am.shutdown;
     instrument(name, "src/served.js").run(() => 1);
   });
-  after(async () => {
-    await shutdown();
-    freshInit();
-  });
+  afterEach(() => shutdown());
 
   it("serves /metrics in the Prometheus text format", async () => {
     const reply = await fetchRaw(url);
@@ -112,7 +109,7 @@ describe("Prometheus exporter", () => {
 describe("metricsHandler", () => {
   it("serves the metrics from the user's own http server", async () => {
     freshInit();
-    const name = uniqueName("handled");
+    const name = "handled";
     instrument(name, "m.js").run(() => 1);
     const server = createServer((req, res) => {
       if (req.url === "/custom-metrics") metricsHandler(req, res);

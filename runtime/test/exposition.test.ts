@@ -1,13 +1,13 @@
 import { expect } from "chai";
 import { instrument } from "../src";
 import { find, one } from "../../fixtures/harness/exposition";
-import { freshInit, scrape, uniqueName } from "./helpers/runtime";
+import { freshInit, scrape } from "./helpers/runtime";
 
 describe("exposition", () => {
-  before(() => freshInit({ serviceName: "checkout" }));
+  beforeEach(() => freshInit({ serviceName: "checkout" }));
 
   it("shows a registered function with zero counts before its first call", async () => {
-    const name = uniqueName("registered");
+    const name = "registered";
     instrument(name, "src/orders.js");
     const { samples } = await scrape();
     const calls = find(samples, "function_calls_total", { function: name });
@@ -58,7 +58,7 @@ describe("exposition", () => {
   });
 
   it("declares each family with the specification's names and types", async () => {
-    instrument(uniqueName("typed"), "src/a.js");
+    instrument("typed", "src/a.js");
     const { families } = await scrape();
     expect(families.get("function_calls_total")?.type).to.equal("counter");
     expect(families.get("function_calls_duration_seconds")?.type).to.equal("histogram");
@@ -67,7 +67,7 @@ describe("exposition", () => {
   });
 
   it("counts calls and observes durations with cumulative buckets", async () => {
-    const name = uniqueName("counted");
+    const name = "counted";
     const fn = instrument(name, "src/count.js");
     for (let i = 0; i < 5; i++) fn.run(() => i);
     expect(() =>
@@ -87,22 +87,22 @@ describe("exposition", () => {
   });
 
   it("escapes label values that need it and keeps any Unicode", async () => {
-    const name = uniqueName('quote"back\\slash\nline-é');
+    const name = 'quote"back\\slash\nline-é';
     instrument(name, "src/ünïcode.js").run(() => 1);
     const { samples } = await scrape();
     expect(one(samples, "function_calls_total", { function: name, result: "ok", module: "src/ünïcode.js" }).value).to.equal(1);
   });
 
   it("returns the same handle when a function is registered twice", () => {
-    const name = uniqueName("twice");
+    const name = "twice";
     expect(instrument(name, "src/x.js")).to.equal(instrument(name, "src/x.js"));
     expect(instrument(name, "src/x.js")).not.to.equal(instrument(name, "src/y.js"));
   });
 
   it("tracks concurrent calls for functions that ask", async () => {
-    const name = uniqueName("concurrent");
+    const name = "concurrent";
     const fn = instrument(name, "src/c.js", { trackConcurrency: true });
-    const untracked = uniqueName("untracked");
+    const untracked = "untracked";
     instrument(untracked, "src/c.js").run(() => 1);
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));

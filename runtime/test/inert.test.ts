@@ -75,6 +75,8 @@ describe("the runtime for browsers, edge and workers (the inert entry)", () => {
         "dist/objectives.js",
         "dist/queries.js",
         "dist/report.js",
+        "dist/spec.js",
+        "dist/state.js",
         "esm/inert.mjs",
       ]);
       expect(code).to.not.match(/prom-client|["']node:|\brequire\(["']/);

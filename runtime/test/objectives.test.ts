@@ -1,11 +1,9 @@
 import { expect } from "chai";
 import { AutometricsConfigError, ObjectiveLatency, ObjectivePercentile, autometrics, instrument, queriesFor } from "../src";
-import { find, one, parseExposition } from "../../fixtures/harness/exposition";
-import { isolated } from "./helpers/isolated";
-import { freshInit, scrape, uniqueName } from "./helpers/runtime";
+import { find, one } from "../../fixtures/harness/exposition";
+import { freshInit, scrape } from "./helpers/runtime";
 
 describe("objectives", () => {
-  afterEach(() => freshInit());
   beforeEach(() => freshInit());
 
   for (const [threshold, label] of [
@@ -16,7 +14,7 @@ describe("objectives", () => {
     [0.005, "0.005"],
   ] as const) {
     it(`renders latency threshold ${JSON.stringify(threshold)} byte-identical to its bucket's le ("${label}")`, async () => {
-      const name = uniqueName("latency");
+      const name = "latency";
       instrument(name, "m.js", { objective: { name: "api", latency: [threshold, ObjectivePercentile.P99] } });
       const { samples } = await scrape();
       const count = one(samples, "function_calls_duration_seconds_count", { function: name });
@@ -32,7 +30,7 @@ describe("objectives", () => {
   }
 
   it("puts success-rate labels on the counter and latency labels on the histogram only", async () => {
-    const name = uniqueName("both");
+    const name = "both";
     instrument(name, "m.js", {
       objective: { name: "checkout", successRate: ObjectivePercentile.P99_9, latency: [ObjectiveLatency.Ms100, ObjectivePercentile.P95] },
     }).run(() => 1);
@@ -45,7 +43,7 @@ describe("objectives", () => {
   });
 
   it("leaves the histogram's objective labels empty for a success-rate-only objective", async () => {
-    const name = uniqueName("successOnly");
+    const name = "successOnly";
     instrument(name, "m.js", { objective: { name: "api", successRate: "95" } });
     const { samples } = await scrape();
     expect(one(samples, "function_calls_duration_seconds_count", { function: name }).labels).to.include({
@@ -60,7 +58,7 @@ describe("objectives", () => {
   });
 
   it("rejects a latency threshold that is not a bucket, naming the option and the buckets", () => {
-    expect(() => instrument(uniqueName("bad"), "m.js", { objective: { name: "api", latency: ["0.3", "99"] } })).to.throw(
+    expect(() => instrument("bad", "m.js", { objective: { name: "api", latency: ["0.3", "99"] } })).to.throw(
       AutometricsConfigError,
       /`objective.latency`.*0\.3s of objective "api" is not a histogram bucket.*0\.25, 0\.5/,
     );
@@ -68,12 +66,9 @@ describe("objectives", () => {
 
   it("accepts custom thresholds that are configured buckets", async () => {
     const name = "custom";
-    const text = await isolated(`
-      am.init({ buckets: [0.001, 0.3, 2], detectBuildInfo: false });
-      am.instrument("custom", "m.js", { objective: { name: "fast", latency: [0.3, "99"] } }).run(() => 1);
-      process.stdout.write(await am.metricsRegistry().metrics());
-    `);
-    const { samples } = parseExposition(text);
+    freshInit({ buckets: [0.001, 0.3, 2] });
+    instrument(name, "m.js", { objective: { name: "fast", latency: [0.3, "99"] } }).run(() => 1);
+    const { samples } = await scrape();
     expect(find(samples, "function_calls_duration_seconds_bucket", { function: name }).map((s) => s.labels.le)).to.deep.equal([
       "0.001",
       "0.3",
@@ -94,7 +89,7 @@ describe("objectives", () => {
       [{ name: "x", succesRate: "99" }, /`objective.succesRate`.*unknown objective field/],
     ];
     for (const [objective, message] of cases) {
-      expect(() => instrument(uniqueName("malformed"), "m.js", { objective: objective as never }), JSON.stringify(objective)).to.throw(
+      expect(() => instrument("malformed", "m.js", { objective: objective as never }), JSON.stringify(objective)).to.throw(
         AutometricsConfigError,
         message,
       );
@@ -115,20 +110,17 @@ describe("objectives", () => {
     expect(warnings[0]).to.contain("percentile 97").and.contain("90, 95, 99, 99.9");
   });
 
-  it("re-checks registered objectives when init() changes the buckets", async () => {
-    const out = await isolated(`
-      am.instrument("registered", "m.js", { objective: { name: "api", latency: ["0.25", "99"] } });
-      try { am.init({ buckets: [0.1, 0.5] }); } catch (e) { console.log(e.message); }
-    `);
-    expect(out).to.match(/`objective of registered \(m\.js\)\.latency`: threshold 0\.25s of objective "api" is not a histogram bucket/);
+  it("re-checks registered objectives when init() changes the buckets", () => {
+    instrument("registered", "m.js", { objective: { name: "api", latency: ["0.25", "99"] } });
+    expect(() => freshInit({ buckets: [0.1, 0.5] })).to.throw(
+      AutometricsConfigError,
+      /`objective of registered \(m\.js\)\.latency`: threshold 0\.25s of objective "api" is not a histogram bucket/,
+    );
   });
 
-  it("refuses to change buckets once calls were recorded", async () => {
-    const out = await isolated(`
-      am.instrument("early", "m.js").run(() => 1);
-      try { am.init({ buckets: [0.1, 0.5] }); } catch (e) { console.log(e.message); }
-    `);
-    expect(out).to.contain("`buckets`: cannot change after calls were recorded");
+  it("refuses to change buckets once calls were recorded", () => {
+    instrument("early", "m.js").run(() => 1);
+    expect(() => freshInit({ buckets: [0.1, 0.5] })).to.throw(AutometricsConfigError, "`buckets`: cannot change after calls were recorded");
   });
 
   it("builds queries for an objective on buckets this process does not use (the CLI reading a plugin's options)", () => {

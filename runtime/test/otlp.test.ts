@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { OTEL_ENUMS } from "../src/opentelemetry/producer";
 import { readFileSync } from "node:fs";
 import { DEFAULT_BUCKETS, init, instrument } from "../src";
-import { freshInit, sleep, uniqueName } from "./helpers/runtime";
+import { freshInit, sleep } from "./helpers/runtime";
 import { type Receiver, attributes, grpcReceiver, httpReceiver, metricsByName } from "./helpers/otlp-receiver";
 
 const CUMULATIVE = 2; // AGGREGATION_TEMPORALITY_CUMULATIVE in the OTLP protobuf
@@ -40,8 +40,8 @@ describe("OpenTelemetry tracker over OTLP, against real receivers", function () 
         exporter: { type, url: receiver.url, headers: { "x-tenant": "acme" }, intervalMs: 100 },
       });
       try {
-        const outer = instrument(uniqueName("outer"), "src/outer.js", { objective: { name: "api", latency: ["0.25", "99"] } });
-        const inner = instrument(uniqueName("inner"), "src/inner.js");
+        const outer = instrument("outer", "src/outer.js", { objective: { name: "api", latency: ["0.25", "99"] } });
+        const inner = instrument("inner", "src/inner.js");
         for (let i = 0; i < 3; i++) outer.run(() => inner.run(() => i));
         await outer
           .runAsync(async () => {
@@ -117,7 +117,7 @@ describe("OpenTelemetry tracker over OTLP, against real receivers", function () 
       exporter: { type: "otlp-http", url, intervalMs: 50, timeoutMs: 50 },
     });
     try {
-      const fn = instrument(uniqueName("unreachable"), "m.js");
+      const fn = instrument("unreachable", "m.js");
       for (let i = 0; i < 100; i++) expect(fn.run(() => i)).to.equal(i);
       await sleep(600);
     } finally {
@@ -148,7 +148,7 @@ describe("OpenTelemetry tracker over OTLP, against real receivers", function () 
     provider.getMeter("app").createCounter("app.requests").add(1);
     const am = init({ tracker: "opentelemetry", meterProvider: provider, detectBuildInfo: false });
     try {
-      const fn = instrument(uniqueName("viaUserProvider"), "m.js");
+      const fn = instrument("viaUserProvider", "m.js");
       fn.run(() => 1);
       await reader.forceFlush();
       const names = exporter.getMetrics().flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics.map((m) => m.descriptor.name)));

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { instrument } from "../src";
 import { one } from "../../fixtures/harness/exposition";
-import { freshInit, scrape, sleep, uniqueName } from "./helpers/runtime";
+import { freshInit, scrape, sleep } from "./helpers/runtime";
 
 async function counts(name: string) {
   const { samples } = await scrape();
@@ -12,17 +12,17 @@ async function counts(name: string) {
 }
 
 describe("results", () => {
-  before(() => freshInit());
+  beforeEach(() => freshInit());
 
   it("returns the very value and counts ok", async () => {
-    const name = uniqueName("value");
+    const name = "value";
     const value = { a: 1 };
     expect(instrument(name, "m.js").run(() => value)).to.equal(value);
     expect(await counts(name)).to.deep.equal({ ok: 1, error: 0 });
   });
 
   it("rethrows the same thrown object, Error or not, and counts error", async () => {
-    const name = uniqueName("throws");
+    const name = "throws";
     const fn = instrument(name, "m.js");
     const error = new TypeError("bad");
     const notAnError = { code: 42 };
@@ -56,7 +56,7 @@ describe("results", () => {
   });
 
   it("keeps a sync function sync", () => {
-    const fn = instrument(uniqueName("sync"), "m.js");
+    const fn = instrument("sync", "m.js");
     let after = false;
     const result = fn.run(() => {
       after = true;
@@ -67,7 +67,7 @@ describe("results", () => {
   });
 
   it("returns a returned promise unchanged and times it to settlement", async () => {
-    const name = uniqueName("promise");
+    const name = "promise";
     const fn = instrument(name, "m.js");
     const promise = sleep(30).then(() => "done");
     const returned = fn.run(() => promise);
@@ -82,7 +82,7 @@ describe("results", () => {
   });
 
   it("counts a rejected returned promise as error and leaves the rejection to the caller", async () => {
-    const name = uniqueName("rejects");
+    const name = "rejects";
     const reason = new Error("nope");
     const returned = instrument(name, "m.js").run(() => Promise.reject(reason));
     let caught: unknown;
@@ -96,7 +96,7 @@ describe("results", () => {
   });
 
   it("times async bodies to settlement, resolving and rejecting with the same values", async () => {
-    const name = uniqueName("async");
+    const name = "async";
     const fn = instrument(name, "m.js");
     const value = {};
     expect(
@@ -120,7 +120,7 @@ describe("results", () => {
   });
 
   it("never calls then() on a thenable that is not a native promise", async () => {
-    const name = uniqueName("thenable");
+    const name = "thenable";
     let thenCalls = 0;
     const lazyQuery = {
       // biome-ignore lint/suspicious/noThenProperty: a thenable on purpose, to check the runtime never calls then()
@@ -134,7 +134,7 @@ describe("results", () => {
   });
 
   it("lets recordErrorIf and recordSuccessIf decide the result", async () => {
-    const name = uniqueName("custom");
+    const name = "custom";
     const fn = instrument(name, "m.js", {
       recordErrorIf: (r: { status: number }) => r.status >= 500,
       recordSuccessIf: (e) => e instanceof RangeError,
@@ -156,7 +156,7 @@ describe("results", () => {
   });
 
   it("hands the plugins' in-place shapes the thrown value: recordSuccessIf applies to them too", async () => {
-    const name = uniqueName("inPlace");
+    const name = "inPlace";
     const h = instrument(name, "m.js", { recordSuccessIf: (e) => e instanceof RangeError });
     for (const error of [new RangeError("client"), new Error("server")]) {
       const slot = h.enter();
@@ -169,7 +169,7 @@ describe("results", () => {
   });
 
   it("counts a framework's control flow as ok, judged by own data properties only", async () => {
-    const name = uniqueName("controlFlow");
+    const name = "controlFlow";
     const fn = instrument(name, "m.js");
     const marked = (digest: unknown) => Object.assign(new Error("control flow"), { digest });
     const thrown = [
@@ -213,7 +213,7 @@ describe("results", () => {
   });
 
   it("survives a recordErrorIf that throws: the caller still gets its result", async () => {
-    const name = uniqueName("brokenPredicate");
+    const name = "brokenPredicate";
     const fn = instrument(name, "m.js", {
       recordErrorIf: () => {
         throw new Error("predicate bug");

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { tracingChannel } from "node:diagnostics_channel";
 import { type CallContext, TRACING_CHANNEL, instrument } from "../src";
-import { freshInit, uniqueName } from "./helpers/runtime";
+import { freshInit } from "./helpers/runtime";
 
 const channel = tracingChannel<CallContext>(TRACING_CHANNEL);
 const EVENTS = ["start", "end", "asyncStart", "asyncEnd", "error"] as const;
@@ -26,10 +26,10 @@ async function events(run: () => unknown): Promise<string[]> {
 }
 
 describe("tracing channel", () => {
-  before(() => freshInit());
+  beforeEach(() => freshInit());
 
   it("publishes start and end around a synchronous call, and error before end when it throws", async () => {
-    const name = uniqueName("sync");
+    const name = "sync";
     const h = instrument(name, "m.js");
     const seen = await events(() => {
       const slot = h.enter();
@@ -47,8 +47,8 @@ describe("tracing channel", () => {
   });
 
   it("follows an in-place async call as tracePromise does: end at its first await, asyncStart and asyncEnd when it settles", async () => {
-    const outer = instrument(uniqueName("outer"), "m.js");
-    const inner = instrument(uniqueName("inner"), "m.js");
+    const outer = instrument("outer", "m.js");
+    const inner = instrument("inner", "m.js");
     const seen = await events(async () => {
       const c = outer.start();
       try {
@@ -79,7 +79,7 @@ describe("tracing channel", () => {
   });
 
   it("covers the wrapper's run and runAsync, and a returned promise", async () => {
-    const name = uniqueName("wrapped");
+    const name = "wrapped";
     const h = instrument(name, "m.js");
     const seen = await events(async () => {
       h.run(() => "sync");
@@ -111,7 +111,7 @@ describe("tracing channel", () => {
   });
 
   it("publishes nothing without a subscriber", async () => {
-    const name = uniqueName("quiet");
+    const name = "quiet";
     const h = instrument(name, "m.js");
     let calls = 0;
     const subscribers = { start: () => calls++, end: () => calls++, asyncStart: () => {}, asyncEnd: () => {}, error: () => {} };

@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import { autometrics } from "../src";
 import { one } from "../../fixtures/harness/exposition";
-import { freshInit, scrape, uniqueName } from "./helpers/runtime";
+import { freshInit, scrape } from "./helpers/runtime";
 
 describe("autometrics() wrapper", () => {
-  before(() => freshInit());
+  beforeEach(() => freshInit());
 
   it("keeps name, length, this and arguments, and labels the function by its name and file", async () => {
     const wrapped = autometrics(function addTo(this: { base: number }, a: number, b: number) {
@@ -18,7 +18,7 @@ describe("autometrics() wrapper", () => {
   });
 
   it("takes functionName, moduleName and objective as @autometrics/autometrics does", async () => {
-    const name = uniqueName("renamed");
+    const name = "renamed";
     const wrapped = autometrics(
       { functionName: name, moduleName: "src/legacy.js", objective: { name: "api", successRate: "99" } },
       async () => "ok",
@@ -33,8 +33,8 @@ describe("autometrics() wrapper", () => {
   });
 
   it("keeps async functions async and constructors constructible", async () => {
-    const name = uniqueName("Point");
-    const asyncFn = autometrics({ functionName: uniqueName("asyncFn") }, async function asyncFn() {
+    const name = "Point";
+    const asyncFn = autometrics({ functionName: "asyncFn" }, async function asyncFn() {
       return 1;
     });
     expect(asyncFn()).to.be.instanceOf(Promise);
@@ -48,7 +48,7 @@ describe("autometrics() wrapper", () => {
   });
 
   it("passes thrown values through and counts them", async () => {
-    const name = uniqueName("fails");
+    const name = "fails";
     const error = new Error("boom");
     const fails = autometrics({ functionName: name }, () => {
       throw error;

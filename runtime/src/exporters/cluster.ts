@@ -1,8 +1,7 @@
 import cluster from "node:cluster";
 import { AggregatorRegistry } from "prom-client";
 import { metricsRegistry } from "../prometheus/tracker";
-
-let aggregator: AggregatorRegistry<any> | null = null;
+import { runtime } from "../state";
 
 /**
  * Node `cluster` support, built on prom-client's aggregation: in workers the
@@ -12,16 +11,17 @@ let aggregator: AggregatorRegistry<any> | null = null;
  */
 export function enableCluster(): void {
   AggregatorRegistry.setRegistries([metricsRegistry()]);
-  aggregator ??= new AggregatorRegistry();
+  runtime.aggregator ??= new AggregatorRegistry();
 }
 
 /** @internal */
 export function disableCluster(): void {
-  aggregator = null;
+  runtime.aggregator = null;
 }
 
 /** @internal The workers' metrics summed, when this is a cluster primary with cluster mode on; else null. */
 export async function clusterMetrics(): Promise<string | null> {
+  const aggregator = runtime.aggregator;
   if (aggregator === null || !cluster.isPrimary) return null;
   return aggregator.clusterMetrics();
 }

@@ -3,7 +3,7 @@ import type { Registry } from "prom-client";
 import { CollectedMetric } from "../prometheus/metrics";
 import { type Format, probeDefaults, renderMetric } from "../prometheus/render";
 import { metricsRegistry } from "../prometheus/tracker";
-import { getBuildInfo } from "../settings";
+import { getBuildInfo } from "../build-info";
 import { clusterMetrics } from "./cluster";
 
 const OPENMETRICS = "application/openmetrics-text";

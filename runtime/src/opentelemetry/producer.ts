@@ -1,7 +1,7 @@
-import { AUTOMETRICS_SPEC_VERSION } from "../objectives";
+import { AUTOMETRICS_SPEC_VERSION } from "../spec";
 import type { CallerSeries, FunctionHandle } from "../function-handle";
-import { functions } from "../handles";
-import { getBuildInfo } from "../settings";
+import { functions } from "../state";
+import { getBuildInfo } from "../build-info";
 
 /**
  * @internal The values of the SDK's public enums this producer uses, spelled

@@ -1,8 +1,8 @@
-import { AUTOMETRICS_SPEC_VERSION } from "../objectives";
+import { AUTOMETRICS_SPEC_VERSION } from "../spec";
 import type { Exemplar } from "../function-handle";
-import { functions } from "../handles";
+import { functions } from "../state";
 import { formatBound } from "../objectives";
-import { getBuildInfo } from "../settings";
+import { getBuildInfo } from "../build-info";
 
 /** One exposed sample, in the shape prom-client's registry formats and aggregates. */
 interface Sample {

@@ -1,8 +1,8 @@
 import type { Registry } from "prom-client";
 import type { CallerSeries, Exemplar, FunctionHandle } from "../function-handle";
-import { functions } from "../handles";
+import { functions } from "../state";
 import { formatBound } from "../objectives";
-import { getBuildInfo } from "../settings";
+import { getBuildInfo } from "../build-info";
 import { BUILD_INFO_LABELS, type CollectedMetric, type MetricKind, buildInfoLabels } from "./metrics";
 
 /**

@@ -1,13 +1,11 @@
 import * as promClient from "prom-client";
 import { reportOnce } from "../report";
 import { createMetrics } from "./metrics";
+import { runtime } from "../state";
 
 const metrics = createMetrics();
 // The registry renames counters in OpenMetrics mode, so remember the keys they were added under.
 const keys = metrics.map((m) => m.name);
-let current: promClient.Registry | null = null;
-// Set by `init({ tracker: "opentelemetry" })`: the metrics then stay off every prom-client registry.
-let detached = false;
 
 /**
  * The prom-client registry the autometrics metrics are on: the default one
@@ -15,13 +13,13 @@ let detached = false;
  * default one without them).
  */
 export function metricsRegistry(): promClient.Registry {
-  return current ?? (detached ? promClient.register : attach(promClient.register));
+  return runtime.registry ?? (runtime.detached ? promClient.register : attach(promClient.register));
 }
 
 /** @internal Moves the autometrics metrics onto `registry`. */
 export function attach(registry: promClient.Registry): promClient.Registry {
-  if (current === registry) return registry;
-  if (current !== null) detach();
+  if (runtime.registry === registry) return registry;
+  if (runtime.registry !== null) detach();
   for (const metric of metrics) {
     try {
       registry.registerMetric(metric as unknown as promClient.Metric);
@@ -29,17 +27,18 @@ export function attach(registry: promClient.Registry): promClient.Registry {
       reportOnce(`register:${metric.name}`, `could not add ${metric.name} to the prom-client registry`, error);
     }
   }
-  current = registry;
-  detached = false;
+  runtime.registry = registry;
+  runtime.detached = false;
   return registry;
 }
 
 /** @internal Takes the metrics off their registry and keeps them off. */
 export function detach(): void {
-  detached = true;
-  if (current === null) return;
+  runtime.detached = true;
+  const registry = runtime.registry;
+  if (registry === null) return;
   metrics.forEach((metric, i) => {
-    if (current!.getSingleMetric(keys[i]!) === (metric as unknown)) current!.removeSingleMetric(keys[i]!);
+    if (registry.getSingleMetric(keys[i]!) === (metric as unknown)) registry.removeSingleMetric(keys[i]!);
   });
-  current = null;
+  runtime.registry = null;
 }

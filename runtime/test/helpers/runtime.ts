@@ -2,13 +2,6 @@ import { Registry } from "prom-client";
 import { init, metricsRegistry } from "../../src";
 import { parseExposition } from "../../../fixtures/harness/exposition";
 
-let counter = 0;
-/** A function name no other test uses: the runtime's registrations are process-wide. */
-export function uniqueName(base: string): string {
-  counter += 1;
-  return `${base}_${counter}`;
-}
-
 /** Puts the metrics on a fresh registry with defaults and no detection, so tests see only what they set. */
 export function freshInit(options: Parameters<typeof init>[0] = {}) {
   return init({ registry: new Registry(), detectBuildInfo: false, ...options });
