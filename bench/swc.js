@@ -4,8 +4,10 @@
 // plugin, with nothing selected (its fixed cost per file) and with every
 // function selected by `include`; and Babel with the Babel
 // plugin, for comparison. Run `npm run bench:swc` (it builds both plugins).
+// `--previous=FILE.wasm` adds an earlier build of the plugin beside the
+// current one, in the same rounds (an A/B of a change to the crate).
 "use strict";
-const { existsSync, readFileSync, readdirSync } = require("node:fs");
+const { existsSync, readFileSync, readdirSync, statSync } = require("node:fs");
 const { dirname, join } = require("node:path");
 const swc = require("@swc/core");
 const babel = require("@babel/core");
@@ -15,7 +17,8 @@ const quick = process.argv.includes("--quick");
 const ROUNDS = quick ? 3 : 7;
 const PLUGIN = join(__dirname, "..", "swc-plugin-wasm", "swc_plugin_autometrics.wasm");
 const NOOP = join(__dirname, "swc-noop-plugin", "swc_plugin_noop.wasm");
-for (const wasm of [PLUGIN, NOOP]) if (!existsSync(wasm)) throw new Error(`${wasm} is missing: run npm run bench:swc`);
+const PREVIOUS = process.argv.find((a) => a.startsWith("--previous="))?.slice("--previous=".length);
+for (const wasm of [PLUGIN, NOOP, PREVIOUS ?? PLUGIN]) if (!existsSync(wasm)) throw new Error(`${wasm} is missing: run npm run bench:swc`);
 
 const root = dirname(require.resolve("lodash-es/package.json"));
 const files = readdirSync(root)
@@ -34,6 +37,12 @@ const variants = {
     swc.transformSync(f.code, { ...swcOptions([[PLUGIN, { root }]]), filename: f.filename }).code,
   "@swc/core + swc-plugin-autometrics (every function)": (f) =>
     swc.transformSync(f.code, { ...swcOptions([[PLUGIN, { root, include: ["**"] }]]), filename: f.filename }).code,
+  ...(PREVIOUS && {
+    "@swc/core + previous build (nothing selected)": (f) =>
+      swc.transformSync(f.code, { ...swcOptions([[PREVIOUS, { root }]]), filename: f.filename }).code,
+    "@swc/core + previous build (every function)": (f) =>
+      swc.transformSync(f.code, { ...swcOptions([[PREVIOUS, { root, include: ["**"] }]]), filename: f.filename }).code,
+  }),
   "Babel + babel-plugin-autometrics (every function)": (f) =>
     babel.transformSync(f.code, {
       filename: f.filename,
@@ -76,3 +85,5 @@ for (const n of names) {
     `| ${n} | ${m.toFixed(0)} | ${(m / files.length).toFixed(2)} | ${(m / empty).toFixed(2)} | ${(sizes[n] / 1024).toFixed(0)} KiB |`,
   );
 }
+const kib = (file) => `${(statSync(file).size / 1024).toFixed(0)} KiB`;
+console.log(`\nWasm modules: plugin ${kib(PLUGIN)}, empty plugin ${kib(NOOP)}${PREVIOUS ? `, previous build ${kib(PREVIOUS)}` : ""}`);

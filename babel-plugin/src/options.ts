@@ -2,8 +2,10 @@ import { GlobError, GlobSet } from "./glob";
 
 /** The specification's default histogram buckets, in seconds. */
 const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
-/** A percentile, or a threshold written in a directive. */
+/** A percentile, or a threshold written as a string. */
 export const DECIMAL = /^\d+(\.\d+)?$/;
+/** Nothing but white space (Unicode White_Space, as Rust's `char::is_whitespace`). */
+const BLANK = /^\p{White_Space}*$/u;
 
 export interface ObjectiveSpec {
   name: string;
@@ -89,9 +91,9 @@ export function percentile(value: unknown): string {
   return text;
 }
 
-/** A latency threshold in seconds (a number, or a string of one) that is one of `buckets`, as the shortest decimal. */
+/** A latency threshold in seconds (a number, or a decimal string such as "0.25") that is one of `buckets`, as the shortest decimal. */
 export function threshold(value: unknown, buckets: number[]): string {
-  const bound = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+  const bound = typeof value === "string" ? (DECIMAL.test(value) ? Number(value) : Number.NaN) : value;
   if (typeof bound !== "number" || !Number.isFinite(bound) || bound <= 0) {
     throw new Problem(`threshold ${JSON.stringify(value)} is not a positive number of seconds`);
   }
@@ -111,7 +113,7 @@ function objective(value: unknown, option: string, buckets: number[]): Objective
       throw new OptionError(`${option}.${key}`, "unknown field (known: name, successRate, latency, files, functions)");
     }
   }
-  if (typeof entry.name !== "string" || entry.name.trim() === "") {
+  if (typeof entry.name !== "string" || BLANK.test(entry.name)) {
     throw new OptionError(`${option}.name`, "an objective needs a non-empty name");
   }
   if (entry.successRate === undefined && entry.latency === undefined) {

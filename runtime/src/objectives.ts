@@ -57,9 +57,14 @@ export function formatBound(bound: number): string {
   return String(bound);
 }
 
+/** A percentile, or a threshold written as a string. */
+const DECIMAL = /^\d+(\.\d+)?$/;
+/** Nothing but white space (Unicode White_Space, as the SWC plugin's `char::is_whitespace`). */
+const BLANK = /^\p{White_Space}*$/u;
+
 function checkPercentile(value: unknown, option: string, objectiveName: string): string {
   const text = typeof value === "number" ? String(value) : value;
-  if (typeof text !== "string" || !/^\d+(\.\d+)?$/.test(text)) {
+  if (typeof text !== "string" || !DECIMAL.test(text)) {
     throw new AutometricsConfigError(option, `expected a percentile such as "99.9", got ${JSON.stringify(value)}`);
   }
   const number = Number(text);
@@ -96,7 +101,7 @@ export function resolveObjective(
     }
   }
   const { name } = objective;
-  if (typeof name !== "string" || name.trim() === "") {
+  if (typeof name !== "string" || BLANK.test(name)) {
     throw new AutometricsConfigError(`${option}.name`, "an objective needs a non-empty name");
   }
   if (objective.successRate === undefined && objective.latency === undefined) {
@@ -117,7 +122,7 @@ export function resolveObjective(
       throw new AutometricsConfigError(`${option}.latency`, "expected [threshold in seconds, percentile]");
     }
     const [threshold, percentile] = latency;
-    const bound = typeof threshold === "string" && threshold.trim() !== "" ? Number(threshold) : threshold;
+    const bound = typeof threshold === "string" ? (DECIMAL.test(threshold) ? Number(threshold) : Number.NaN) : threshold;
     if (typeof bound !== "number" || !Number.isFinite(bound) || bound <= 0) {
       throw new AutometricsConfigError(`${option}.latency`, `threshold ${JSON.stringify(threshold)} is not a positive number of seconds`);
     }

@@ -86,6 +86,8 @@ describe("objectives", () => {
       [{ name: "x", successRate: "ninety" }, /`objective.successRate`/],
       [{ name: "x", latency: "0.25" }, /`objective.latency`.*\[threshold in seconds, percentile\]/],
       [{ name: "x", latency: [-1, "99"] }, /not a positive number of seconds/],
+      [{ name: "x", latency: ["0x10", "99"] }, /threshold "0x10" is not a positive number of seconds/],
+      [{ name: "\u3000\n", successRate: "99" }, /`objective.name`: an objective needs a non-empty name/],
       [{ name: "x", succesRate: "99" }, /`objective.succesRate`.*unknown objective field/],
     ];
     for (const [objective, message] of cases) {

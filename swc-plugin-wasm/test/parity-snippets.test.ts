@@ -374,7 +374,7 @@ const api = { list() {} };`,
       trackConcurrency: true,
       buckets: [0.1, 0.25, 1, 2.5],
       objectives: [
-        { name: "routes", successRate: 99.9, latency: [" 0.250 ", "99.9"], files: "src/routes/**", functions: ["handle*"] },
+        { name: "routes", successRate: 99.9, latency: ["0.250", "99.9"], files: "src/routes/**", functions: ["handle*"] },
         { name: 'api "quoted" \\ ü', latency: [1, 95], functions: "api.*" },
         { name: "other", successRate: "95", files: ["lib/**"] },
       ],

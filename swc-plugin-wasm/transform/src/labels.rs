@@ -8,7 +8,7 @@
 
 use swc_core::ecma::ast::*;
 
-use crate::js::number_to_string;
+use swc_core::ecma::utils::number::ToJsString;
 
 fn str_value(s: &Str) -> String {
     s.value.to_string_lossy().into_owned()
@@ -27,7 +27,7 @@ fn unparen(mut e: &Expr) -> &Expr {
 pub fn computed_key_name(expr: &Expr) -> Option<String> {
     match unparen(expr) {
         Expr::Lit(Lit::Str(s)) => Some(str_value(s)),
-        Expr::Lit(Lit::Num(n)) => Some(number_to_string(n.value)),
+        Expr::Lit(Lit::Num(n)) => Some(n.value.to_js_string()),
         Expr::Tpl(t) if t.exprs.is_empty() => {
             t.quasis.first().and_then(|q| q.cooked.as_ref()).map(|c| c.to_string_lossy().into_owned())
         }
@@ -40,7 +40,7 @@ pub fn key_name(key: &PropName) -> Option<String> {
     match key {
         PropName::Ident(i) => Some(i.sym.to_string()),
         PropName::Str(s) => Some(str_value(s)),
-        PropName::Num(n) => Some(number_to_string(n.value)),
+        PropName::Num(n) => Some(n.value.to_js_string()),
         PropName::Computed(c) => computed_key_name(&c.expr),
         PropName::BigInt(_) => None,
         #[cfg(swc_ast_unknown)]

@@ -8,13 +8,10 @@
 //! is in `docs/transform.md`, "Where each part of the contract lives").
 
 mod continuations;
-mod decimal;
 mod declarations;
 mod directives;
 mod glob;
 mod identifiers;
-mod js;
-mod json;
 mod labels;
 mod lean;
 mod objectives;

@@ -3,9 +3,10 @@
 
 use swc_core::common::Span;
 
+use serde_json::Value;
+
 use crate::{
     directives::{Fields, SourceDirective},
-    json::Value,
     options::{is_decimal, percentile, threshold, ObjectiveSpec, Options},
 };
 

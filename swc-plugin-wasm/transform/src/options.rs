@@ -1,13 +1,12 @@
-//! The plugin options (`docs/transform.md`, "Options"), validated by hand over
-//! the JSON the host hands the plugin, so that every error reads word for word
-//! as the Babel plugin's (`babel-plugin/src/options.ts`): same checks, same
-//! order, same wording.
+//! The plugin options (`docs/transform.md`, "Options"), validated over the
+//! JSON the host hands the plugin with the Babel plugin's checks, in its order
+//! and words (`babel-plugin/src/options.ts`), so that both name the same
+//! option and the same problem.
 
-use crate::{
-    glob::{GlobError, GlobSet},
-    js::{describe, json_stringify, number_to_string, object_keys, string_to_number, trim},
-    json::{self, Object, Value},
-};
+use serde_json::{Map, Value};
+use swc_core::ecma::utils::number::ToJsString;
+
+use crate::glob::{GlobError, GlobSet};
 
 /// The specification's default histogram buckets, in seconds.
 pub const DEFAULT_BUCKETS: [f64; 14] =
@@ -83,6 +82,37 @@ impl std::fmt::Display for OptionError {
 
 type Result<T> = std::result::Result<T, OptionError>;
 
+/// What the value is, as the messages say it (`typeof`, with `null` and arrays apart).
+fn describe(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Array(_) => "an array",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Object(_) => "object",
+    }
+}
+
+/// The value as the messages quote it: numbers as JavaScript prints them,
+/// the rest as JSON.
+fn shown(value: &Value) -> String {
+    match value {
+        Value::Number(n) => number(n).to_js_string(),
+        other => other.to_string(),
+    }
+}
+
+fn number(n: &serde_json::Number) -> f64 {
+    n.as_f64().unwrap_or(f64::NAN)
+}
+
+/// A name with something in it besides white space (Unicode White_Space,
+/// as `\p{White_Space}` in the Babel plugin and the runtime).
+pub(crate) fn is_blank(text: &str) -> bool {
+    text.chars().all(char::is_whitespace)
+}
+
 fn globs(value: Option<&Value>, option: &str, sep: char, fallback: &[&str]) -> Result<GlobSet> {
     let list: Vec<String> = match value {
         None => fallback.iter().map(|s| s.to_string()).collect(),
@@ -123,43 +153,43 @@ pub(crate) fn is_decimal(text: &str) -> bool {
 /// `"99.9"` (or 99.9): the percentile as written, or the problem with it.
 pub(crate) fn percentile(value: &Value) -> std::result::Result<String, String> {
     let text = match value {
-        Value::Number(n) => Some(number_to_string(*n)),
+        Value::Number(n) => Some(number(n).to_js_string()),
         Value::String(s) => Some(s.clone()),
         _ => None,
     };
     let Some(text) = text.filter(|t| is_decimal(t)) else {
-        return Err(format!("expected a percentile such as \"99.9\", got {}", json_stringify(value)));
+        return Err(format!("expected a percentile such as \"99.9\", got {}", shown(value)));
     };
-    let n = crate::decimal::parse(&text);
+    let n: f64 = text.parse().unwrap_or(f64::NAN);
     if !(n > 0.0 && n < 100.0) {
         return Err(format!("percentile {text} is not between 0 and 100"));
     }
     Ok(text)
 }
 
-/// A latency threshold in seconds (a number, or a string of one) that is
-/// one of `buckets`, as the shortest decimal; or the problem with it.
+/// A latency threshold in seconds (a number, or a decimal string such as
+/// `"0.25"`) that is one of `buckets`, as JavaScript prints it; or the problem.
 pub(crate) fn threshold(value: &Value, buckets: &[f64]) -> std::result::Result<String, String> {
     let bound = match value {
-        Value::String(s) if !trim(s).is_empty() => Some(string_to_number(s)),
-        Value::Number(n) => Some(*n),
+        Value::String(s) if is_decimal(s) => s.parse().ok(),
+        Value::Number(n) => Some(number(n)),
         _ => None,
     };
-    let Some(bound) = bound.filter(|b| b.is_finite() && *b > 0.0) else {
-        return Err(format!("threshold {} is not a positive number of seconds", json_stringify(value)));
+    let Some(bound) = bound.filter(|b: &f64| b.is_finite() && *b > 0.0) else {
+        return Err(format!("threshold {} is not a positive number of seconds", shown(value)));
     };
     if !buckets.contains(&bound) {
-        let list = buckets.iter().map(|b| number_to_string(*b)).collect::<Vec<_>>().join(", ");
-        return Err(format!("threshold {} is not a histogram bucket (buckets: {list})", number_to_string(bound)));
+        let list = buckets.iter().map(|b| b.to_js_string()).collect::<Vec<_>>().join(", ");
+        return Err(format!("threshold {} is not a histogram bucket (buckets: {list})", bound.to_js_string()));
     }
-    Ok(number_to_string(bound))
+    Ok(bound.to_js_string())
 }
 
 fn objective(value: &Value, option: &str, buckets: &[f64]) -> Result<ObjectiveRule> {
     let Value::Object(entry) = value else {
         return Err(OptionError::new(option, format!("expected an object, got {}", describe(value))));
     };
-    for key in object_keys(entry) {
+    for key in entry.keys() {
         if !OBJECTIVE_FIELDS.contains(&key.as_str()) {
             return Err(OptionError::new(
                 &format!("{option}.{key}"),
@@ -168,7 +198,7 @@ fn objective(value: &Value, option: &str, buckets: &[f64]) -> Result<ObjectiveRu
         }
     }
     let name = match entry.get("name") {
-        Some(Value::String(s)) if !trim(s).is_empty() => s.clone(),
+        Some(Value::String(s)) if !is_blank(s) => s.clone(),
         _ => return Err(OptionError::new(&format!("{option}.name"), "an objective needs a non-empty name")),
     };
     let success_rate = entry.get("successRate");
@@ -209,21 +239,21 @@ impl Options {
         if json.is_empty() {
             return Options::from_value(&Value::Null);
         }
-        match json::parse(json) {
+        match serde_json::from_str(json) {
             Ok(value) => Options::from_value(&value),
-            Err(e) => Err(OptionError::new("options", format!("not valid JSON ({})", e.0))),
+            Err(e) => Err(OptionError::new("options", format!("not valid JSON ({e})"))),
         }
     }
 
     /// `parseOptions` of the Babel plugin, check for check.
     fn from_value(raw: &Value) -> Result<Options> {
-        let empty = Object::default();
+        let empty = Map::new();
         let input = match raw {
             Value::Null => &empty,
             Value::Object(map) => map,
             other => return Err(OptionError::new("options", format!("expected an object, got {}", describe(other)))),
         };
-        for key in object_keys(input) {
+        for key in input.keys() {
             if !KNOWN.contains(&key.as_str()) {
                 return Err(OptionError::new(key, format!("unknown option (known: {})", KNOWN.join(", "))));
             }
@@ -255,13 +285,13 @@ impl Options {
             let mut values = Vec::with_capacity(list.len());
             for x in list {
                 let v = match x {
-                    Value::Number(n) => *n,
+                    Value::Number(n) => number(n),
                     _ => f64::NAN,
                 };
                 if !(v.is_finite() && v > 0.0) {
                     return Err(OptionError::new(
                         "buckets",
-                        format!("bucket {} is not a positive finite number", json_stringify(x)),
+                        format!("bucket {} is not a positive finite number", shown(x)),
                     ));
                 }
                 if v <= previous {
@@ -281,7 +311,7 @@ impl Options {
             Some(other) => {
                 return Err(OptionError::new(
                     "moduleSystem",
-                    format!("expected \"auto\", \"esm\" or \"commonjs\", got {}", json_stringify(other)),
+                    format!("expected \"auto\", \"esm\" or \"commonjs\", got {}", shown(other)),
                 ))
             }
         };
