@@ -40,16 +40,16 @@ function buildWithSwc(out: string): boolean {
   } catch {
     return false;
   }
-  // @swc/core hands plugins its own working directory, not the `cwd` option: give the root explicitly.
-  const options = { ...require(join(APP, "babel.config.js")).plugins[0][1], root: APP };
-  for (const file of readdirSync(join(APP, "src"))) {
-    const { code } = swc.transformFileSync(join(APP, "src", file), {
-      cwd: APP,
-      jsc: { target: "es2022", parser: { syntax: "ecmascript" }, experimental: { plugins: [[wasm, options]] } },
-      module: { type: "commonjs" },
-    });
-    mkdirSync(join(out, "src"), { recursive: true });
-    writeFileSync(join(out, "src", file), code);
+  // With the app's .swcrc, as `swc` run in the app would: @swc/core hands plugins the process's working directory.
+  const cwd = process.cwd();
+  process.chdir(APP);
+  try {
+    for (const file of readdirSync(join(APP, "src"))) {
+      mkdirSync(join(out, "src"), { recursive: true });
+      writeFileSync(join(out, "src", file), swc.transformFileSync(join(APP, "src", file)).code);
+    }
+  } finally {
+    process.chdir(cwd);
   }
   return true;
 }
@@ -124,7 +124,7 @@ async function main() {
   process.once("SIGINT", () => void stop().then(() => process.exit(130)));
   try {
     rmSync(OUT, { recursive: true, force: true });
-    say("building the example service with the Babel plugin (include globs from its babel.config.js)");
+    say("building the example service with the Babel plugin, from its babel.config.js (include globs, and directives in the code)");
     buildWithBabel(join(OUT, "babel"));
     const builds = ["babel"];
     if (buildWithSwc(join(OUT, "swc"))) builds.push("swc");

@@ -9,18 +9,18 @@ import { Processes } from "../harness/processes";
 import { type Prometheus, RULES, requireBinary, startPrometheus } from "../harness/prometheus";
 import { prometheusLink, queriesFor } from "autometrics-runtime";
 
-const APPS = { babel: join(__dirname, "..", "apps", "node-service"), swc: join(__dirname, "..", "apps", "node-service-swc") };
+const APP = join(__dirname, "..", "apps", "node-service");
 const BUILD = join(__dirname, "..", ".build");
 const LOGS = join(__dirname, "..", ".logs");
 const CLI = require.resolve("autometrics-runtime/package.json").replace(/package\.json$/, "dist/cli/main.js");
 
 /**
- * Builds an app as a user's build would: with Babel and its babel.config.js
- * (selection by `include` globs), or with @swc/core and its .swcrc (selection by
- * "use autometrics" directives), the Wasm plugin named by its package.
+ * Builds the app as a user's build would: with Babel and its babel.config.js,
+ * or with @swc/core and its .swcrc, the Wasm plugin named by its package. Both
+ * hold the same options, so both builds must record the same series.
  */
 function build(compiler: "babel" | "swc", out: string): void {
-  const app = APPS[compiler];
+  const app = APP;
   rmSync(out, { recursive: true, force: true });
   mkdirSync(join(out, "src"), { recursive: true });
   const swc: typeof import("@swc/core") = require(
@@ -73,9 +73,9 @@ const GRAFANA = {
 };
 
 const RUNS = [
-  { compiler: "babel", tracker: "prometheus", how: "Babel, include globs" },
-  { compiler: "babel", tracker: "opentelemetry", how: "Babel, include globs" },
-  { compiler: "swc", tracker: "prometheus", how: "@swc/core + Wasm plugin from .swcrc, directives with objectives" },
+  { compiler: "babel", tracker: "prometheus", how: "Babel from babel.config.js" },
+  { compiler: "babel", tracker: "opentelemetry", how: "Babel from babel.config.js" },
+  { compiler: "swc", tracker: "prometheus", how: "@swc/core + Wasm plugin from .swcrc" },
 ] as const;
 
 for (const { compiler, tracker, how } of RUNS) {
@@ -101,7 +101,7 @@ for (const { compiler, tracker, how } of RUNS) {
       });
       await processes.waitFor("app", async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).ok);
       // Rules for the objectives whose percentiles the shared file lacks, from the code, by the CLI.
-      execFileSync(process.execPath, [CLI, "rules", APPS[compiler], "--out", GENERATED_RULES]);
+      execFileSync(process.execPath, [CLI, "rules", APP, "--out", GENERATED_RULES]);
       prometheus = await startPrometheus(processes, promPort, "e2e-shop", [`127.0.0.1:${metricsPort}`], [GENERATED_RULES]);
       await processes.waitFor("prometheus", async () => (await value("up")).some((r) => r.value === 1));
       await load(appPort);

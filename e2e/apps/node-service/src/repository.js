@@ -1,7 +1,10 @@
+"use autometrics";
+
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Every tenth user does not exist.
 async function findUser(id) {
+  "use autometrics objective=lookups successRate=97";
   await sleep(1);
   if (id % 10 === 0) throw new Error(`user ${id} not found`);
   return { id, name: `user-${id}` };
