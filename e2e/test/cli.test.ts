@@ -3,6 +3,8 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { listSource } from "autometrics-runtime/tooling";
+import { loadCases } from "../../fixtures/harness/corpus";
 import { freePort } from "../../fixtures/harness/ports";
 import { Processes } from "../harness/processes";
 import { RULES, requireBinary } from "../harness/prometheus";
@@ -27,6 +29,27 @@ describe("autometrics CLI", () => {
     expect(getUser.objective).to.deep.equal({ name: "api", successRate: "95" });
     expect(getUser.queries.errorRatio).to.contain('function="getUser", module="src/service.js", result="error"');
     expect(getUser.queries.successRateBurn).to.contain('objective_name="api"');
+  });
+
+  it("lists the same functions, lines and objectives through either plugin, over the whole fixture corpus", () => {
+    const through = (compiler: string, file: string, dir: string, options: Record<string, unknown>) => {
+      process.env.AUTOMETRICS_COMPILER = compiler;
+      try {
+        return listSource(dir, file, readFileSync(file, "utf8"), options);
+      } finally {
+        delete process.env.AUTOMETRICS_COMPILER;
+      }
+    };
+    let listed = 0;
+    for (const c of loadCases().filter((c) => c.error === undefined)) {
+      for (const source of c.sources) {
+        const file = join(c.dir, source);
+        const babel = through("babel", file, c.dir, c.options);
+        expect(through("swc", file, c.dir, c.options), `${c.name}/${source}`).to.deep.equal(babel);
+        listed += babel.length;
+      }
+    }
+    expect(listed).to.be.greaterThan(150);
   });
 
   it("reads .swcrc and directives too", () => {

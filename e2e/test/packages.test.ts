@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isolatedDir } from "../harness/isolated-dir";
 import { packWorkspace } from "../harness/pack";
@@ -131,6 +131,20 @@ describe("the packages, packed and installed outside the repository", function (
     const listed = execFileSync("npx", ["--no-install", "autometrics", "list"], { cwd: project, encoding: "utf8" });
     rmSync(join(project, "babel.config.js"));
     expect(listed).to.contain("src/app.js:3  total").and.contain("src/app.js:6  price").and.contain("2 functions");
+  });
+
+  it("the CLI in an SWC project with no Babel installed: the options of .swcrc, through the Wasm plugin", () => {
+    const swcrc = { jsc: { experimental: { plugins: [["swc-plugin-autometrics", { include: ["src/**"] }]] } } };
+    writeFileSync(join(project, ".swcrc"), JSON.stringify(swcrc));
+    const babel = join(project, "node_modules", "@babel", "core");
+    renameSync(babel, `${babel}.away`);
+    try {
+      const listed = execFileSync("npx", ["--no-install", "autometrics", "list"], { cwd: project, encoding: "utf8" });
+      expect(listed).to.contain("src/app.js:3  total").and.contain("src/app.js:6  price").and.contain("2 functions");
+    } finally {
+      renameSync(`${babel}.away`, babel);
+      rmSync(join(project, ".swcrc"));
+    }
   });
 
   it("the editor plugin loads as tsserver loads it, and decorates a language service", () => {

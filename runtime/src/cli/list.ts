@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join, relative } from "node:path";
-import { problemOf } from "../register/compilers";
+import { findInstalled, problemOf } from "../register/compilers";
+import { listWithSwc } from "./swc-listing";
 
 /** One function the plugins would instrument. */
 export interface Listed {
@@ -24,21 +24,11 @@ function sourceFiles(root: string, dir = root): string[] {
   return out.sort();
 }
 
-function load(root: string, name: string): any {
-  for (const base of [join(root, "package.json"), __filename]) {
-    try {
-      return createRequire(base)(name);
-    } catch {
-      // try the next place
-    }
-  }
-  throw new Error(`\`autometrics list\` reads the code with ${name}: npm install --save-dev ${name}`);
-}
-
 /**
  * Every function the plugins would instrument under `root`, by the same rules
- * and options (docs/transform.md): the Babel plugin runs over each file and
- * reports what it selected, without writing anything.
+ * and options (docs/transform.md): a plugin runs over each file and says what
+ * it selected, without writing anything. The plugin is the one the load hook
+ * would use: `AUTOMETRICS_COMPILER`, else Babel when the project has it, else SWC.
  */
 export function listFunctions(root: string, options: Record<string, unknown>): Listed[] {
   return sourceFiles(root).flatMap((file) => {
@@ -55,8 +45,17 @@ export function listFunctions(root: string, options: Record<string, unknown>): L
 
 /** What the plugins would instrument in one file whose text is `text` (an editor's, maybe unsaved). */
 export function listSource(root: string, file: string, text: string, options: Record<string, unknown>): Listed[] {
-  const babel = load(root, "@babel/core");
-  const plugin = load(root, "babel-plugin-autometrics");
+  const { name, host, plugin } = findInstalled(root, process.env.AUTOMETRICS_COMPILER, "reading the code");
+  const listed =
+    name === "swc"
+      ? listWithSwc(require(host.path), plugin.path, file, text, { root, ...options })
+      : listWithBabel(require(host.path), require(plugin.path), root, file, text, { root, ...options });
+  // In source order: the SWC plugin's output puts a body's function declarations first.
+  return listed.sort((a, b) => a.line - b.line);
+}
+
+/** The Babel plugin's own account of what it selected (its metadata), without printing the code. */
+function listWithBabel(babel: any, plugin: any, root: string, file: string, text: string, options: Record<string, unknown>): Listed[] {
   const typescript = /\.(ts|tsx|mts|cts)$/.test(file);
   const result = babel.transformSync(text, {
     filename: file,
@@ -66,9 +65,10 @@ export function listSource(root: string, file: string, text: string, options: Re
     code: false,
     sourceType: "unambiguous",
     parserOpts: { plugins: [...(typescript ? ["typescript"] : []), ...(/x$/.test(file) || !typescript ? ["jsx"] : [])] },
-    plugins: [[plugin.default ?? plugin, { root, ...options }]],
+    plugins: [[plugin.default ?? plugin, options]],
   });
-  return result?.metadata?.autometrics ?? [];
+  const listed: Listed[] = result?.metadata?.autometrics ?? [];
+  return listed.map(({ objective, ...f }) => (objective === undefined ? f : { ...f, objective }));
 }
 
 /** The directive form of an objective's fields, as users write it. */

@@ -32,6 +32,17 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+/**
+ * Counts, in a text, the places that bring in `runtime`'s `instrument` as the
+ * SWC plugin writes them (docs/transform.md, "Bringing in the runtime"): a
+ * file it instrumented has one more than before.
+ */
+export function runtimeImports(runtime: unknown): (code: string) => number {
+  const name = escapeRegExp(JSON.stringify(typeof runtime === "string" ? runtime : "autometrics-runtime"));
+  const pattern = new RegExp(`\\binstrument as _instrument\\w* \\} from ${name}|require\\(${name}\\)\\.instrument\\b`, "g");
+  return (code) => code.match(pattern)?.length ?? 0;
+}
+
 interface BabelCore {
   transformSync(code: string, options: object): { code?: string | null; metadata?: { autometrics?: unknown[] } } | null;
 }
@@ -40,7 +51,8 @@ interface SwcCore {
   transformSync(code: string, options: object): { code: string };
 }
 
-interface Found {
+/** A package as the project resolves it. */
+export interface Found {
   path: string;
   version: string;
 }
@@ -101,13 +113,7 @@ function babelCompiler(host: Found, plugin: Found, versions: string, root: strin
 /** The SWC plugin's package resolves to its .wasm file, which the host loads by path. */
 function swcCompiler(host: Found, plugin: Found, versions: string, root: string, options: Record<string, unknown>): Compiler {
   const swc = lazy<SwcCore>(host.path);
-  const runtime = JSON.stringify(typeof options.runtime === "string" ? options.runtime : "autometrics-runtime");
-  // What the plugin writes to bring in the runtime (docs/transform.md, "Bringing in the runtime").
-  const bringsIn = new RegExp(
-    `\\binstrument as _instrument\\w* \\} from ${escapeRegExp(runtime)}|require\\(${escapeRegExp(runtime)}\\)\\.instrument\\b`,
-    "g",
-  );
-  const count = (text: string) => text.match(bringsIn)?.length ?? 0;
+  const count = runtimeImports(options.runtime);
   return {
     name: "swc",
     versions,
@@ -131,12 +137,19 @@ function swcCompiler(host: Found, plugin: Found, versions: string, root: string,
   };
 }
 
+/** One of the plugins and its compiler, as the project has them. */
+export interface Installed {
+  name: "babel" | "swc";
+  host: Found;
+  plugin: Found;
+}
+
 /**
- * The compiler the load hook uses: `AUTOMETRICS_COMPILER` when set, else
- * Babel when the project has it with the Babel plugin, else SWC with the Wasm
- * plugin. Throws, saying what to install, when neither is there.
+ * The plugin to run: `choice` (`AUTOMETRICS_COMPILER`) when set, else Babel
+ * when the project has it with the Babel plugin, else SWC with the Wasm
+ * plugin. Throws, saying what to install for `purpose`, when neither is there.
  */
-export function chooseCompiler(root: string, options: Record<string, unknown>, choice: string | undefined): Compiler {
+export function findInstalled(root: string, choice: string | undefined, purpose: string): Installed {
   if (choice !== undefined && choice !== "babel" && choice !== "swc") {
     throw new Error(`AUTOMETRICS_COMPILER must be "babel" or "swc", got ${JSON.stringify(choice)}`);
   }
@@ -146,17 +159,20 @@ export function chooseCompiler(root: string, options: Record<string, unknown>, c
     const [core, pluginName] = NAMES[name];
     const host = find(core);
     const plugin = host && find(pluginName);
-    if (host === undefined || plugin === undefined) continue;
-    const versions = `${core}@${host.version} ${pluginName}@${plugin.version}`;
-    return (name === "babel" ? babelCompiler : swcCompiler)(host, plugin, versions, root, options);
+    if (host !== undefined && plugin !== undefined) return { name, host, plugin };
   }
   const choices =
     wanted === undefined
       ? "babel-plugin-autometrics (with @babel/core) or swc-plugin-autometrics (with @swc/core)"
       : NAMES[wanted].join(" and ");
-  throw new Error(
-    `instrumenting at load time needs ${choices}: npm install --save-dev ${(wanted === undefined ? NAMES.babel : NAMES[wanted]).join(" ")}`,
-  );
+  throw new Error(`${purpose} needs ${choices}: npm install --save-dev ${(wanted === undefined ? NAMES.babel : NAMES[wanted]).join(" ")}`);
+}
+
+/** The compiler the load hook uses (`findInstalled`'s choice). */
+export function chooseCompiler(root: string, options: Record<string, unknown>, choice: string | undefined): Compiler {
+  const { name, host, plugin } = findInstalled(root, choice, "instrumenting at load time");
+  const versions = `${NAMES[name][0]}@${host.version} ${NAMES[name][1]}@${plugin.version}`;
+  return (name === "babel" ? babelCompiler : swcCompiler)(host, plugin, versions, root, options);
 }
 
 /**

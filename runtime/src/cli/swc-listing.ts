@@ -1,0 +1,193 @@
+import { runtimeImports } from "../register/compilers";
+import type { Listed } from "./list";
+
+/**
+ * What the SWC plugin instrumented in a file, read back from its output, as
+ * the Babel plugin reports it in its metadata. Each instrumented function
+ * reads its handle through `_instrument("label", "module", { objective })`
+ * inside its own body (docs/transform.md, "The function"), and keeps its
+ * source position, which the output's source map takes back to its line.
+ */
+
+interface Swc {
+  transformSync(code: string, options: object): { code: string; map?: string };
+  parseSync(code: string, options: object): AstNode;
+}
+
+// SWC's AST as @swc/core hands it to JavaScript: nodes with a `type` and a `span`.
+type AstNode = { type?: string; span?: { start: number }; [key: string]: unknown };
+
+const FUNCTIONS = new Set([
+  "FunctionDeclaration",
+  "FunctionExpression",
+  "ArrowFunctionExpression",
+  "ClassMethod",
+  "PrivateMethod",
+  "Constructor",
+  "MethodProperty",
+  "GetterProperty",
+  "SetterProperty",
+]);
+
+export function listWithSwc(swc: Swc, wasm: string, file: string, text: string, options: Record<string, unknown>): Listed[] {
+  const typescript = /\.(ts|tsx|mts|cts)$/.test(file);
+  const jsx = /x$/.test(file) || !typescript;
+  const { code, map } = swc.transformSync(text, {
+    filename: file,
+    swcrc: false,
+    configFile: false,
+    // An .mjs file is a module even with no import or export: the plugin then brings in the runtime with one.
+    isModule: /\.m[jt]s$/.test(file) ? true : "unknown",
+    sourceMaps: true,
+    jsc: {
+      target: "esnext",
+      parser: typescript ? { syntax: "typescript", tsx: jsx } : { syntax: "ecmascript", jsx },
+      experimental: { plugins: [[wasm, options]] },
+    },
+  });
+  // Nothing brought in: nothing selected, or only code instrumented before (the plugin's own output).
+  const imports = runtimeImports(options.runtime);
+  if (imports(code) === imports(text)) return [];
+  const ast = swc.parseSync(code, { syntax: "ecmascript", jsx: true, target: "esnext", isModule: "unknown" });
+  const instrument = instrumentBinding(ast, typeof options.runtime === "string" ? options.runtime : "autometrics-runtime");
+  if (instrument === undefined) return [];
+  // Spans count from where @swc/core's parse started (1, or further on in older releases), in UTF-8 bytes.
+  const bytes = Buffer.from(code);
+  const base = (ast.span?.start ?? 0) - firstToken(code);
+  const lines = originalLines(map);
+  const found: Listed[] = [];
+  const seen = new Set<AstNode>();
+  const visit = (node: unknown, fn: AstNode | undefined): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item, fn);
+      return;
+    }
+    if (node === null || typeof node !== "object") return;
+    const n = node as AstNode;
+    if (n.type === "CallExpression" && fn !== undefined && !seen.has(fn) && isIdentifier(n.callee, instrument)) {
+      seen.add(fn);
+      const [label, module, extra] = (n.arguments as { expression: AstNode }[]).map((a) => literal(a.expression));
+      const offset = (fn.span?.start ?? base) - base;
+      const before = bytes.subarray(0, offset).toString();
+      const line = before.split("\n").length - 1;
+      const column = before.length - before.lastIndexOf("\n") - 1;
+      const listed: Listed = { function: String(label), module: String(module), line: lines(line, column) };
+      const objective = (extra as { objective?: Listed["objective"] } | undefined)?.objective;
+      if (objective !== undefined) listed.objective = objective;
+      found.push(listed);
+    }
+    const inner = n.type !== undefined && FUNCTIONS.has(n.type) ? n : fn;
+    for (const [key, value] of Object.entries(n)) if (key !== "span") visit(value, inner);
+  };
+  visit(ast.body, undefined);
+  return found;
+}
+
+/**
+ * The name the plugin gave the runtime's `instrument` in this run: the first
+ * `import { instrument as _instrument }` or `require(…).instrument`, since it
+ * puts its own before any other.
+ */
+function instrumentBinding(ast: AstNode, runtime: string): string | undefined {
+  for (const item of ast.body as AstNode[]) {
+    if (item.type === "ImportDeclaration" && (item.source as { value: string }).value === runtime) {
+      for (const s of item.specifiers as AstNode[]) {
+        const imported = (s.imported as { value: string } | null)?.value ?? (s.local as { value: string }).value;
+        if (s.type === "ImportSpecifier" && imported === "instrument") return (s.local as { value: string }).value;
+      }
+    }
+    if (item.type === "VariableDeclaration") {
+      for (const d of item.declarations as AstNode[]) {
+        const init = d.init as AstNode | undefined;
+        if (init?.type !== "MemberExpression" || !isIdentifier(init.property, "instrument")) continue;
+        const call = init.object as AstNode;
+        const args = call.arguments as { expression: AstNode }[] | undefined;
+        if (call.type === "CallExpression" && isIdentifier(call.callee, "require") && literal(args?.[0]?.expression) === runtime) {
+          return (d.id as { value: string }).value;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+function isIdentifier(node: unknown, name: string): boolean {
+  const n = node as AstNode | undefined;
+  return n?.type === "Identifier" && n.value === name;
+}
+
+/** The value of what the plugin writes as data: strings, numbers, booleans, arrays and objects of them. */
+function literal(node: AstNode | undefined): unknown {
+  switch (node?.type) {
+    case "StringLiteral":
+    case "NumericLiteral":
+    case "BooleanLiteral":
+      return node.value;
+    case "ArrayExpression":
+      return (node.elements as { expression: AstNode }[]).map((e) => literal(e.expression));
+    case "ObjectExpression":
+      return Object.fromEntries(
+        (node.properties as AstNode[]).map((p) => {
+          const key = p.key as AstNode;
+          return [String(key.value), literal(p.value as AstNode)];
+        }),
+      );
+    default:
+      return undefined;
+  }
+}
+
+/** Where the first token is: the module's span starts there, after white space and comments. */
+function firstToken(code: string): number {
+  const skipped = /^(?:\s+|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*/.exec(code);
+  return Buffer.byteLength(skipped?.[0] ?? "");
+}
+
+const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/**
+ * The source line (1-based) of a generated line and column (0-based), from a
+ * source map's `mappings`: the last segment at or before the column, else the
+ * line's first.
+ */
+function originalLines(map: string | undefined): (line: number, column: number) => number {
+  const segments: [number, number][][] = [];
+  let sourceLine = 0;
+  for (const generated of (map === undefined ? "" : JSON.parse(map).mappings).split(";")) {
+    const line: [number, number][] = [];
+    let column = 0;
+    for (const segment of generated.split(",")) {
+      if (segment === "") continue;
+      const fields = vlq(segment);
+      column += fields[0]!;
+      if (fields.length >= 4) {
+        sourceLine += fields[2]!;
+        line.push([column, sourceLine + 1]);
+      }
+    }
+    segments.push(line);
+  }
+  return (line, column) => {
+    const on = segments[line] ?? [];
+    let best = on[0]?.[1] ?? 0;
+    for (const [c, source] of on) if (c <= column) best = source;
+    return best;
+  };
+}
+
+function vlq(segment: string): number[] {
+  const values: number[] = [];
+  let value = 0;
+  let shift = 0;
+  for (const char of segment) {
+    const digit = BASE64.indexOf(char);
+    value += (digit & 31) << shift;
+    if (digit & 32) shift += 5;
+    else {
+      values.push(value & 1 ? -(value >>> 1) : value >>> 1);
+      value = 0;
+      shift = 0;
+    }
+  }
+  return values;
+}
