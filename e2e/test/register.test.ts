@@ -17,7 +17,8 @@ import { Processes } from "../harness/processes";
 const APPS = join(__dirname, "..", "apps");
 const NO_BUILD = join(APPS, "no-build");
 const LOGS = join(__dirname, "..", ".logs", "register");
-const NODES = [{ major: 20, node: process.execPath }, ...nodeVersions().filter((v) => v.major === 24)];
+// Node 20 takes the fallback path (module.register and the CommonJS loader); 22.15 and later, module.registerHooks.
+const NODES = [{ major: 20, node: process.execPath }, ...nodeVersions()];
 
 interface Sample {
   labels: Record<string, string>;
