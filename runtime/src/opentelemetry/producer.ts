@@ -14,6 +14,44 @@ const { HISTOGRAM, GAUGE, SUM, CUMULATIVE, INT, DOUBLE } = OTEL_ENUMS;
 
 type HrTime = [number, number];
 
+// The SDK's data model (`CollectionResult` and what it holds), spelled out so
+// that these declarations need no SDK; test/otel-types.check.ts holds them to
+// the SDK's own types.
+interface Point<V> {
+  startTime: HrTime;
+  endTime: HrTime;
+  attributes: Attributes;
+  value: V;
+}
+
+interface HistogramValue {
+  buckets: { boundaries: number[]; counts: number[] };
+  sum: number;
+  count: number;
+}
+
+interface Descriptor {
+  name: string;
+  description: string;
+  unit: string;
+  valueType: typeof INT | typeof DOUBLE;
+}
+
+type MetricData = { descriptor: Descriptor; aggregationTemporality: typeof CUMULATIVE } & (
+  | { dataPointType: typeof SUM; isMonotonic: boolean; dataPoints: Point<number>[] }
+  | { dataPointType: typeof GAUGE; dataPoints: Point<number>[] }
+  | { dataPointType: typeof HISTOGRAM; dataPoints: Point<HistogramValue>[] }
+);
+
+/** What `collect()` gives a reader: the SDK's `CollectionResult`. */
+export interface AutometricsCollection {
+  resourceMetrics: {
+    resource: EmptyResource;
+    scopeMetrics: { scope: { name: string; version: string }; metrics: MetricData[] }[];
+  };
+  errors: unknown[];
+}
+
 function hrTime(ms: number): HrTime {
   return [Math.floor(ms / 1000), Math.round((ms % 1000) * 1e6)];
 }
@@ -21,12 +59,21 @@ function hrTime(ms: number): HrTime {
 /** Counting started when the runtime was loaded: the start of every cumulative point. */
 const START = hrTime(Date.now());
 
-const EMPTY_RESOURCE = {
+/** The SDK's `Resource`, as the producer fills it in: no attributes of its own. */
+interface EmptyResource {
+  attributes: Record<string, never>;
+  asyncAttributesPending: boolean;
+  waitForAsyncAttributes(): Promise<void>;
+  getRawAttributes(): [];
+  merge(other: EmptyResource | null): EmptyResource;
+}
+
+const EMPTY_RESOURCE: EmptyResource = {
   attributes: {},
   asyncAttributesPending: false,
   waitForAsyncAttributes: async () => {},
   getRawAttributes: () => [],
-  merge(other: unknown) {
+  merge(other) {
     return other ?? this;
   },
 };
@@ -44,7 +91,7 @@ export interface MetricProducerOptions {
 /** Each bounds array as the SDK's boundaries, copied once. */
 const boundaries = new WeakMap<readonly number[], number[]>();
 
-function histogramPoint(fn: FunctionHandle) {
+function histogramPoint(fn: FunctionHandle): HistogramValue {
   let copy = boundaries.get(fn.bounds);
   if (copy === undefined) boundaries.set(fn.bounds, (copy = [...fn.bounds]));
   return { buckets: { boundaries: copy, counts: Array.from(fn.counts) }, sum: fn.sum, count: fn.count };
@@ -119,13 +166,13 @@ function callAttributes(fn: FunctionHandle, of: FunctionAttributes, s: CallerSer
 export class AutometricsMetricProducer {
   constructor(private readonly options: MetricProducerOptions = {}) {}
 
-  async collect() {
+  async collect(): Promise<AutometricsCollection> {
     const end = hrTime(Date.now());
     const info = getBuildInfo();
     const service = info.serviceName;
-    const calls = [];
-    const durations = [];
-    const concurrent = [];
+    const calls: Point<number>[] = [];
+    const durations: Point<HistogramValue>[] = [];
+    const concurrent: Point<number>[] = [];
     for (const fn of functions) {
       const of = functionAttributes(fn, service);
       for (const s of fn.series) {
@@ -136,8 +183,13 @@ export class AutometricsMetricProducer {
       durations.push({ startTime: START, endTime: end, attributes: of.duration, value: histogramPoint(fn) });
       if (fn.trackConcurrency) concurrent.push({ startTime: START, endTime: end, attributes: of.concurrent, value: fn.concurrent });
     }
-    const descriptor = (name: string, description: string, unit: string, valueType: number) => ({ name, description, unit, valueType });
-    const metrics: unknown[] = [
+    const descriptor = (name: string, description: string, unit: string, valueType: Descriptor["valueType"]) => ({
+      name,
+      description,
+      unit,
+      valueType,
+    });
+    const metrics: MetricData[] = [
       {
         descriptor: descriptor("function.calls", "Autometrics counter for tracking function calls", "", INT),
         aggregationTemporality: CUMULATIVE,

@@ -9,6 +9,10 @@ import { ensureInstalled, nodeVersions } from "../../../fixtures/harness/isolate
 
 const here = dirname(fileURLToPath(import.meta.url));
 ensureInstalled(here, "@opentelemetry/sdk-metrics 3");
+// The producer against SDK 3.x's own types (test/otel-types.check.ts).
+execFileSync(process.execPath, [join(here, "..", "..", "..", "node_modules", "typescript", "bin", "tsc"), "-p", here], {
+  stdio: "inherit",
+});
 const mocha = join(here, "..", "..", "..", "node_modules", "mocha", "bin", "mocha.js");
 for (const { major, node } of nodeVersions()) {
   console.log(`\nThe runtime's tests on Node ${major}`);
