@@ -36,7 +36,7 @@ function within<T>(field: string, check: () => T): T {
   }
 }
 
-function define(fields: Fields, buckets: number[]): ObjectiveSpec {
+function define(fields: Fields, buckets: readonly number[]): ObjectiveSpec {
   const spec: ObjectiveSpec = { name: fields.objective };
   const { successRate, latency } = fields;
   if (successRate !== undefined) spec.successRate = within("successRate", () => percentile(successRate));

@@ -1,7 +1,6 @@
+import { DEFAULT_BUCKETS } from "autometrics-runtime/spec";
 import { GlobError, GlobSet } from "./glob";
 
-/** The specification's default histogram buckets, in seconds. */
-const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 /** A percentile, or a threshold written as a string. */
 export const DECIMAL = /^\d+(\.\d+)?$/;
 /** Nothing but white space (Unicode White_Space, as Rust's `char::is_whitespace`). */
@@ -27,7 +26,7 @@ export interface Options {
   runtime: string;
   objectives: ObjectiveRule[];
   trackConcurrency: boolean;
-  buckets: number[];
+  buckets: readonly number[];
   moduleSystem: "auto" | "esm" | "commonjs";
 }
 
@@ -92,7 +91,7 @@ export function percentile(value: unknown): string {
 }
 
 /** A latency threshold in seconds (a number, or a decimal string such as "0.25") that is one of `buckets`, as the shortest decimal. */
-export function threshold(value: unknown, buckets: number[]): string {
+export function threshold(value: unknown, buckets: readonly number[]): string {
   const bound = typeof value === "string" ? (DECIMAL.test(value) ? Number(value) : Number.NaN) : value;
   if (typeof bound !== "number" || !Number.isFinite(bound) || bound <= 0) {
     throw new Problem(`threshold ${JSON.stringify(value)} is not a positive number of seconds`);
@@ -103,7 +102,7 @@ export function threshold(value: unknown, buckets: number[]): string {
   return shortest(bound);
 }
 
-function objective(value: unknown, option: string, buckets: number[]): ObjectiveRule {
+function objective(value: unknown, option: string, buckets: readonly number[]): ObjectiveRule {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new OptionError(option, `expected an object, got ${describe(value)}`);
   }
