@@ -20,23 +20,25 @@ const CLI = require.resolve("autometrics-runtime/package.json").replace(/package
  * hold the same options, so both builds must record the same series.
  */
 function build(compiler: "babel" | "swc", out: string): void {
-  const app = APP;
   rmSync(out, { recursive: true, force: true });
   mkdirSync(join(out, "src"), { recursive: true });
-  const swc: typeof import("@swc/core") = require(
-    require.resolve("@swc/core", { paths: [join(__dirname, "..", "..", "swc-plugin-wasm")] }),
-  );
-  // @swc/core gives plugins the process's working directory, which the labels are relative to.
-  const cwd = process.cwd();
-  process.chdir(app);
-  try {
-    for (const file of readdirSync(join(app, "src"))) {
-      const path = join(app, "src", file);
-      const code = compiler === "babel" ? babel.transformFileSync(path, { cwd: app })!.code! : swc.transformFileSync(path).code;
-      writeFileSync(join(out, "src", file), code);
-    }
-  } finally {
-    process.chdir(cwd);
+  const swc = require.resolve("@swc/core", { paths: [join(__dirname, "..", "..", "swc-plugin-wasm")] });
+  for (const file of readdirSync(join(APP, "src"))) {
+    const path = join(APP, "src", file);
+    // SWC in a process of its own, run in the app: @swc/core gives plugins the working directory
+    // of the process's first transform, which the labels are relative to.
+    const code =
+      compiler === "babel"
+        ? babel.transformFileSync(path, { cwd: APP })!.code!
+        : execFileSync(
+            process.execPath,
+            ["-e", `process.stdout.write(require(${JSON.stringify(swc)}).transformFileSync(${JSON.stringify(path)}).code)`],
+            {
+              cwd: APP,
+              encoding: "utf8",
+            },
+          );
+    writeFileSync(join(out, "src", file), code);
   }
 }
 
