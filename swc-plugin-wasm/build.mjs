@@ -16,6 +16,10 @@
 // tests and the shared fixture corpus; the plugin crates have none) with the
 // same toolchain and target directory, instead of building the .wasm.
 //
+// `--ast=27` does any of these for the build on swc_core 75 (swc_ecma_ast 27),
+// for older hosts: the workspace in ast27/, from the same sources with the
+// crate's `ast27` feature, written to swc_plugin_autometrics_ast27.wasm.
+//
 // `node build.mjs --lint` checks the workspace's Rust the same way: `cargo fmt
 // --check` (rustfmt.toml at the root) and `cargo clippy -D warnings` over every
 // crate and target; on Debian, with the packages rustfmt-web and rust-web-clippy.
@@ -37,8 +41,12 @@ import { fileURLToPath } from "node:url";
 const TARGET = "wasm32-wasip1";
 // `--crate=NAME --out=FILE` builds another plugin crate of the workspace (the bench's empty plugin).
 const option = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-const CRATE = option("crate") ?? "swc_plugin_autometrics";
+const AST = option("ast");
+if (AST !== undefined && AST !== "27") fail(`unknown --ast=${AST} (27, or none for the default build)`);
+const CRATE = option("crate") ?? (AST ? `swc_plugin_autometrics_ast${AST}` : "swc_plugin_autometrics");
+const TRANSFORM = AST ? `autometrics_swc_transform_ast${AST}` : "autometrics_swc_transform";
 const here = dirname(fileURLToPath(import.meta.url));
+const workspace = AST ? join(here, `ast${AST}`) : here;
 const output = option("out") ?? join(here, `${CRATE}.wasm`);
 const targetDir = process.env.AUTOMETRICS_CARGO_TARGET_DIR || join(homedir(), ".cache", "autometrics", "cargo-target");
 const SWC_CFG = "--cfg=swc_ast_unknown";
@@ -141,7 +149,7 @@ const linting = ownArgs.includes("--lint");
 const build = plan(forced);
 if (linting) lint(build);
 const args = testing
-  ? [...build.cargo, "test", "-p", "autometrics_swc_transform", "--locked", ...passThrough]
+  ? [...build.cargo, "test", "-p", TRANSFORM, "--locked", ...passThrough]
   : [...build.cargo, ...build.buildArgs, "--release", "--locked", "--target", TARGET, "-p", CRATE];
 const buildEnv = testing ? build.testEnv : build.env;
 log(`toolchain: ${build.describe}`);
@@ -158,7 +166,7 @@ if (build.command === "rustup") {
   // Let rustup pick its own compiler, whatever RUSTC the caller has set.
   delete env.RUSTC;
 }
-const result = spawnSync(build.command, args, { cwd: here, env, stdio: "inherit" });
+const result = spawnSync(build.command, args, { cwd: workspace, env, stdio: "inherit" });
 if (result.error) fail(`could not run ${build.command}: ${result.error.message}`);
 if (result.status !== 0) fail(`cargo ${testing ? "test" : "build"} failed (exit status ${result.status ?? result.signal})`);
 
@@ -183,7 +191,7 @@ function lint(build) {
     { tool: "clippy", args: ["--workspace", "--all-targets", "--locked", "--", "-D", "warnings"], fix: "the warnings above" },
   ];
   for (const { tool, args, fix } of steps) {
-    const run = (extra, stdio) => spawnSync(build.command, [...build.cargo, tool, ...extra], { cwd: here, env, stdio });
+    const run = (extra, stdio) => spawnSync(build.command, [...build.cargo, tool, ...extra], { cwd: workspace, env, stdio });
     const probe = run(["--version"], "pipe");
     if (probe.error || probe.status !== 0) {
       const install =

@@ -2,8 +2,9 @@
 // Which SWC hosts the plugin's Wasm build runs in, which build a host gets,
 // and a check that says so in words before a host fails on the first file with
 // its own error (or none). The ranges are the measured ones (compat/range.mjs,
-// the README's table) for the `swc_core` in Cargo.toml; a plugin rebuilt
-// against another `swc_core` can set AUTOMETRICS_SKIP_HOST_CHECK=1.
+// the README's table) for the `swc_core` of each build (Cargo.toml, and
+// ast27/Cargo.toml); a plugin rebuilt against another `swc_core` can set
+// AUTOMETRICS_SKIP_HOST_CHECK=1.
 
 const { join } = require("node:path");
 
@@ -22,6 +23,13 @@ const HOST_NAMES = { "@swc/core": "@swc/core", next: "Next.js" };
  */
 const BUILDS = [
   { swcCore: "78", ast: "29", request: PLUGIN, file: "swc_plugin_autometrics.wasm", minimum: { "@swc/core": "1.16.0", next: "16.4.0" } },
+  {
+    swcCore: "75",
+    ast: "27",
+    request: `${PLUGIN}/ast27`,
+    file: "swc_plugin_autometrics_ast27.wasm",
+    minimum: { "@swc/core": "1.15.0", next: "16.1.7" },
+  },
 ];
 
 function parse(version) {

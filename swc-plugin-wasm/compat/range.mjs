@@ -15,7 +15,7 @@
 //   node swc-plugin-wasm/compat/range.mjs                      the whole matrix (about 25 min here)
 //   node swc-plugin-wasm/compat/range.mjs --swc 1.15.x,1.16.x   some @swc/core minors (or exact releases), no Next
 //   node swc-plugin-wasm/compat/range.mjs --next 16.4 --write   one Next minor, then the README
-//   --wasm label=path[,label=path]  other builds of the plugin (default: main=../swc_plugin_autometrics.wasm)
+//   --wasm label=path[,label=path]  other builds of the plugin (default: the two it ships, main and ast27)
 //   --bundler webpack                Next 16 with webpack instead of Turbopack
 //   --table                          print and --write the table from results.json without measuring
 //   --results FILE                   keep the measurements in FILE instead of results.json (experimental builds)
@@ -70,9 +70,10 @@ function parseArgs(argv) {
   args.swc ??= [];
   args.next ??= [];
   if (!["default", "turbopack", "webpack"].includes(args.bundler)) throw new Error(`--bundler ${args.bundler}: turbopack or webpack`);
-  const builds = (args.wasm ?? [`main=${join(PACKAGE, "swc_plugin_autometrics.wasm")}`]).map((entry) => {
+  const shipped = [`main=${join(PACKAGE, "swc_plugin_autometrics.wasm")}`, `ast27=${join(PACKAGE, "swc_plugin_autometrics_ast27.wasm")}`];
+  const builds = (args.wasm ?? shipped).map((entry) => {
     const [label, path] = entry.includes("=") ? entry.split(/=(.*)/s) : [basename(entry, ".wasm"), entry];
-    if (!existsSync(path)) throw new Error(`${path} is missing (build it: node swc-plugin-wasm/build.mjs)`);
+    if (!existsSync(path)) throw new Error(`${path} is missing (build both: npm run build -w swc-plugin-wasm)`);
     return { label, path, sha: createHash("sha256").update(readFileSync(path)).digest("hex").slice(0, 12) };
   });
   return { ...args, builds };

@@ -1,36 +1,42 @@
 /**
- * Hosts older than the plugin's build, for real: @swc/core 1.15.47 and Next
- * 16.3.8 from their isolated installs (compat/hosts/, installed from the
- * registry on first use). What the host says by itself, and what the package
- * says instead through swc-plugin-autometrics/compat and withAutometrics.
- * The whole matrix of hosts is compat/range.mjs.
+ * The hosts on either side of the plugin's two builds, for real, from their
+ * isolated installs (compat/hosts/, installed from the registry on first use):
+ * @swc/core 1.15.47 and Next 16.3.8, which cannot load the default build and
+ * get the one on swc_ecma_ast 27; @swc/core 1.14.0 and Next 16.0.11, which
+ * load neither. What a host says by itself, and what the package does and
+ * says through swc-plugin-autometrics/compat and withAutometrics. The whole
+ * matrix of hosts is compat/range.mjs.
  */
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { RUN_DIR, WASM } from "./swc";
+import { RUN_DIR, WASM, WASM_AST27 } from "./swc";
 
 const PACKAGE = join(__dirname, "..");
+const HOST = join(PACKAGE, "compat", "host.js");
+/** The AST 27 build's hosts. */
 const SWC_CORE = "1.15.47";
 const NEXT = "16.3.8";
+/** Older than both builds. */
+const OLD_SWC_CORE = "1.14.0";
+const OLD_NEXT = "16.0.11";
 
 /** Runs Node in `cwd`; its stdout and stderr, and its status. */
 function node(cwd: string, args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, args, { cwd, encoding: "utf8", env: { ...process.env, ...env }, timeout: 120_000 });
+  const r = spawnSync(process.execPath, args, { cwd, encoding: "utf8", env: { ...process.env, ...env }, timeout: 600_000 });
   return { out: `${r.stdout}\n${r.stderr}`, status: r.status };
 }
 
-describe(`hosts older than the plugin's build (@swc/core ${SWC_CORE}, Next ${NEXT})`, () => {
-  let swcHost: string;
-  let nextHost: string;
+describe("the plugin's two builds and the hosts each runs in", () => {
+  const hosts: Record<string, string> = {};
 
   before(async function () {
-    // The first run installs both from the registry.
-    this.timeout(10 * 60_000);
+    // The first run installs the four hosts from the registry.
+    this.timeout(20 * 60_000);
     const { ensureHost } = (await import("../compat/hosts.mjs")) as { ensureHost: (host: string, version: string) => string };
-    swcHost = ensureHost("@swc/core", SWC_CORE);
-    nextHost = ensureHost("next", NEXT);
+    for (const version of [SWC_CORE, OLD_SWC_CORE]) hosts[`@swc/core@${version}`] = ensureHost("@swc/core", version);
+    for (const version of [NEXT, OLD_NEXT]) hosts[`next@${version}`] = ensureHost("next", version);
   });
 
   const transform = (plugin: string) => `
@@ -39,29 +45,66 @@ describe(`hosts older than the plugin's build (@swc/core ${SWC_CORE}, Next ${NEX
       filename: "f.mjs", swcrc: false, configFile: false, isModule: true,
       jsc: { target: "es2022", experimental: { plugins: [[${plugin}, {}]], cacheRoot: ${JSON.stringify(join(RUN_DIR, ".swc-compat"))} } },
     }).then((r) => console.log("compiled", r.code.includes("_instrument")), (e) => console.log("failed:", e.message));`;
+  const checked = `require(${JSON.stringify(HOST)}).plugin()`;
 
-  it("@swc/core by itself fails on the first file in its own words, naming neither the plugin's version nor what to install", () => {
-    const { out } = node(swcHost, ["-e", transform(JSON.stringify(WASM))]);
-    expect(out).to.contain("failed: ");
-    expect(out).to.contain("Failed to deserialize program received from host");
-    expect(out).to.contain("swc_plugin_runner: 32.0.0");
-    expect(out).not.to.contain("@swc/core@");
+  describe(`@swc/core ${SWC_CORE}`, () => {
+    it("fails on the first file by itself with the default build, in its own words, naming neither the plugin's version nor what to install", () => {
+      const { out } = node(hosts[`@swc/core@${SWC_CORE}`]!, ["-e", transform(JSON.stringify(WASM))]);
+      expect(out).to.contain("failed: ");
+      expect(out).to.contain("Failed to deserialize program received from host");
+      expect(out).to.contain("swc_plugin_runner: 32.0.0");
+      expect(out).not.to.contain("@swc/core@");
+    });
+
+    it("gets the AST 27 build from swc-plugin-autometrics/compat's plugin(), which compiles", () => {
+      const dir = hosts[`@swc/core@${SWC_CORE}`]!;
+      expect(node(dir, ["-e", `console.log(${checked})`]).out.trim()).to.equal(WASM_AST27);
+      expect(node(dir, ["-e", transform(checked)]).out).to.contain("compiled true");
+    });
+
+    it("gives, through the AST 27 build, every corpus case's output, error and series", function () {
+      this.timeout(10 * 60_000);
+      const runDir = join(RUN_DIR, "compat-ast27");
+      rmSync(runDir, { recursive: true, force: true });
+      mkdirSync(runDir, { recursive: true });
+      const worker = join(PACKAGE, "compat", "corpus-worker.ts");
+      const { out } = node(runDir, ["-r", require.resolve("tsx/cjs"), worker, hosts[`@swc/core@${SWC_CORE}`]!, WASM_AST27, runDir]);
+      const result = JSON.parse(
+        out
+          .trim()
+          .split("\n")
+          .findLast((l) => l.startsWith("{")) ?? "{}",
+      );
+      expect(result.failures, out).to.deep.equal([]);
+      expect(result.loads).to.equal(true);
+      expect(result.output[0]).to.equal(result.output[1]).and.be.greaterThan(40);
+      expect(result.errors[0]).to.equal(result.errors[1]).and.be.greaterThan(10);
+      expect(result.series[0]).to.equal(result.series[1]).and.be.greaterThan(40);
+    });
   });
 
-  it("swc-plugin-autometrics/compat's plugin() refuses it before compiling: the plugin, the host's version, what to install", () => {
-    const plugin = `require(${JSON.stringify(join(PACKAGE, "compat", "host.js"))}).plugin()`;
-    const { out } = node(swcHost, ["-e", `try { ${transform(plugin)} } catch (e) { console.log("refused:", e.code, e.message); }`]);
-    expect(out).to.contain(`refused: AUTOMETRICS_INCOMPATIBLE_HOST swc-plugin-autometrics 0.1.0 cannot run in @swc/core ${SWC_CORE}:`);
-    expect(out).to.contain("npm install -D @swc/core@^1.16.0");
+  it(`gives Next ${NEXT} the AST 27 build through withAutometrics, by its package export`, () => {
+    const check = `console.log(require(${JSON.stringify(join(PACKAGE, "next.js"))}).withAutometrics({}).experimental.swcPlugins[0][0])`;
+    expect(node(hosts[`next@${NEXT}`]!, ["-e", check]).out.trim()).to.equal("swc-plugin-autometrics/ast27");
+  });
+
+  it(`refuses @swc/core ${OLD_SWC_CORE} before compiling: the plugin, the host's version, what to install`, () => {
+    const { out } = node(hosts[`@swc/core@${OLD_SWC_CORE}`]!, [
+      "-e",
+      `try { ${transform(checked)} } catch (e) { console.log("refused:", e.code, e.message); }`,
+    ]);
+    expect(out).to.contain(`refused: AUTOMETRICS_INCOMPATIBLE_HOST swc-plugin-autometrics 0.1.0 cannot run in @swc/core ${OLD_SWC_CORE}:`);
+    expect(out).to.contain("built on swc_core 75 (swc_ecma_ast 27)");
+    expect(out).to.contain("npm install -D @swc/core@^1.15.0");
     expect(out).not.to.contain("failed:");
   });
 
-  it(`next build with withAutometrics stops at the config under Next ${NEXT}, with the same kind of message`, function () {
+  it(`stops next build with withAutometrics at the config under Next ${OLD_NEXT}, with the same kind of message`, function () {
     this.timeout(120_000);
     const app = join(RUN_DIR, "compat-next");
     rmSync(app, { recursive: true, force: true });
     mkdirSync(app, { recursive: true });
-    symlinkSync(join(nextHost, "node_modules"), join(app, "node_modules"), "dir");
+    symlinkSync(join(hosts[`next@${OLD_NEXT}`]!, "node_modules"), join(app, "node_modules"), "dir");
     writeFileSync(
       join(app, "next.config.js"),
       `const { withAutometrics } = require(${JSON.stringify(join(PACKAGE, "next.js"))});\nmodule.exports = withAutometrics({}, { include: ["lib/**"] });\n`,
@@ -73,22 +116,20 @@ describe(`hosts older than the plugin's build (@swc/core ${SWC_CORE}, Next ${NEX
       NEXT_TELEMETRY_DISABLED: "1",
     });
     expect(status).to.not.equal(0);
-    expect(out).to.contain(`swc-plugin-autometrics 0.1.0 cannot run in Next.js ${NEXT}:`);
-    expect(out).to.contain("npm install next@^16.4.0");
+    expect(out).to.contain(`swc-plugin-autometrics 0.1.0 cannot run in Next.js ${OLD_NEXT}:`);
+    expect(out).to.contain("npm install next@^16.1.7");
     // At the config, before any compilation.
-    expect(out).not.to.contain("Failed to deserialize");
+    expect(out).not.to.contain("AST schema version");
     expect(Date.now() - started).to.be.below(60_000);
   });
 
-  it("in a host it runs in (the workspace's @swc/core), plugin() is the Wasm module, and compiles", () => {
-    const { out } = node(PACKAGE, ["-e", transform(`require(${JSON.stringify(join(PACKAGE, "compat", "host.js"))}).plugin()`)]);
-    expect(out).to.contain("compiled true");
+  it("gives a host the default build runs in (the workspace's @swc/core) the default build, which compiles", () => {
+    expect(node(PACKAGE, ["-e", `console.log(${checked})`]).out.trim()).to.equal(WASM);
+    expect(node(PACKAGE, ["-e", transform(checked)]).out).to.contain("compiled true");
   });
 
-  it("AUTOMETRICS_SKIP_HOST_CHECK=1 lets a plugin rebuilt for the host through", () => {
-    const { out } = node(swcHost, ["-e", `console.log(require(${JSON.stringify(join(PACKAGE, "compat", "host.js"))}).plugin())`], {
-      AUTOMETRICS_SKIP_HOST_CHECK: "1",
-    });
+  it("lets a plugin rebuilt for the host through with AUTOMETRICS_SKIP_HOST_CHECK=1", () => {
+    const { out } = node(hosts[`@swc/core@${OLD_SWC_CORE}`]!, ["-e", `console.log(${checked})`], { AUTOMETRICS_SKIP_HOST_CHECK: "1" });
     expect(out.trim()).to.equal(WASM);
   });
 });

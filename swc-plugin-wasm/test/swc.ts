@@ -5,7 +5,10 @@ import { type Case, type Compile, type RunResult, compileAndRun } from "../../fi
 
 /** The plugin as `npm run build` leaves it (the package's `main`). */
 export const WASM = join(__dirname, "..", "swc_plugin_autometrics.wasm");
-if (!existsSync(WASM)) throw new Error(`${WASM} is missing: build it first (node build.mjs, or npm test)`);
+/** The build on swc_ecma_ast 27, for older hosts (`node build.mjs --ast=27`). */
+export const WASM_AST27 = join(__dirname, "..", "swc_plugin_autometrics_ast27.wasm");
+for (const wasm of [WASM, WASM_AST27])
+  if (!existsSync(wasm)) throw new Error(`${wasm} is missing: build it first (npm run build, or npm test)`);
 
 export const RUN_DIR = join(__dirname, ".run");
 

@@ -331,7 +331,7 @@ mod tests {
 
     /// The dialect's cases, shared with the Babel plugin's tests.
     fn cases() -> Value {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/contract/globs.json");
+        let path = crate::fixture("contract/globs.json");
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
     }
 

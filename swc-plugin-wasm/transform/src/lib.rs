@@ -7,6 +7,7 @@
 //! The files are named as the Babel plugin's, concern for concern (the map
 //! is in `docs/transform.md`, "Where each part of the contract lives").
 
+mod ast;
 mod continuations;
 mod declarations;
 mod directives;
@@ -235,4 +236,14 @@ impl Pass for Autometrics {
             _ => {}
         }
     }
+}
+
+/// `fixtures/<path>` of the repository, above wherever these sources are
+/// built from (`../ast27` builds them too).
+#[cfg(test)]
+fn fixture(path: &str) -> std::path::PathBuf {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root =
+        manifest.ancestors().find(|dir| dir.join("fixtures/contract").is_dir()).expect("the repository's fixtures/");
+    root.join("fixtures").join(path)
 }

@@ -404,7 +404,7 @@ mod tests {
 
     #[test]
     fn names_the_option_in_every_error_in_the_shared_wording() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/contract/options-errors.json");
+        let path = crate::fixture("contract/options-errors.json");
         let shared: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         for case in shared["cases"].as_array().unwrap() {
             let options = &case["options"];

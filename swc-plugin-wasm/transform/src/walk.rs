@@ -20,6 +20,7 @@ use swc_core::{
 };
 
 use crate::{
+    ast::{ArrowBlock, ArrowBody, Body},
     continuations::schedules,
     directives::{directive_of, drop_use, Directive, Kind, SourceDirective},
     glob::GlobSet,
@@ -228,7 +229,7 @@ impl<'a> Walker<'a> {
     }
 
     /// The second run: rewrites a block body through its handle.
-    fn wrap(&mut self, index: usize, body: &mut FunctionBody, is_async: bool, params: &[swc_core::atoms::Atom]) {
+    fn wrap(&mut self, index: usize, body: &mut Body, is_async: bool, params: &[swc_core::atoms::Atom]) {
         if let Some(handle) = self.handle(index) {
             let locals = self.locals();
             let info = &self.infos[index];
@@ -331,8 +332,8 @@ impl<'a> Walker<'a> {
         match self.mode {
             Mode::Collect => {
                 let (own, instrumented) = match &*a.body {
-                    ArrowFunctionBody::FunctionBody(b) => (directive_of(&b.stmts), block_is_instrumented(&b.stmts)),
-                    ArrowFunctionBody::Expr(e) => (None, expr_is_instrumented(e)),
+                    ArrowBlock(b) => (directive_of(&b.stmts), block_is_instrumented(&b.stmts)),
+                    ArrowBody::Expr(e) => (None, expr_is_instrumented(e)),
                     #[cfg(swc_ast_unknown)]
                     _ => (None, true),
                 };
@@ -343,7 +344,7 @@ impl<'a> Walker<'a> {
             }
             Mode::Rewrite => {
                 let touched = self.infos.get(index).is_some_and(|i| i.touched);
-                if let (true, ArrowFunctionBody::FunctionBody(body)) = (touched, &mut *a.body) {
+                if let (true, ArrowBlock(body)) = (touched, &mut *a.body) {
                     drop_use(&mut body.stmts);
                 }
                 a.visit_mut_children_with(self);
@@ -358,6 +359,52 @@ impl<'a> Walker<'a> {
                         params: &params,
                     };
                     wrap_arrow(a, &facts, &handle, &locals);
+                }
+            }
+        }
+    }
+
+    /// An object literal's getter or setter in AST 27, which gives them no
+    /// `Function`, only their parameter and body: `function` for that shape
+    /// (instrumented on request, never async or a generator). `before` visits
+    /// what comes before the body (type annotation, parameters), not the key.
+    #[cfg(feature = "ast27")]
+    fn accessor(
+        &mut self,
+        label: Option<String>,
+        start: BytePos,
+        params: Vec<swc_core::atoms::Atom>,
+        body: &mut Option<Body>,
+        before: impl FnOnce(&mut Self),
+    ) {
+        let index = self.next;
+        self.next += 1;
+        match self.mode {
+            Mode::Collect => {
+                let info = match &*body {
+                    Some(b) => {
+                        self.decide(start, label, directive_of(&b.stmts), false, block_is_instrumented(&b.stmts), true)
+                    }
+                    None => FnInfo { start, ..FnInfo::default() },
+                };
+                if body.is_some() {
+                    self.scoped();
+                }
+                self.infos.push(info);
+                self.enclosing.push(index);
+                before(self);
+                body.visit_mut_with(self);
+                self.enclosing.pop();
+            }
+            Mode::Rewrite => {
+                let touched = self.infos.get(index).is_some_and(|i| i.touched);
+                if let (true, Some(b)) = (touched, body.as_mut()) {
+                    drop_use(&mut b.stmts);
+                }
+                before(self);
+                body.visit_mut_with(self);
+                if let Some(b) = body.as_mut() {
+                    self.wrap(index, b, false, &params);
                 }
             }
         }
@@ -460,15 +507,35 @@ impl<'a> Walker<'a> {
                     let start = m.key.span().lo.min(m.function.span.lo);
                     self.function(label, &mut m.function, false, start);
                 }
+                #[cfg(not(feature = "ast27"))]
                 Prop::Getter(g) => {
                     g.key.visit_mut_with(self);
                     let label = key_name(&g.key).map(|k| member_label(Some(&prefix), &format!("get {k}")));
                     self.function(label, &mut g.function, true, g.span.lo);
                 }
+                #[cfg(not(feature = "ast27"))]
                 Prop::Setter(s) => {
                     s.key.visit_mut_with(self);
                     let label = key_name(&s.key).map(|k| member_label(Some(&prefix), &format!("set {k}")));
                     self.function(label, &mut s.function, true, s.span.lo);
+                }
+                #[cfg(feature = "ast27")]
+                Prop::Getter(g) => {
+                    g.key.visit_mut_with(self);
+                    let label = key_name(&g.key).map(|k| member_label(Some(&prefix), &format!("get {k}")));
+                    let GetterProp { span, type_ann, body, .. } = g;
+                    self.accessor(label, span.lo, vec![], body, |walk| type_ann.visit_mut_with(walk));
+                }
+                #[cfg(feature = "ast27")]
+                Prop::Setter(s) => {
+                    s.key.visit_mut_with(self);
+                    let label = key_name(&s.key).map(|k| member_label(Some(&prefix), &format!("set {k}")));
+                    let SetterProp { span, this_param, param, body, .. } = s;
+                    let params = param_names(this_param.iter().chain(std::iter::once(&**param)));
+                    self.accessor(label, span.lo, params, body, |walk| {
+                        this_param.visit_mut_with(walk);
+                        param.visit_mut_with(walk);
+                    });
                 }
                 other => other.visit_mut_with(self),
             }

@@ -14,6 +14,7 @@ use swc_core::{
 };
 
 use crate::{
+    ast::{self, ArrowBlock, ArrowBody, Body},
     declarations::{declarations_need_function_scope, has_lexical_declarations, is_function_declaration},
     directives,
     options::ObjectiveSpec,
@@ -200,7 +201,7 @@ impl Facts<'_> {
     }
 }
 
-fn arrow(body: ArrowFunctionBody, is_async: bool) -> Expr {
+fn arrow(body: ArrowBody, is_async: bool) -> Expr {
     Expr::Arrow(ArrowExpr {
         span: DUMMY_SP,
         ctxt: SyntaxContext::empty(),
@@ -235,7 +236,7 @@ fn expr_stmt(expr: Expr) -> Stmt {
 }
 
 /// `(_am || (_am = _instrument(…))).run(() => <inner>)`
-fn run(handle: &Handle, inner: ArrowFunctionBody) -> Expr {
+fn run(handle: &Handle, inner: ArrowBody) -> Expr {
     method(handle.lazy(), "run", vec![arrow(inner, false)])
 }
 
@@ -249,7 +250,7 @@ fn run(handle: &Handle, inner: ArrowFunctionBody) -> Expr {
 ///   throw _am.fail(_c, _e);
 /// }
 /// ```
-fn async_shape(handle: &Handle, inner: ArrowFunctionBody, locals: &Locals) -> Vec<Stmt> {
+fn async_shape(handle: &Handle, inner: ArrowBody, locals: &Locals) -> Vec<Stmt> {
     let am = || ident(&handle.am);
     let call = || ident(&locals.call);
     let scope = method(am(), "scope", vec![arrow(inner, true)]);
@@ -478,14 +479,14 @@ fn in_place(handle: &Handle, body: BlockStmt, locals: &Locals, facts: &Facts) ->
 
 /// Rewrites a block body so its calls are timed through its handle, keeping
 /// its directive prologue (`"use strict"`, …) in the function.
-pub fn wrap_block(body: &mut FunctionBody, facts: &Facts, handle: &Handle, locals: &Locals) {
+pub fn wrap_block(body: &mut Body, facts: &Facts, handle: &Handle, locals: &Locals) {
     let at = directives::prologue_len(&body.stmts);
     let mut rest = body.stmts.split_off(at);
     let hoist = declarations_need_function_scope(&rest, facts.params);
     if facts.needs_async_arrow() || (hoist && has_lexical_declarations(&rest)) {
         // The body moves, with the block's span, into an arrow run by the handle.
         keep_parameter_redeclarations(&with_arguments(facts.params), &mut rest);
-        let inner = ArrowFunctionBody::FunctionBody(FunctionBody { span: body.span, stmts: rest });
+        let inner = ArrowBlock(ast::body(body.span, rest));
         body.span = DUMMY_SP;
         if facts.is_async {
             body.stmts.extend(async_shape(handle, inner, locals));
@@ -521,11 +522,11 @@ fn with_arguments(params: &[Atom]) -> Vec<Atom> {
 /// Rewrites an arrow function's body (a block or an expression).
 pub fn wrap_arrow(a: &mut ArrowExpr, facts: &Facts, handle: &Handle, locals: &Locals) {
     match &mut *a.body {
-        ArrowFunctionBody::FunctionBody(body) => wrap_block(body, facts, handle, locals),
-        ArrowFunctionBody::Expr(expr) => {
+        ArrowBlock(body) => wrap_block(body, facts, handle, locals),
+        ArrowBody::Expr(expr) => {
             let mut expr = std::mem::replace(expr, Box::new(Expr::dummy()));
             let stmts = if facts.needs_async_arrow() {
-                async_shape(handle, ArrowFunctionBody::Expr(expr), locals)
+                async_shape(handle, ArrowBody::Expr(expr), locals)
             } else {
                 if facts.is_async {
                     expr.visit_mut_with(&mut Awaits { call: &locals.call, tries: Vec::new() });
@@ -536,7 +537,7 @@ pub fn wrap_arrow(a: &mut ArrowExpr, facts: &Facts, handle: &Handle, locals: &Lo
                 });
                 in_place(handle, block(vec![ret]), locals, facts).into()
             };
-            *a.body = ArrowFunctionBody::FunctionBody(FunctionBody { span: DUMMY_SP, stmts });
+            *a.body = ArrowBlock(ast::body(DUMMY_SP, stmts));
         }
         #[cfg(swc_ast_unknown)]
         _ => {}

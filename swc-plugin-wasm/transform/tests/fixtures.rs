@@ -273,7 +273,12 @@ fn main() {
         return;
     }
     let update = std::env::var("UPDATE").is_ok_and(|v| v == "1");
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
+    // The repository's fixtures/, above wherever these sources are built from (../ast27 builds them too).
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .map(|dir| dir.join("fixtures"))
+        .find(|dir| dir.join("contract").is_dir())
+        .expect("the repository's fixtures/");
     let cases = load_cases(&corpus);
     assert!(!cases.is_empty(), "no fixtures under {}", corpus.display());
 
