@@ -442,8 +442,8 @@ async function main() {
   const table = renderTable(results);
   console.log(`\n${table.note}\n\n${table.markdown}`);
   if (args.write) {
-    // The README shows the build the package ships.
-    writeReadme(renderTable(results, ["main"]));
+    // The README shows the builds the package ships.
+    writeReadme(renderTable(results, ["main", "ast27"]));
     console.log(`\n[compat] wrote the table into ${relative(process.cwd(), README)}`);
   }
 }
