@@ -44,22 +44,23 @@ describe("swc-plugin-autometrics/next", () => {
     expect(JSON.parse(out)).to.deep.equal(["autometrics-runtime", "prom-client"]);
   });
 
-  it("is what Next resolves: the package name leads to the Wasm module", () => {
+  it("is what Next resolves: the package name leads to the Wasm module, /ast27 to the other build", () => {
     expect(require.resolve("swc-plugin-autometrics")).to.match(/swc_plugin_autometrics\.wasm$/);
+    expect(require.resolve("swc-plugin-autometrics/ast27")).to.match(/swc_plugin_autometrics_ast27\.wasm$/);
   });
 
   describe("the project's Next", () => {
     let project: string;
     before(() => {
-      // A project whose next is 16.3.8: withAutometrics reads the version Next's working directory resolves.
+      // withAutometrics reads the version of next that Next's working directory resolves.
       project = mkdtempSync(join(tmpdir(), "autometrics-next-"));
       mkdirSync(join(project, "node_modules", "next"), { recursive: true });
-      writeFileSync(join(project, "node_modules", "next", "package.json"), JSON.stringify({ name: "next", version: "16.3.8" }));
     });
     after(() => rmSync(project, { recursive: true, force: true }));
 
-    const configure = (env: Record<string, string> = {}) =>
-      spawnSync(
+    const configure = (version: string, env: Record<string, string> = {}) => {
+      writeFileSync(join(project, "node_modules", "next", "package.json"), JSON.stringify({ name: "next", version }));
+      return spawnSync(
         process.execPath,
         ["-e", `console.log(JSON.stringify(require(${JSON.stringify(require.resolve("../next"))}).withAutometrics({}, {}).experimental))`],
         {
@@ -68,16 +69,31 @@ describe("swc-plugin-autometrics/next", () => {
           env: { ...process.env, ...env },
         },
       );
+    };
 
-    it("older than the plugin's build fails in words: the plugin, Next's version, what to install", () => {
-      const { status, stderr } = configure();
+    it("gets the build it runs: the default from 16.4.0, the AST 27 one for 16.1.7 to 16.3", () => {
+      for (const [version, request] of [
+        ["16.4.6", "swc-plugin-autometrics"],
+        ["16.4.0", "swc-plugin-autometrics"],
+        ["16.5.0-canary.3", "swc-plugin-autometrics"],
+        ["16.3.8", "swc-plugin-autometrics/ast27"],
+        ["16.1.7", "swc-plugin-autometrics/ast27"],
+      ]) {
+        const { status, stdout, stderr } = configure(version!);
+        expect(status, stderr).to.equal(0);
+        expect(JSON.parse(stdout), version).to.deep.equal({ swcPlugins: [[request, {}]] });
+      }
+    });
+
+    it("older than both builds fails in words: the plugin, Next's version, what to install", () => {
+      const { status, stderr } = configure("16.1.6");
       expect(status).to.equal(1);
-      expect(stderr).to.contain("swc-plugin-autometrics 0.1.0 cannot run in Next.js 16.3.8: its Wasm plugin is built on swc_core 78");
-      expect(stderr).to.contain("npm install next@^16.4.0");
+      expect(stderr).to.contain("swc-plugin-autometrics 0.1.0 cannot run in Next.js 16.1.6: its Wasm plugin is built on swc_core 75");
+      expect(stderr).to.contain("npm install next@^16.1.7");
     });
 
     it("AUTOMETRICS_SKIP_HOST_CHECK=1 skips the check, for a plugin rebuilt for that Next", () => {
-      const { status, stdout } = configure({ AUTOMETRICS_SKIP_HOST_CHECK: "1" });
+      const { status, stdout } = configure("16.0.11", { AUTOMETRICS_SKIP_HOST_CHECK: "1" });
       expect(status).to.equal(0);
       expect(JSON.parse(stdout)).to.deep.equal({ swcPlugins: [["swc-plugin-autometrics", {}]] });
     });
