@@ -28,7 +28,7 @@ const BUILDS = [
     ast: "27",
     request: `${PLUGIN}/ast27`,
     file: "swc_plugin_autometrics_ast27.wasm",
-    minimum: { "@swc/core": "1.15.0", next: "16.1.7" },
+    minimum: { "@swc/core": "1.15.0", next: "16.1.0" },
   },
 ];
 

@@ -35,9 +35,9 @@ let RESULTS = join(COMPAT, "results.json");
 const README = join(PACKAGE, "README.md");
 const MARKERS = ["<!-- compat-table:start (swc-plugin-wasm/compat/range.mjs --write) -->", "<!-- compat-table:end -->"];
 
-/** The default matrix: the last @swc/core before plugins became portable (1.15.0), every minor since, their first and last patches; Next 15.5 and every 16.x. */
+/** The default matrix: the last @swc/core before plugins became portable (1.15.0), every minor since, their first and last patches; Next 15.5, every 16.x, and 16.1.0 (where the AST 27 build starts). */
 export const DEFAULT_SWC = ["1.13.x", "1.14.x", "1.15.0", "1.15.x", "1.16.0", "1.16.x"];
-export const DEFAULT_NEXT = ["15.5", "16.0", "16.1", "16.2", "16.3", "16.4.0", "16.4"];
+export const DEFAULT_NEXT = ["15.5", "16.0", "16.1.0", "16.1", "16.2", "16.3", "16.4.0", "16.4"];
 
 function parseArgs(argv) {
   const args = { swc: undefined, next: undefined, wasm: undefined, write: false, table: false, bundler: "default" };

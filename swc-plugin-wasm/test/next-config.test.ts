@@ -71,13 +71,14 @@ describe("swc-plugin-autometrics/next", () => {
       );
     };
 
-    it("gets the build it runs: the default from 16.4.0, the AST 27 one for 16.1.7 to 16.3", () => {
+    it("gets the build it runs: the default from 16.4.0, the AST 27 one for 16.1 to 16.3", () => {
       for (const [version, request] of [
         ["16.4.6", "swc-plugin-autometrics"],
         ["16.4.0", "swc-plugin-autometrics"],
         ["16.5.0-canary.3", "swc-plugin-autometrics"],
         ["16.3.8", "swc-plugin-autometrics/ast27"],
         ["16.1.7", "swc-plugin-autometrics/ast27"],
+        ["16.1.0", "swc-plugin-autometrics/ast27"],
       ]) {
         const { status, stdout, stderr } = configure(version!);
         expect(status, stderr).to.equal(0);
@@ -86,10 +87,10 @@ describe("swc-plugin-autometrics/next", () => {
     });
 
     it("older than both builds fails in words: the plugin, Next's version, what to install", () => {
-      const { status, stderr } = configure("16.1.6");
+      const { status, stderr } = configure("16.0.11");
       expect(status).to.equal(1);
-      expect(stderr).to.contain("swc-plugin-autometrics 0.1.0 cannot run in Next.js 16.1.6: its Wasm plugin is built on swc_core 75");
-      expect(stderr).to.contain("npm install next@^16.1.7");
+      expect(stderr).to.contain("swc-plugin-autometrics 0.1.0 cannot run in Next.js 16.0.11: its Wasm plugin is built on swc_core 75");
+      expect(stderr).to.contain("npm install next@^16.1.0");
     });
 
     it("AUTOMETRICS_SKIP_HOST_CHECK=1 skips the check, for a plugin rebuilt for that Next", () => {
