@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { listSource } from "autometrics-runtime/tooling";
 import { loadCases } from "../../fixtures/harness/corpus";
 import { freePort } from "../../fixtures/harness/ports";
@@ -50,6 +50,41 @@ describe("autometrics CLI", () => {
       }
     }
     expect(listed).to.be.greaterThan(150);
+  });
+
+  it("lists the same through either plugin in code nobody here wrote: lodash-es (ES modules) and yargs (both module systems)", () => {
+    const mocha = dirname(require.resolve("mocha/package.json"));
+    const packages = [
+      dirname(require.resolve("lodash-es/package.json")),
+      dirname(require.resolve("yargs/package.json", { paths: [mocha] })),
+    ];
+    for (const root of packages) {
+      const sources = (dir: string): string[] =>
+        readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+          e.isDirectory()
+            ? e.name === "node_modules"
+              ? []
+              : sources(join(dir, e.name))
+            : /\.[cm]?js$/.test(e.name)
+              ? [join(dir, e.name)]
+              : [],
+        );
+      let listed = 0;
+      for (const file of sources(root)) {
+        const through = (compiler: string) => {
+          process.env.AUTOMETRICS_COMPILER = compiler;
+          try {
+            return listSource(root, file, readFileSync(file, "utf8"), { include: ["**"] });
+          } finally {
+            delete process.env.AUTOMETRICS_COMPILER;
+          }
+        };
+        const babel = through("babel");
+        expect(through("swc"), file).to.deep.equal(babel);
+        listed += babel.length;
+      }
+      expect(listed, root).to.be.greaterThan(400);
+    }
   });
 
   it("reads .swcrc and directives too", () => {

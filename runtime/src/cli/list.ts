@@ -1,7 +1,6 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { findInstalled, problemOf } from "../register/compilers";
-import { listWithSwc } from "./swc-listing";
+import { chooseCompiler, problemOf } from "../register/compilers";
 
 /** One function the plugins would instrument. */
 export interface Listed {
@@ -45,30 +44,12 @@ export function listFunctions(root: string, options: Record<string, unknown>): L
 
 /** What the plugins would instrument in one file whose text is `text` (an editor's, maybe unsaved). */
 export function listSource(root: string, file: string, text: string, options: Record<string, unknown>): Listed[] {
-  const { name, host, plugin } = findInstalled(root, process.env.AUTOMETRICS_COMPILER, "reading the code");
-  const listed =
-    name === "swc"
-      ? listWithSwc(require(host.path), plugin.path, file, text, { root, ...options })
-      : listWithBabel(require(host.path), require(plugin.path), root, file, text, { root, ...options });
+  const compiler = chooseCompiler(root, options, process.env.AUTOMETRICS_COMPILER, "reading the code");
+  const typescript = /\.(ts|tsx|mts|cts)$/.test(file);
+  const esm = /\.m[jt]s$/.test(file) ? true : /\.c[jt]s$/.test(file) ? false : undefined;
+  const listed = compiler.list(text, file, { esm, typescript, jsx: /x$/.test(file) || !typescript });
   // In source order: the SWC plugin's output puts a body's function declarations first.
   return listed.sort((a, b) => a.line - b.line);
-}
-
-/** The Babel plugin's own account of what it selected (its metadata), without printing the code. */
-function listWithBabel(babel: any, plugin: any, root: string, file: string, text: string, options: Record<string, unknown>): Listed[] {
-  const typescript = /\.(ts|tsx|mts|cts)$/.test(file);
-  const result = babel.transformSync(text, {
-    filename: file,
-    cwd: root,
-    babelrc: false,
-    configFile: false,
-    code: false,
-    sourceType: "unambiguous",
-    parserOpts: { plugins: [...(typescript ? ["typescript"] : []), ...(/x$/.test(file) || !typescript ? ["jsx"] : [])] },
-    plugins: [[plugin.default ?? plugin, options]],
-  });
-  const listed: Listed[] = result?.metadata?.autometrics ?? [];
-  return listed.map(({ objective, ...f }) => (objective === undefined ? f : { ...f, objective }));
 }
 
 /** The directive form of an objective's fields, as users write it. */

@@ -1,10 +1,17 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import type { Listed } from "../cli/list";
+import { listedInOutput } from "./swc-output";
 
-/** How Node will run a file: its module system (undefined: Node decides from the syntax), and whether it has types. */
+/**
+ * How a file is read: its module system (undefined: decided from the syntax,
+ * as Node does), whether it has types, and whether it may hold JSX (for the
+ * CLI and the editor; Node runs no JSX).
+ */
 export interface Format {
   esm: boolean | undefined;
   typescript: boolean;
+  jsx?: boolean;
 }
 
 /** The plugins' `moduleSystem` for a format: Node's decision, else the same reading of the syntax. */
@@ -12,7 +19,7 @@ function moduleSystem(format: Format): "esm" | "commonjs" | "auto" {
   return format.esm === undefined ? "auto" : format.esm ? "esm" : "commonjs";
 }
 
-/** One of the two plugins with its compiler, as the load hook uses it. */
+/** One of the two plugins with its compiler, as the load hook and the CLI use it. */
 export interface Compiler {
   name: "babel" | "swc";
   /** What a cached result depends on besides the file: the compiler's and the plugin's versions. */
@@ -24,6 +31,8 @@ export interface Compiler {
    * plugin selected nothing in it (the file then runs as it is).
    */
   transform(code: string, filename: string, format: Format): string | undefined;
+  /** What the plugin instruments in the file, as the Babel plugin's metadata says it. */
+  list(code: string, filename: string, format: Format): Listed[];
 }
 
 const NAMES = { babel: ["@babel/core", "babel-plugin-autometrics"], swc: ["@swc/core", "swc-plugin-autometrics"] } as const;
@@ -32,27 +41,16 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/**
- * Counts, in a text, the places that bring in `runtime`'s `instrument` as the
- * SWC plugin writes them (docs/transform.md, "Bringing in the runtime"): a
- * file it instrumented has one more than before.
- */
-export function runtimeImports(runtime: unknown): (code: string) => number {
-  const name = escapeRegExp(JSON.stringify(typeof runtime === "string" ? runtime : "autometrics-runtime"));
-  const pattern = new RegExp(`\\binstrument as _instrument\\w* \\} from ${name}|require\\(${name}\\)\\.instrument\\b`, "g");
-  return (code) => code.match(pattern)?.length ?? 0;
-}
-
 interface BabelCore {
-  transformSync(code: string, options: object): { code?: string | null; metadata?: { autometrics?: unknown[] } } | null;
+  transformSync(code: string, options: object): { code?: string | null; metadata?: { autometrics?: Listed[] } } | null;
 }
 
 interface SwcCore {
   transformSync(code: string, options: object): { code: string };
+  parseSync(code: string, options: object): unknown;
 }
 
-/** A package as the project resolves it. */
-export interface Found {
+interface Found {
   path: string;
   version: string;
 }
@@ -82,30 +80,33 @@ function lazy<T>(path: string): () => T {
 function babelCompiler(host: Found, plugin: Found, versions: string, root: string, options: Record<string, unknown>): Compiler {
   const babel = lazy<BabelCore>(host.path);
   const pluginModule = lazy<{ default?: unknown }>(plugin.path);
+  const run = (code: string, filename: string, format: Format, output: object) =>
+    babel().transformSync(code, {
+      filename,
+      cwd: root,
+      babelrc: false,
+      configFile: false,
+      sourceType: format.esm === undefined ? "unambiguous" : format.esm ? "module" : "script",
+      parserOpts: {
+        allowReturnOutsideFunction: format.esm !== true,
+        plugins: [...(format.typescript ? ["typescript"] : []), ...(format.jsx ? ["jsx"] : [])],
+      },
+      plugins: [[pluginModule().default ?? pluginModule(), { ...options, root: options.root ?? root, moduleSystem: moduleSystem(format) }]],
+      ...output,
+    });
   return {
     name: "babel",
     versions,
     keepsTypes: true,
     transform(code, filename, format) {
-      const result = babel().transformSync(code, {
-        filename,
-        cwd: root,
-        babelrc: false,
-        configFile: false,
-        sourceType: format.esm === undefined ? "unambiguous" : format.esm ? "module" : "script",
-        // The lines stay where they were: stack traces are right without source maps.
-        retainLines: true,
-        sourceMaps: "inline",
-        parserOpts: {
-          allowReturnOutsideFunction: format.esm !== true,
-          plugins: format.typescript ? ["typescript"] : [],
-        },
-        plugins: [
-          [pluginModule().default ?? pluginModule(), { ...options, root: options.root ?? root, moduleSystem: moduleSystem(format) }],
-        ],
-      });
+      // The lines stay where they were: stack traces are right without source maps.
+      const result = run(code, filename, format, { retainLines: true, sourceMaps: "inline" });
       const instrumented = (result?.metadata?.autometrics?.length ?? 0) > 0;
       return instrumented ? (result?.code ?? undefined) : undefined;
+    },
+    list(code, filename, format) {
+      const listed = run(code, filename, format, { code: false })?.metadata?.autometrics ?? [];
+      return listed.map(({ objective, ...f }) => (objective === undefined ? f : { ...f, objective }));
     },
   };
 }
@@ -113,7 +114,11 @@ function babelCompiler(host: Found, plugin: Found, versions: string, root: strin
 /** The SWC plugin's package resolves to its .wasm file, which the host loads by path. */
 function swcCompiler(host: Found, plugin: Found, versions: string, root: string, options: Record<string, unknown>): Compiler {
   const swc = lazy<SwcCore>(host.path);
-  const count = runtimeImports(options.runtime);
+  const runtime = typeof options.runtime === "string" ? options.runtime : "autometrics-runtime";
+  // What the plugin writes to bring in the runtime (docs/transform.md, "Bringing in the runtime").
+  const quoted = escapeRegExp(JSON.stringify(runtime));
+  const bringsIn = new RegExp(`\\binstrument as _instrument\\w* \\} from ${quoted}|require\\(${quoted}\\)\\.instrument\\b`, "g");
+  const count = (text: string) => text.match(bringsIn)?.length ?? 0;
   return {
     name: "swc",
     versions,
@@ -127,18 +132,22 @@ function swcCompiler(host: Found, plugin: Found, versions: string, root: string,
         sourceMaps: "inline",
         jsc: {
           target: "esnext",
-          parser: format.typescript ? { syntax: "typescript" } : { syntax: "ecmascript" },
+          parser: format.typescript ? { syntax: "typescript", tsx: format.jsx } : { syntax: "ecmascript", jsx: format.jsx },
           experimental: { plugins: [[plugin.path, { ...options, root: options.root ?? root, moduleSystem: moduleSystem(format) }]] },
         },
       });
       // SWC prints every file again: keep the original unless the plugin brought in the runtime.
       return count(result.code) > count(code) ? result.code : undefined;
     },
+    list(code, filename, format) {
+      const output = this.transform(code, filename, format);
+      return output === undefined ? [] : listedInOutput(swc(), output, runtime);
+    },
   };
 }
 
 /** One of the plugins and its compiler, as the project has them. */
-export interface Installed {
+interface Installed {
   name: "babel" | "swc";
   host: Found;
   plugin: Found;
@@ -149,7 +158,7 @@ export interface Installed {
  * when the project has it with the Babel plugin, else SWC with the Wasm
  * plugin. Throws, saying what to install for `purpose`, when neither is there.
  */
-export function findInstalled(root: string, choice: string | undefined, purpose: string): Installed {
+function findInstalled(root: string, choice: string | undefined, purpose: string): Installed {
   if (choice !== undefined && choice !== "babel" && choice !== "swc") {
     throw new Error(`AUTOMETRICS_COMPILER must be "babel" or "swc", got ${JSON.stringify(choice)}`);
   }
@@ -168,9 +177,14 @@ export function findInstalled(root: string, choice: string | undefined, purpose:
   throw new Error(`${purpose} needs ${choices}: npm install --save-dev ${(wanted === undefined ? NAMES.babel : NAMES[wanted]).join(" ")}`);
 }
 
-/** The compiler the load hook uses (`findInstalled`'s choice). */
-export function chooseCompiler(root: string, options: Record<string, unknown>, choice: string | undefined): Compiler {
-  const { name, host, plugin } = findInstalled(root, choice, "instrumenting at load time");
+/** The compiler to use (`findInstalled`'s choice), for `purpose`. */
+export function chooseCompiler(
+  root: string,
+  options: Record<string, unknown>,
+  choice: string | undefined,
+  purpose = "instrumenting at load time",
+): Compiler {
+  const { name, host, plugin } = findInstalled(root, choice, purpose);
   const versions = `${NAMES[name][0]}@${host.version} ${NAMES[name][1]}@${plugin.version}`;
   return (name === "babel" ? babelCompiler : swcCompiler)(host, plugin, versions, root, options);
 }

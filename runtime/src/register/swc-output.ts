@@ -1,17 +1,16 @@
-import { runtimeImports } from "../register/compilers";
-import type { Listed } from "./list";
+import type { Listed } from "../cli/list";
 
 /**
- * What the SWC plugin instrumented in a file, read back from its output, as
- * the Babel plugin reports it in its metadata. Each instrumented function
- * reads its handle through `_instrument("label", "module", { objective })`
- * inside its own body (docs/transform.md, "The function"), and keeps its
- * source position, which the output's source map takes back to its line.
+ * What the SWC plugin instrumented in a file, read back from its output (with
+ * its inline source map), as the Babel plugin reports it in its metadata.
+ * Each instrumented function reads its handle through `_instrument("label",
+ * "module", { objective })` inside its own body (docs/transform.md, "The
+ * function"), and keeps its source position, which the map takes back to its
+ * line.
  */
 
 interface Swc {
-  transformSync(code: string, options: object): { code: string; map?: string };
-  parseSync(code: string, options: object): AstNode;
+  parseSync(code: string, options: object): unknown;
 }
 
 // SWC's AST as @swc/core hands it to JavaScript: nodes with a `type` and a `span`.
@@ -29,32 +28,29 @@ const FUNCTIONS = new Set([
   "SetterProperty",
 ]);
 
-export function listWithSwc(swc: Swc, wasm: string, file: string, text: string, options: Record<string, unknown>): Listed[] {
-  const typescript = /\.(ts|tsx|mts|cts)$/.test(file);
-  const jsx = /x$/.test(file) || !typescript;
-  const { code, map } = swc.transformSync(text, {
-    filename: file,
-    swcrc: false,
-    configFile: false,
-    // An .mjs file is a module even with no import or export: the plugin then brings in the runtime with one.
-    isModule: /\.m[jt]s$/.test(file) ? true : "unknown",
-    sourceMaps: true,
-    jsc: {
-      target: "esnext",
-      parser: typescript ? { syntax: "typescript", tsx: jsx } : { syntax: "ecmascript", jsx },
-      experimental: { plugins: [[wasm, options]] },
-    },
-  });
-  // Nothing brought in: nothing selected, or only code instrumented before (the plugin's own output).
-  const imports = runtimeImports(options.runtime);
-  if (imports(code) === imports(text)) return [];
-  const ast = swc.parseSync(code, { syntax: "ecmascript", jsx: true, target: "esnext", isModule: "unknown" });
-  const instrument = instrumentBinding(ast, typeof options.runtime === "string" ? options.runtime : "autometrics-runtime");
+const INLINE_MAP = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/;
+
+export function listedInOutput(swc: Swc, code: string, runtime: string): Listed[] {
+  const ast = swc.parseSync(code, { syntax: "ecmascript", jsx: true, target: "esnext", isModule: "unknown" }) as AstNode;
+  const instrument = instrumentBinding(ast, runtime);
   if (instrument === undefined) return [];
-  // Spans count from where @swc/core's parse started (1, or further on in older releases), in UTF-8 bytes.
+  const map = INLINE_MAP.exec(code)?.[1];
+  const lines = originalLines(map === undefined ? undefined : Buffer.from(map, "base64").toString());
+  // Spans count in UTF-8 bytes from where @swc/core's parse started (1, or further on in older releases).
   const bytes = Buffer.from(code);
   const base = (ast.span?.start ?? 0) - firstToken(code);
-  const lines = originalLines(map);
+  const lineStarts = [0];
+  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) lineStarts.push(i + 1);
+  const position = (offset: number): [number, number] => {
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (lineStarts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return [low, offset - lineStarts[low]!];
+  };
   const found: Listed[] = [];
   const seen = new Set<AstNode>();
   const visit = (node: unknown, fn: AstNode | undefined): void => {
@@ -67,10 +63,8 @@ export function listWithSwc(swc: Swc, wasm: string, file: string, text: string, 
     if (n.type === "CallExpression" && fn !== undefined && !seen.has(fn) && isIdentifier(n.callee, instrument)) {
       seen.add(fn);
       const [label, module, extra] = (n.arguments as { expression: AstNode }[]).map((a) => literal(a.expression));
-      const offset = (fn.span?.start ?? base) - base;
-      const before = bytes.subarray(0, offset).toString();
-      const line = before.split("\n").length - 1;
-      const column = before.length - before.lastIndexOf("\n") - 1;
+      // Columns in bytes: the map's own count only differs after non-ASCII text on the line, before the function.
+      const [line, column] = position((fn.span?.start ?? base) - base);
       const listed: Listed = { function: String(label), module: String(module), line: lines(line, column) };
       const objective = (extra as { objective?: Listed["objective"] } | undefined)?.objective;
       if (objective !== undefined) listed.objective = objective;
