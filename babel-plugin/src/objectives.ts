@@ -1,4 +1,5 @@
-import { DECIMAL, type ObjectiveSpec, type Options, Problem, definedObjective, percentile, threshold } from "./options";
+import { DECIMAL } from "autometrics-runtime/spec";
+import { type ObjectiveSpec, type Options, Problem, definedObjective, percentile, threshold } from "./options";
 import type { Fields, SourceDirective } from "./directives";
 
 /** A directive with fields, and where it is, as errors name it. */

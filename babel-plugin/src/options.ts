@@ -1,10 +1,5 @@
-import { DEFAULT_BUCKETS } from "autometrics-runtime/spec";
+import { BLANK, DECIMAL, DEFAULT_BUCKETS } from "autometrics-runtime/spec";
 import { GlobError, GlobSet } from "./glob";
-
-/** A percentile, or a threshold written as a string. */
-export const DECIMAL = /^\d+(\.\d+)?$/;
-/** Nothing but white space (Unicode White_Space, as Rust's `char::is_whitespace`). */
-const BLANK = /^\p{White_Space}*$/u;
 
 export interface ObjectiveSpec {
   name: string;

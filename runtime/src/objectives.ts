@@ -1,5 +1,6 @@
 import { AutometricsConfigError } from "./errors";
 import { reportOnce } from "./report";
+import { BLANK, DECIMAL } from "./spec";
 
 /** The percentiles the autometrics recording and alerting rules cover. */
 export enum ObjectivePercentile {
@@ -56,11 +57,6 @@ const SUPPORTED_PERCENTILES = new Set<string>(Object.values(ObjectivePercentile)
 export function formatBound(bound: number): string {
   return String(bound);
 }
-
-/** A percentile, or a threshold written as a string. */
-const DECIMAL = /^\d+(\.\d+)?$/;
-/** Nothing but white space (Unicode White_Space, as the SWC plugin's `char::is_whitespace`). */
-const BLANK = /^\p{White_Space}*$/u;
 
 function checkPercentile(value: unknown, option: string, objectiveName: string): string {
   const text = typeof value === "number" ? String(value) : value;

@@ -1,6 +1,6 @@
 import { setAsyncCallers } from "./context";
 import { detach } from "./prometheus/tracker";
-import { byKey, defaultSettings, functions, reported, runtime, settings } from "./state";
+import { byKey, defaultSettings, functions, initialRuntime, reported, runtime, settings } from "./state";
 
 /**
  * @internal Returns the runtime to a fresh process's state (state.ts): stops
@@ -14,7 +14,7 @@ export async function resetRuntime(): Promise<void> {
   runtime.running = undefined;
   await running?.stop();
   detach();
-  Object.assign(runtime, { buildInfo: undefined, detached: false, aggregator: null });
+  Object.assign(runtime, initialRuntime());
   functions.length = 0;
   byKey.clear();
   Object.assign(settings, defaultSettings());

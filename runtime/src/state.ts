@@ -5,14 +5,15 @@ import type { FunctionHandle } from "./function-handle";
 import { DEFAULT_BUCKETS } from "./spec";
 
 /**
- * The runtime's process-wide state, all of it: what `instrument` registered,
- * what `init` configured and started, and what was already reported. It holds
- * data only (nothing here imports back), and `reset.ts` returns it to a fresh
- * process's.
+ * The runtime's process-wide state: what `instrument` registered, what `init`
+ * configured and started, and what was already reported. It holds data only
+ * (nothing here imports back), and `reset.ts` returns it to a fresh process's.
  *
  * Not here: the calls in flight (the stack in context.ts, traced calls in
- * tracing.ts), which every call restores as it ends, and caches derived from
- * values that do not change (bucket texts, scrapes being written).
+ * tracing.ts), which every call restores as it ends; the caller-tracking mode,
+ * which context.ts keeps beside the stack for the hot path (`setAsyncCallers`);
+ * and caches derived from values that do not change (bucket texts, scrapes
+ * being written).
  */
 
 /** @internal Every function registered, in registration order: what the trackers record and the scrapes write. */
@@ -33,8 +34,8 @@ export const defaultSettings = () => ({
 /** @internal Run-time settings that the hot path reads; changed only by `init()`. */
 export const settings = defaultSettings();
 
-/** @internal What `init()` set up and started, and what the trackers are attached to. */
-export const runtime = {
+/** @internal What `init()` set up and started, and what the trackers are attached to, before any. */
+export const initialRuntime = () => ({
   /** build_info, detected on first use unless `init()` set it. */
   buildInfo: undefined as ResolvedBuildInfo | undefined,
   /** The exporters and producers of the last `init()`, stopped by the next one. */
@@ -45,7 +46,10 @@ export const runtime = {
   detached: false,
   /** With `cluster: true`, in the primary: sums the workers' metrics. */
   aggregator: null as AggregatorRegistry<any> | null,
-};
+});
+
+/** @internal */
+export const runtime = initialRuntime();
 
 /** @internal What was reported, so each failure is said once (or once per interval). */
 export const reported = {
