@@ -5,7 +5,8 @@
 import * as babel from "@babel/core";
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { nodeVersions } from "../../fixtures/harness/isolated-install.mjs";
@@ -43,6 +44,11 @@ function cacheEntries(dir: string): Map<string, number> {
   for (const sub of readdirSync(dir))
     for (const f of readdirSync(join(dir, sub))) entries.set(`${sub}/${f}`, statSync(join(dir, sub, f)).ino);
   return entries;
+}
+
+/** The file of each plugin that the app's hook loads (for the default SWC build, its .wasm). */
+function pluginFile(compiler: string): string {
+  return createRequire(join(NO_BUILD, "package.json")).resolve(compiler === "babel" ? "babel-plugin-autometrics" : "swc-plugin-autometrics");
 }
 
 /** The line of the first line of `file` that contains `text`. */
@@ -108,6 +114,20 @@ describe("autometrics-runtime/register: no build step", function () {
         expect(calls(warm.samples)).to.deep.equal(calls(cold.samples));
         expect(cacheEntries(cacheDir)).to.deep.equal(entries);
         expect(warm.output.split("\n").filter((l) => l.includes("broken-directive.js"))).to.deep.equal(warnings);
+
+        // The plugin rebuilt under the same version: every file compiled again, under new keys.
+        const plugin = pluginFile(compiler);
+        const { atime, mtime } = statSync(plugin);
+        utimesSync(plugin, atime, new Date(mtime.getTime() + 1000));
+        try {
+          const rebuilt = await runNoBuild(node, compiler, cacheDir, `no-build-${compiler}-${major}-rebuilt`);
+          expect(calls(rebuilt.samples)).to.deep.equal(calls(cold.samples));
+        } finally {
+          utimesSync(plugin, atime, mtime);
+        }
+        const after = cacheEntries(cacheDir);
+        expect(after.size).to.equal(10);
+        for (const [entry, inode] of entries) expect(after.get(entry)).to.equal(inode);
         rmSync(cacheDir, { recursive: true, force: true });
       });
     }

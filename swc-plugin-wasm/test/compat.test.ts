@@ -15,6 +15,8 @@ import { RUN_DIR, WASM, WASM_AST27 } from "./swc";
 
 const PACKAGE = join(__dirname, "..");
 const HOST = join(PACKAGE, "compat", "host.js");
+/** The load hook's and the CLI's compilers (autometrics-runtime/register). */
+const COMPILERS = join(PACKAGE, "..", "runtime", "dist", "register", "compilers.js");
 /** The AST 27 build's hosts. */
 const SWC_CORE = "1.15.47";
 const NEXT = "16.3.8";
@@ -81,6 +83,22 @@ describe("the plugin's two builds and the hosts each runs in", () => {
       expect(result.errors[0]).to.equal(result.errors[1]).and.be.greaterThan(10);
       expect(result.series[0]).to.equal(result.series[1]).and.be.greaterThan(40);
     });
+  });
+
+  /** What the load hook and the CLI compile with, in a project whose @swc/core is the host's. */
+  const loadTime = (dir: string) => `
+    const { chooseCompiler } = require(${JSON.stringify(COMPILERS)});
+    try {
+      const swc = chooseCompiler(${JSON.stringify(dir)}, { include: ["**"] }, "swc");
+      const out = swc.transform("export function f(a) { return a + 1; }\\n", ${JSON.stringify(join(dir, "f.mjs"))}, { esm: true, typescript: false });
+      console.log("compiled", out.includes("_instrument"));
+    } catch (e) { console.log("refused:", e.message); }`;
+
+  it(`gives the load hook and the CLI the AST 27 build under @swc/core ${SWC_CORE}, and refuses ${OLD_SWC_CORE} in words`, () => {
+    expect(node(hosts[`@swc/core@${SWC_CORE}`]!, ["-e", loadTime(hosts[`@swc/core@${SWC_CORE}`]!)]).out).to.contain("compiled true");
+    const { out } = node(hosts[`@swc/core@${OLD_SWC_CORE}`]!, ["-e", loadTime(hosts[`@swc/core@${OLD_SWC_CORE}`]!)]);
+    expect(out).to.contain(`refused: swc-plugin-autometrics 0.1.0 cannot run in @swc/core ${OLD_SWC_CORE}:`);
+    expect(out).to.contain("npm install -D @swc/core@^1.15.0");
   });
 
   it(`gives Next ${NEXT} the AST 27 build through withAutometrics, by its package export`, () => {

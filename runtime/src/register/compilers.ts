@@ -1,5 +1,6 @@
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Listed } from "../cli/list";
 import { listedInOutput } from "./swc-output";
 
@@ -22,8 +23,12 @@ function moduleSystem(format: Format): "esm" | "commonjs" | "auto" {
 /** One of the two plugins with its compiler, as the load hook and the CLI use it. */
 export interface Compiler {
   name: "babel" | "swc";
-  /** What a cached result depends on besides the file: the compiler's and the plugin's versions. */
-  versions: string;
+  /**
+   * What a cached result depends on besides the file: the compiler's and the
+   * plugin's versions, and the plugin's files as they are on disk (a plugin
+   * rebuilt or relinked under the same version compiles again).
+   */
+  identity: string;
   /** Its output keeps TypeScript's types (for Node to strip), rather than compiling them away. */
   keepsTypes: boolean;
   /**
@@ -71,13 +76,29 @@ function finder(root: string): (name: string) => Found | undefined {
   };
 }
 
+/** The JavaScript files of a folder. */
+function filesIn(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => /\.[cm]?js$/.test(f))
+    .map((f) => join(dir, f));
+}
+
+/** The versions of the compiler and the plugin, and the size and time of each of the plugin's `files`. */
+function identity(host: Found, plugin: Found, files: string[]): string {
+  const stamps = files.map((f) => {
+    const { size, mtimeMs } = statSync(f);
+    return `${f}:${size}:${mtimeMs}`;
+  });
+  return JSON.stringify([host.path, host.version, plugin.version, ...stamps]);
+}
+
 /** Loads a module the first time it is used: a start-up served from the cache never loads a compiler. */
 function lazy<T>(path: string): () => T {
   let loaded: T | undefined;
   return () => (loaded ??= require(path) as T);
 }
 
-function babelCompiler(host: Found, plugin: Found, versions: string, root: string, options: Record<string, unknown>): Compiler {
+function babelCompiler(host: Found, plugin: Found, root: string, options: Record<string, unknown>): Compiler {
   const babel = lazy<BabelCore>(host.path);
   const pluginModule = lazy<{ default?: unknown }>(plugin.path);
   const run = (code: string, filename: string, format: Format, output: object) =>
@@ -96,7 +117,8 @@ function babelCompiler(host: Found, plugin: Found, versions: string, root: strin
     });
   return {
     name: "babel",
-    versions,
+    // The plugin's entry loads its siblings: any of them rebuilt changes the output.
+    identity: identity(host, plugin, filesIn(dirname(plugin.path))),
     keepsTypes: true,
     transform(code, filename, format) {
       // The lines stay where they were: stack traces are right without source maps.
@@ -111,9 +133,17 @@ function babelCompiler(host: Found, plugin: Found, versions: string, root: strin
   };
 }
 
-/** The SWC plugin's package resolves to its .wasm file, which the host loads by path. */
-function swcCompiler(host: Found, plugin: Found, versions: string, root: string, options: Record<string, unknown>): Compiler {
+/**
+ * The SWC plugin's package resolves to its default .wasm file; its
+ * `compat` module names the build this @swc/core runs, or throws, saying
+ * what to install, when none does.
+ */
+function swcCompiler(host: Found, plugin: Found, root: string, options: Record<string, unknown>): Compiler {
   const swc = lazy<SwcCore>(host.path);
+  const compat = join(dirname(plugin.path), "compat", "host.js");
+  const wasm = existsSync(compat)
+    ? (require(compat) as { plugin(o: { swcCoreVersion: string }): string }).plugin({ swcCoreVersion: host.version })
+    : plugin.path;
   const runtime = typeof options.runtime === "string" ? options.runtime : "autometrics-runtime";
   // What the plugin writes to bring in the runtime (docs/transform.md, "Bringing in the runtime").
   const quoted = escapeRegExp(JSON.stringify(runtime));
@@ -121,7 +151,7 @@ function swcCompiler(host: Found, plugin: Found, versions: string, root: string,
   const count = (text: string) => text.match(bringsIn)?.length ?? 0;
   return {
     name: "swc",
-    versions,
+    identity: identity(host, plugin, [wasm]),
     keepsTypes: false,
     transform(code, filename, format) {
       const result = swc().transformSync(code, {
@@ -133,7 +163,7 @@ function swcCompiler(host: Found, plugin: Found, versions: string, root: string,
         jsc: {
           target: "esnext",
           parser: format.typescript ? { syntax: "typescript", tsx: format.jsx } : { syntax: "ecmascript", jsx: format.jsx },
-          experimental: { plugins: [[plugin.path, { ...options, root: options.root ?? root, moduleSystem: moduleSystem(format) }]] },
+          experimental: { plugins: [[wasm, { ...options, root: options.root ?? root, moduleSystem: moduleSystem(format) }]] },
         },
       });
       // SWC prints every file again: keep the original unless the plugin brought in the runtime.
@@ -185,8 +215,7 @@ export function chooseCompiler(
   purpose = "instrumenting at load time",
 ): Compiler {
   const { name, host, plugin } = findInstalled(root, choice, purpose);
-  const versions = `${NAMES[name][0]}@${host.version} ${NAMES[name][1]}@${plugin.version}`;
-  return (name === "babel" ? babelCompiler : swcCompiler)(host, plugin, versions, root, options);
+  return (name === "babel" ? babelCompiler : swcCompiler)(host, plugin, root, options);
 }
 
 /**
