@@ -48,7 +48,9 @@ function cacheEntries(dir: string): Map<string, number> {
 
 /** The file of each plugin that the app's hook loads (for the default SWC build, its .wasm). */
 function pluginFile(compiler: string): string {
-  return createRequire(join(NO_BUILD, "package.json")).resolve(compiler === "babel" ? "babel-plugin-autometrics" : "swc-plugin-autometrics");
+  return createRequire(join(NO_BUILD, "package.json")).resolve(
+    compiler === "babel" ? "babel-plugin-autometrics" : "swc-plugin-autometrics",
+  );
 }
 
 /** The line of the first line of `file` that contains `text`. */
