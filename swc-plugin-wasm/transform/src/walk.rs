@@ -120,6 +120,15 @@ fn transparent(e: &mut Expr) -> &mut Expr {
     }
 }
 
+/// What `Walker::block_function` needs to know of a function besides its body.
+struct Shape {
+    start: BytePos,
+    is_async: bool,
+    is_generator: bool,
+    /// Instrumented only when asked for (accessors, constructors).
+    on_request: bool,
+}
+
 fn accessor_key(kind: MethodKind, key: String) -> String {
     match kind {
         MethodKind::Getter => format!("get {key}"),
@@ -290,37 +299,62 @@ impl<'a> Walker<'a> {
 
     /// Function declarations and expressions, methods, accessors.
     fn function(&mut self, label: Option<String>, f: &mut Function, on_request: bool, start: BytePos) {
+        let Function { params, decorators, body, is_async, is_generator, type_params, return_type, .. } = f;
+        let shape = Shape { start, is_async: *is_async, is_generator: *is_generator, on_request };
+        self.block_function(label, shape, body, |walk| {
+            params.visit_mut_with(walk);
+            decorators.visit_mut_with(walk);
+            type_params.visit_mut_with(walk);
+            return_type.visit_mut_with(walk);
+            param_names(params.iter().map(|p| &p.pat))
+        });
+    }
+
+    /// Anything whose body is a block: functions, methods, constructors and
+    /// (AST 27) object literals' accessors. `head` visits what comes before
+    /// the body (parameters, decorators, types; not the key) and gives the
+    /// parameters' names.
+    fn block_function(
+        &mut self,
+        label: Option<String>,
+        shape: Shape,
+        body: &mut Option<Body>,
+        head: impl FnOnce(&mut Self) -> Vec<swc_core::atoms::Atom>,
+    ) {
         let index = self.next;
         self.next += 1;
         match self.mode {
             Mode::Collect => {
-                let info = match &f.body {
-                    Some(body) => self.decide(
-                        start,
+                let info = match &*body {
+                    Some(b) => self.decide(
+                        shape.start,
                         label,
-                        directive_of(&body.stmts),
-                        f.is_generator,
-                        block_is_instrumented(&body.stmts),
-                        on_request,
+                        directive_of(&b.stmts),
+                        shape.is_generator,
+                        block_is_instrumented(&b.stmts),
+                        shape.on_request,
                     ),
                     // Overloads, `declare`, abstract methods: nothing to run.
-                    None => FnInfo { start, ..FnInfo::default() },
+                    None => FnInfo { start: shape.start, ..FnInfo::default() },
                 };
-                if f.body.is_some() {
+                if body.is_some() {
                     self.scoped();
                 }
                 self.infos.push(info);
-                self.collect_children(index, f);
+                self.enclosing.push(index);
+                head(self);
+                body.visit_mut_with(self);
+                self.enclosing.pop();
             }
             Mode::Rewrite => {
                 let touched = self.infos.get(index).is_some_and(|i| i.touched);
-                if let (true, Some(body)) = (touched, f.body.as_mut()) {
-                    drop_use(&mut body.stmts);
+                if let (true, Some(b)) = (touched, body.as_mut()) {
+                    drop_use(&mut b.stmts);
                 }
-                f.visit_mut_children_with(self);
-                if let Some(body) = f.body.as_mut() {
-                    let params = param_names(f.params.iter().map(|p| &p.pat));
-                    self.wrap(index, body, f.is_async, &params);
+                let params = head(self);
+                body.visit_mut_with(self);
+                if let Some(b) = body.as_mut() {
+                    self.wrap(index, b, shape.is_async, &params);
                 }
             }
         }
@@ -364,86 +398,14 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// An object literal's getter or setter in AST 27, which gives them no
-    /// `Function`, only their parameter and body: `function` for that shape
-    /// (instrumented on request, never async or a generator). `before` visits
-    /// what comes before the body (type annotation, parameters), not the key.
-    #[cfg(feature = "ast27")]
-    fn accessor(
-        &mut self,
-        label: Option<String>,
-        start: BytePos,
-        params: Vec<swc_core::atoms::Atom>,
-        body: &mut Option<Body>,
-        before: impl FnOnce(&mut Self),
-    ) {
-        let index = self.next;
-        self.next += 1;
-        match self.mode {
-            Mode::Collect => {
-                let info = match &*body {
-                    Some(b) => {
-                        self.decide(start, label, directive_of(&b.stmts), false, block_is_instrumented(&b.stmts), true)
-                    }
-                    None => FnInfo { start, ..FnInfo::default() },
-                };
-                if body.is_some() {
-                    self.scoped();
-                }
-                self.infos.push(info);
-                self.enclosing.push(index);
-                before(self);
-                body.visit_mut_with(self);
-                self.enclosing.pop();
-            }
-            Mode::Rewrite => {
-                let touched = self.infos.get(index).is_some_and(|i| i.touched);
-                if let (true, Some(b)) = (touched, body.as_mut()) {
-                    drop_use(&mut b.stmts);
-                }
-                before(self);
-                body.visit_mut_with(self);
-                if let Some(b) = body.as_mut() {
-                    self.wrap(index, b, false, &params);
-                }
-            }
-        }
-    }
-
     fn constructor(&mut self, label: Option<String>, c: &mut Constructor) {
-        let index = self.next;
-        self.next += 1;
-        match self.mode {
-            Mode::Collect => {
-                let info = match &c.body {
-                    Some(body) => self.decide(
-                        c.span.lo,
-                        label,
-                        directive_of(&body.stmts),
-                        false,
-                        block_is_instrumented(&body.stmts),
-                        true,
-                    ),
-                    None => FnInfo { start: c.span.lo, ..FnInfo::default() },
-                };
-                if c.body.is_some() {
-                    self.scoped();
-                }
-                self.infos.push(info);
-                self.collect_children(index, c);
-            }
-            Mode::Rewrite => {
-                let touched = self.infos.get(index).is_some_and(|i| i.touched);
-                if let (true, Some(body)) = (touched, c.body.as_mut()) {
-                    drop_use(&mut body.stmts);
-                }
-                c.visit_mut_children_with(self);
-                if let Some(body) = c.body.as_mut() {
-                    let params = constructor_param_names(&c.params);
-                    self.wrap(index, body, false, &params);
-                }
-            }
-        }
+        let shape = Shape { start: c.span.lo, is_async: false, is_generator: false, on_request: true };
+        let Constructor { key, params, body, .. } = c;
+        self.block_function(label, shape, body, |walk| {
+            key.visit_mut_with(walk);
+            params.visit_mut_with(walk);
+            constructor_param_names(params)
+        });
     }
 
     fn fn_expr(&mut self, f: &mut FnExpr, named: &Named) {
@@ -523,18 +485,24 @@ impl<'a> Walker<'a> {
                 Prop::Getter(g) => {
                     g.key.visit_mut_with(self);
                     let label = key_name(&g.key).map(|k| member_label(Some(&prefix), &format!("get {k}")));
+                    // AST 27 gives object accessors no `Function`, only their parts.
                     let GetterProp { span, type_ann, body, .. } = g;
-                    self.accessor(label, span.lo, vec![], body, |walk| type_ann.visit_mut_with(walk));
+                    let shape = Shape { start: span.lo, is_async: false, is_generator: false, on_request: true };
+                    self.block_function(label, shape, body, |walk| {
+                        type_ann.visit_mut_with(walk);
+                        vec![]
+                    });
                 }
                 #[cfg(feature = "ast27")]
                 Prop::Setter(s) => {
                     s.key.visit_mut_with(self);
                     let label = key_name(&s.key).map(|k| member_label(Some(&prefix), &format!("set {k}")));
                     let SetterProp { span, this_param, param, body, .. } = s;
-                    let params = param_names(this_param.iter().chain(std::iter::once(&**param)));
-                    self.accessor(label, span.lo, params, body, |walk| {
+                    let shape = Shape { start: span.lo, is_async: false, is_generator: false, on_request: true };
+                    self.block_function(label, shape, body, |walk| {
                         this_param.visit_mut_with(walk);
                         param.visit_mut_with(walk);
+                        param_names(this_param.iter().chain(std::iter::once(&**param)))
                     });
                 }
                 other => other.visit_mut_with(self),
