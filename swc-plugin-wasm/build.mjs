@@ -26,6 +26,9 @@
 //
 // Cargo's target directory is kept outside the repository so builds are
 // reused: $AUTOMETRICS_CARGO_TARGET_DIR, else ~/.cache/autometrics/cargo-target.
+// Cargo decides what to rebuild by time, which cannot tell two checkouts
+// apart, so the hash of the Rust sources last built is kept beside it: when
+// this checkout's differ, its crates' roots are touched and built again.
 //
 // For the .wasm, RUSTFLAGS is set here (it replaces any rustflags from
 // .cargo/config) and carries --cfg=swc_ast_unknown: the plugin then accepts
@@ -33,7 +36,8 @@
 // them. The native tests build without it.
 
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { copyFileSync, existsSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -146,6 +150,29 @@ if (forced && forced !== "rustup" && forced !== "debian") fail(`unknown --toolch
 const testing = ownArgs.includes("--test");
 const linting = ownArgs.includes("--lint");
 
+/** The Rust sources (manifests, locks, crates) of both builds, hashed. */
+function sourcesHash() {
+  const hash = createHash("sha256");
+  const add = (path) => {
+    if (statSync(path).isDirectory()) {
+      for (const entry of readdirSync(path).sort()) add(join(path, entry));
+    } else {
+      hash.update(`${relative(here, path)}\0`).update(readFileSync(path)).update("\0");
+    }
+  };
+  for (const path of [join(here, "..", "Cargo.toml"), join(here, "..", "Cargo.lock"), join(here, "src"), join(here, "transform"), join(here, "ast27")])
+    add(path);
+  return hash.digest("hex");
+}
+
+// Which sources the target directory's builds of this workspace are from.
+const stamp = join(targetDir, `autometrics-sources-${AST ? `ast${AST}` : "default"}`);
+const sources = sourcesHash();
+if (existsSync(stamp) && readFileSync(stamp, "utf8") !== sources) {
+  const now = new Date();
+  for (const root of [join(here, "src", "lib.rs"), join(here, "transform", "src", "lib.rs")]) utimesSync(root, now, now);
+}
+
 const build = plan(forced);
 if (linting) lint(build);
 const args = testing
@@ -169,6 +196,7 @@ if (build.command === "rustup") {
 const result = spawnSync(build.command, args, { cwd: workspace, env, stdio: "inherit" });
 if (result.error) fail(`could not run ${build.command}: ${result.error.message}`);
 if (result.status !== 0) fail(`cargo ${testing ? "test" : "build"} failed (exit status ${result.status ?? result.signal})`);
+writeFileSync(stamp, sources);
 
 if (testing) {
   log(`native tests passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -204,6 +232,7 @@ function lint(build) {
     const result = run(args, "inherit");
     if (result.status !== 0) fail(`cargo ${tool} found problems (exit status ${result.status ?? result.signal}): see ${fix}`);
   }
+  writeFileSync(stamp, sources);
   log("rustfmt and clippy: clean");
   process.exit(0);
 }
