@@ -157,10 +157,19 @@ function sourcesHash() {
     if (statSync(path).isDirectory()) {
       for (const entry of readdirSync(path).sort()) add(join(path, entry));
     } else {
-      hash.update(`${relative(here, path)}\0`).update(readFileSync(path)).update("\0");
+      hash
+        .update(`${relative(here, path)}\0`)
+        .update(readFileSync(path))
+        .update("\0");
     }
   };
-  for (const path of [join(here, "..", "Cargo.toml"), join(here, "..", "Cargo.lock"), join(here, "src"), join(here, "transform"), join(here, "ast27")])
+  for (const path of [
+    join(here, "..", "Cargo.toml"),
+    join(here, "..", "Cargo.lock"),
+    join(here, "src"),
+    join(here, "transform"),
+    join(here, "ast27"),
+  ])
     add(path);
   return hash.digest("hex");
 }
