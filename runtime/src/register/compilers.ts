@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { Listed } from "../cli/list";
@@ -26,9 +26,10 @@ export interface Compiler {
   /**
    * What a cached result depends on besides the file: the compiler's and the
    * plugin's versions, and the plugin's files as they are on disk (a plugin
-   * rebuilt or relinked under the same version compiles again).
+   * rebuilt or relinked under the same version compiles again). Read when
+   * asked: only the load hook's cache needs it.
    */
-  identity: string;
+  identity(): string;
   /** Its output keeps TypeScript's types (for Node to strip), rather than compiling them away. */
   keepsTypes: boolean;
   /**
@@ -118,7 +119,7 @@ function babelCompiler(host: Found, plugin: Found, root: string, options: Record
   return {
     name: "babel",
     // The plugin's entry loads its siblings: any of them rebuilt changes the output.
-    identity: identity(host, plugin, filesIn(dirname(plugin.path))),
+    identity: () => identity(host, plugin, filesIn(dirname(plugin.path))),
     keepsTypes: true,
     transform(code, filename, format) {
       // The lines stay where they were: stack traces are right without source maps.
@@ -140,10 +141,8 @@ function babelCompiler(host: Found, plugin: Found, root: string, options: Record
  */
 function swcCompiler(host: Found, plugin: Found, root: string, options: Record<string, unknown>): Compiler {
   const swc = lazy<SwcCore>(host.path);
-  const compat = join(dirname(plugin.path), "compat", "host.js");
-  const wasm = existsSync(compat)
-    ? (require(compat) as { plugin(o: { swcCoreVersion: string }): string }).plugin({ swcCoreVersion: host.version })
-    : plugin.path;
+  const compat = require(join(dirname(plugin.path), "compat", "host.js")) as { plugin(o: { swcCoreVersion: string }): string };
+  const wasm = compat.plugin({ swcCoreVersion: host.version });
   const runtime = typeof options.runtime === "string" ? options.runtime : "autometrics-runtime";
   // What the plugin writes to bring in the runtime (docs/transform.md, "Bringing in the runtime").
   const quoted = escapeRegExp(JSON.stringify(runtime));
@@ -151,7 +150,7 @@ function swcCompiler(host: Found, plugin: Found, root: string, options: Record<s
   const count = (text: string) => text.match(bringsIn)?.length ?? 0;
   return {
     name: "swc",
-    identity: identity(host, plugin, [wasm]),
+    identity: () => identity(host, plugin, [wasm]),
     keepsTypes: false,
     transform(code, filename, format) {
       const result = swc().transformSync(code, {

@@ -35,7 +35,7 @@ export class Instrumenter {
     this.byConfig = include !== undefined && !(Array.isArray(include) && include.length === 0);
     this.ownExclude = setup.options.exclude !== undefined;
     this.prefix = setup.root.endsWith(sep) ? setup.root : setup.root + sep;
-    const salt = JSON.stringify([1, this.compiler.name, this.compiler.identity, setup.root, setup.options]);
+    const salt = JSON.stringify([1, this.compiler.name, this.compiler.identity(), setup.root, setup.options]);
     this.cache = new DiskCache(setup.cacheDir, salt);
   }
 
