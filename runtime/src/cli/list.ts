@@ -1,6 +1,9 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { chooseCompiler, problemOf } from "../register/compilers";
+import { type Compiler, chooseCompiler, problemOf } from "../register/compilers";
+
+/** What the CLI and the editor need a compiler for, in the error when there is none. */
+const READING = "reading the code";
 
 /** One function the plugins would instrument. */
 export interface Listed {
@@ -30,9 +33,12 @@ function sourceFiles(root: string, dir = root): string[] {
  * would use: `AUTOMETRICS_COMPILER`, else Babel when the project has it, else SWC.
  */
 export function listFunctions(root: string, options: Record<string, unknown>): Listed[] {
+  let compiler: Compiler | undefined;
   return sourceFiles(root).flatMap((file) => {
+    // Chosen once, at the first file: not having one is the command's error, not each file's.
+    compiler ??= chooseCompiler(root, options, process.env.AUTOMETRICS_COMPILER, READING);
     try {
-      return listSource(root, file, readFileSync(file, "utf8"), options);
+      return listSource(root, file, readFileSync(file, "utf8"), options, compiler);
     } catch (error) {
       // Bad options fail every file alike: that is the command's error. A file's own problem is that file's.
       if (/autometrics: invalid option/.test(String(error))) throw error;
@@ -43,8 +49,13 @@ export function listFunctions(root: string, options: Record<string, unknown>): L
 }
 
 /** What the plugins would instrument in one file whose text is `text` (an editor's, maybe unsaved). */
-export function listSource(root: string, file: string, text: string, options: Record<string, unknown>): Listed[] {
-  const compiler = chooseCompiler(root, options, process.env.AUTOMETRICS_COMPILER, "reading the code");
+export function listSource(
+  root: string,
+  file: string,
+  text: string,
+  options: Record<string, unknown>,
+  compiler = chooseCompiler(root, options, process.env.AUTOMETRICS_COMPILER, READING),
+): Listed[] {
   const typescript = /\.(ts|tsx|mts|cts)$/.test(file);
   const esm = /\.m[jt]s$/.test(file) ? true : /\.c[jt]s$/.test(file) ? false : undefined;
   const listed = compiler.list(text, file, { esm, typescript, jsx: /x$/.test(file) || !typescript });
