@@ -306,14 +306,23 @@ impl<'a> Walker<'a> {
             decorators.visit_mut_with(walk);
             type_params.visit_mut_with(walk);
             return_type.visit_mut_with(walk);
-            param_names(params.iter().map(|p| &p.pat))
+            walk.rewriting(|| param_names(params.iter().map(|p| &p.pat)))
         });
+    }
+
+    /// The parameters' names, which only the second run uses.
+    fn rewriting(&self, names: impl FnOnce() -> Vec<swc_core::atoms::Atom>) -> Vec<swc_core::atoms::Atom> {
+        if self.mode == Mode::Rewrite {
+            names()
+        } else {
+            Vec::new()
+        }
     }
 
     /// Anything whose body is a block: functions, methods, constructors and
     /// (AST 27) object literals' accessors. `head` visits what comes before
     /// the body (parameters, decorators, types; not the key) and gives the
-    /// parameters' names.
+    /// parameters' names (`rewriting`).
     fn block_function(
         &mut self,
         label: Option<String>,
@@ -404,7 +413,7 @@ impl<'a> Walker<'a> {
         self.block_function(label, shape, body, |walk| {
             key.visit_mut_with(walk);
             params.visit_mut_with(walk);
-            constructor_param_names(params)
+            walk.rewriting(|| constructor_param_names(params))
         });
     }
 
@@ -502,7 +511,7 @@ impl<'a> Walker<'a> {
                     self.block_function(label, shape, body, |walk| {
                         this_param.visit_mut_with(walk);
                         param.visit_mut_with(walk);
-                        param_names(this_param.iter().chain(std::iter::once(&**param)))
+                        walk.rewriting(|| param_names(this_param.iter().chain(std::iter::once(&**param))))
                     });
                 }
                 other => other.visit_mut_with(self),
