@@ -17,6 +17,7 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { compileWithBabel } from "../../babel-plugin/test/babel";
 import { type RunResult, compileAndRun, loadCases } from "../../fixtures/harness/corpus";
 import { canonical } from "./canonical";
@@ -45,11 +46,12 @@ function directiveLine(code: string, error: string): number {
   return code.split("\n").findIndex((l) => l.includes(quoted)) + 1;
 }
 
+/** A host's error message as text: Babel colours its code frame wherever picocolors sees colour (a terminal, or CI set). */
 async function errorOf(run: () => Promise<unknown>): Promise<string> {
   try {
     await run();
   } catch (e) {
-    return String((e as Error).message ?? e);
+    return stripVTControlCharacters(String((e as Error).message ?? e));
   }
   return "no error";
 }
