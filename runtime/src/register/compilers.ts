@@ -1,6 +1,7 @@
 import { readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import type { Listed } from "../cli/list";
 import { listedInOutput } from "./swc-output";
 
@@ -220,10 +221,11 @@ export function chooseCompiler(
 /**
  * What a compiler's error says is wrong, on one line: the plugin's own message
  * when it is one (Babel adds the file and the plugin it ran, SWC frames it),
- * else the first line.
+ * else the first line; without colour codes (Babel colours its code frame
+ * when it sees a terminal or CI set).
  */
 export function problemOf(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+  const text = stripVTControlCharacters(error instanceof Error ? error.message : String(error));
   const ours = /autometrics: [^\n]*/.exec(text)?.[0];
   if (ours !== undefined) return ours.replace(/ \(While processing: [^)]*\)$/, "");
   return (
