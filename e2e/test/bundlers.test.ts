@@ -136,6 +136,17 @@ const vite = (config: string, out: string) => () => [
   [bin("vite", "vite"), "build", "--config", config, "--ssr", "src/server.js", "--outDir", `${out}/server`],
 ];
 
+/** A script that builds `config` with the Rspack installed as `core` (an older release, beside the current one under another name). */
+const rspackApi = (core: string, config: string) => `
+  const rspack = require(${JSON.stringify(join(HOSTS, "node_modules", core))});
+  rspack(require(${JSON.stringify(`./${config}`)})).run((error, stats) => {
+    if (error || stats.hasErrors()) {
+      console.error(error ?? stats.toString("errors-only"));
+      process.exit(1);
+    }
+    console.log("rspack", rspack.rspackVersion);
+  });`;
+
 const CASES: Case[] = [
   {
     title: "Vite 8, @vitejs/plugin-react and @rolldown/plugin-babel with the Babel plugin",
@@ -193,6 +204,18 @@ const CASES: Case[] = [
     builds: () => [[bin("@rspack/cli", "rspack"), "build", "--config", "rspack.swc.config.js"]],
     server: "dist/swc/server/server.js",
     client: { dir: "dist/swc/client", runs: true },
+    series: SERVICE_SERIES,
+    serverFunctions: SERVICE_FUNCTIONS,
+    clientFunctions: ["greet (src/greeting.js)"],
+  },
+  {
+    title: "Rspack 1.7 (its JS API) and builtin:swc-loader with the SWC plugin's AST 27 build",
+    name: "rspack-1.7-swc",
+    app: "rspack-app",
+    out: "dist/swc-ast27",
+    builds: () => [["-e", rspackApi("@rspack/core-1.7", "rspack.swc-ast27.config.js")]],
+    server: "dist/swc-ast27/server/server.js",
+    client: { dir: "dist/swc-ast27/client", runs: true },
     series: SERVICE_SERIES,
     serverFunctions: SERVICE_FUNCTIONS,
     clientFunctions: ["greet (src/greeting.js)"],

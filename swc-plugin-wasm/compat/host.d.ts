@@ -1,4 +1,4 @@
-export type Host = "@swc/core" | "next";
+export type Host = "@swc/core" | "next" | "@rspack/core";
 
 /** A Wasm build the package ships: its swc_core, module request and file, and the oldest release of each host it runs in. */
 export interface Build {
@@ -21,5 +21,5 @@ export declare function installedVersion(host: Host, from?: string): string | un
 export declare function checkHost(host: Host, version?: string): Build;
 /** The module request for Next's `experimental.swcPlugins`: the build the project's Next runs (checked). */
 export declare function nextPluginRequest(from?: string): string;
-/** The Wasm plugin's path for @swc/core's JS API: the build the installed @swc/core (or `swcCoreVersion`) runs, checked. */
-export declare function plugin(options?: { swcCoreVersion?: string; from?: string }): string;
+/** The Wasm plugin's path for `jsc.experimental.plugins`: the build the installed `host` (default @swc/core, or `version`) runs, checked. */
+export declare function plugin(options?: { host?: Host; version?: string; from?: string }): string;

@@ -11,7 +11,7 @@ const { join } = require("node:path");
 const PLUGIN = "swc-plugin-autometrics";
 const VERSION = require("../package.json").version;
 
-const HOST_NAMES = { "@swc/core": "@swc/core", next: "Next.js" };
+const HOST_NAMES = { "@swc/core": "@swc/core", next: "Next.js", "@rspack/core": "Rspack" };
 
 /**
  * The Wasm builds the package ships, newest first: the `swc_core` (and
@@ -22,13 +22,19 @@ const HOST_NAMES = { "@swc/core": "@swc/core", next: "Next.js" };
  * newest build it can run.
  */
 const BUILDS = [
-  { swcCore: "78", ast: "29", request: PLUGIN, file: "swc_plugin_autometrics.wasm", minimum: { "@swc/core": "1.16.0", next: "16.4.0" } },
+  {
+    swcCore: "78",
+    ast: "29",
+    request: PLUGIN,
+    file: "swc_plugin_autometrics.wasm",
+    minimum: { "@swc/core": "1.16.0", next: "16.4.0", "@rspack/core": "2.2.0" },
+  },
   {
     swcCore: "75",
     ast: "27",
     request: `${PLUGIN}/ast27`,
     file: "swc_plugin_autometrics_ast27.wasm",
-    minimum: { "@swc/core": "1.15.0", next: "16.1.0" },
+    minimum: { "@swc/core": "1.15.0", next: "16.1.0", "@rspack/core": "1.7.0" },
   },
 ];
 
@@ -73,10 +79,10 @@ function incompatibility(host, version) {
   const oldest = BUILDS[BUILDS.length - 1];
   const minimum = oldest.minimum[host];
   const hosts = Object.entries(oldest.minimum).map(([h, v]) => `${HOST_NAMES[h]} ${v} and later`);
-  const install = host === "next" ? `next@^${minimum}` : `-D @swc/core@^${minimum}`;
+  const install = host === "next" ? `next@^${minimum}` : `-D ${host}@^${minimum}`;
   return (
     `${PLUGIN} ${VERSION} cannot run in ${name} ${version}: its Wasm plugin is built on swc_core ${oldest.swcCore} ` +
-    `(swc_ecma_ast ${oldest.ast}), which runs in ${hosts.join(" and ")}; older hosts fail on the first file. ` +
+    `(swc_ecma_ast ${oldest.ast}), which runs in ${hosts.slice(0, -1).join(", ")} and ${hosts.at(-1)}; older hosts fail on the first file. ` +
     `Install ${name} ${minimum} or later (npm install ${install}). ` +
     `(AUTOMETRICS_SKIP_HOST_CHECK=1 skips this check, for a plugin rebuilt for this host.)`
   );
@@ -100,11 +106,12 @@ function nextPluginRequest(from) {
 }
 
 /**
- * The plugin's path for @swc/core's JS API (`jsc.experimental.plugins: [[plugin(), options]]`):
- * the build the @swc/core that `from` resolves (or `swcCoreVersion`) runs, checked.
+ * The plugin's path for `jsc.experimental.plugins: [[plugin(), options]]`: the
+ * build `host` (@swc/core's JS API by default, or "@rspack/core" for Rspack's
+ * builtin:swc-loader) runs, as `from` resolves it (or at `version`), checked.
  */
-function plugin({ swcCoreVersion, from } = {}) {
-  return join(__dirname, "..", checkHost("@swc/core", swcCoreVersion ?? installedVersion("@swc/core", from)).file);
+function plugin({ host = "@swc/core", version, from } = {}) {
+  return join(__dirname, "..", checkHost(host, version ?? installedVersion(host, from)).file);
 }
 
 module.exports = { BUILDS, buildFor, checkHost, incompatibility, installedVersion, nextPluginRequest, plugin };

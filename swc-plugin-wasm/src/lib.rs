@@ -1,15 +1,17 @@
 //! The SWC Wasm plugin: reads the options and the file's metadata from the
-//! host and runs the transform from `autometrics_swc_transform`.
+//! host and runs the transform from `autometrics_swc_transform`. `host.rs`
+//! holds the exports the host calls.
+
+mod host;
 
 use autometrics_swc_transform::{autometrics, Options};
 use swc_core::{
     common::{errors::HANDLER, plugin::metadata::TransformPluginMetadataContextKind, Spanned},
     ecma::ast::Program,
-    plugin::{plugin_transform, proxies::TransformPluginProgramMetadata},
+    plugin::proxies::TransformPluginProgramMetadata,
 };
 
-#[plugin_transform]
-pub fn process_transform(program: Program, metadata: TransformPluginProgramMetadata) -> Program {
+fn process_transform(program: Program, metadata: TransformPluginProgramMetadata) -> Program {
     let options = match Options::from_json(metadata.get_transform_plugin_config().as_deref()) {
         Ok(options) => options,
         Err(error) => {

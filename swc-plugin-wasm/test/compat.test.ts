@@ -24,6 +24,23 @@ const NEXT = "16.3.8";
 const OLD_SWC_CORE = "1.14.0";
 const OLD_NEXT = "16.0.11";
 
+type Build = { swcCore: string; ast: string; request: string; minimum: Record<string, string> };
+const { BUILDS } = require(HOST) as { BUILDS: Build[] };
+
+/** The words of a build that cannot read the host's program: the plugin, the build's hosts (as compat/host.js has them), the other build. */
+function expectUnreadable(out: string, build: Build, other: Build) {
+  const version = require(join(PACKAGE, "package.json")).version;
+  expect(out).to.contain(`swc-plugin-autometrics ${version} cannot read the program this host sent`);
+  expect(out).to.contain(`"${build.request}" is its build on swc_core ${build.swcCore}.`);
+  expect(out).to.contain(`(swc_ecma_ast ${build.ast})`);
+  for (const b of [build, other]) {
+    expect(out).to.contain(`@swc/core ${b.minimum["@swc/core"]}`);
+    expect(out).to.contain(`Next.js ${b.minimum.next}`);
+  }
+  expect(out).to.contain(`name "${other.request}" instead`);
+  expect(out).not.to.contain("Failed to deserialize program received from host");
+}
+
 /** Runs Node in `cwd`; its stdout and stderr, and its status. */
 function node(cwd: string, args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, args, { cwd, encoding: "utf8", env: { ...process.env, ...env }, timeout: 600_000 });
@@ -50,12 +67,11 @@ describe("the plugin's two builds and the hosts each runs in", () => {
   const checked = `require(${JSON.stringify(HOST)}).plugin()`;
 
   describe(`@swc/core ${SWC_CORE}`, () => {
-    it("fails on the first file by itself with the default build, in its own words, naming neither the plugin's version nor what to install", () => {
+    it("stops the default build named by hand (as in a .swcrc) on the first file, saying which build to name instead", () => {
       const { out } = node(hosts[`@swc/core@${SWC_CORE}`]!, ["-e", transform(JSON.stringify(WASM))]);
       expect(out).to.contain("failed: ");
-      expect(out).to.contain("Failed to deserialize program received from host");
+      expectUnreadable(out, BUILDS[0]!, BUILDS[1]!);
       expect(out).to.contain("swc_plugin_runner: 32.0.0");
-      expect(out).not.to.contain("@swc/core@");
     });
 
     it("gets the AST 27 build from swc-plugin-autometrics/compat's plugin(), which compiles", () => {
@@ -141,9 +157,27 @@ describe("the plugin's two builds and the hosts each runs in", () => {
     expect(Date.now() - started).to.be.below(60_000);
   });
 
+  it("stops the AST 27 build named by hand in a host the default build runs in (the workspace's @swc/core), saying which build to name instead", () => {
+    const { out } = node(PACKAGE, ["-e", transform(JSON.stringify(WASM_AST27))]);
+    expect(out).to.contain("failed: ");
+    expectUnreadable(out, BUILDS[1]!, BUILDS[0]!);
+  });
+
   it("gives a host the default build runs in (the workspace's @swc/core) the default build, which compiles", () => {
     expect(node(PACKAGE, ["-e", `console.log(${checked})`]).out.trim()).to.equal(WASM);
     expect(node(PACKAGE, ["-e", transform(checked)]).out).to.contain("compiled true");
+  });
+
+  it("picks the build for Rspack's builtin:swc-loader by Rspack's version, as measured in e2e/hosts/bundlers", () => {
+    const picked = (version: string) => `require(${JSON.stringify(HOST)}).plugin({ host: "@rspack/core", version: "${version}" })`;
+    const pick = (version: string) =>
+      node(PACKAGE, ["-e", `try { console.log(${picked(version)}) } catch (e) { console.log(e.message) }`]).out.trim();
+    expect(pick("2.2.0")).to.equal(WASM);
+    expect(pick("2.1.10")).to.equal(WASM_AST27);
+    expect(pick("1.7.0")).to.equal(WASM_AST27);
+    expect(pick("1.6.8"))
+      .to.contain("swc-plugin-autometrics 0.1.0 cannot run in Rspack 1.6.8:")
+      .and.contain("npm install -D @rspack/core@^1.7.0");
   });
 
   it("lets a plugin rebuilt for the host through with AUTOMETRICS_SKIP_HOST_CHECK=1", () => {

@@ -142,8 +142,8 @@ function babelCompiler(host: Found, plugin: Found, root: string, options: Record
  */
 function swcCompiler(host: Found, plugin: Found, root: string, options: Record<string, unknown>): Compiler {
   const swc = lazy<SwcCore>(host.path);
-  const compat = require(join(dirname(plugin.path), "compat", "host.js")) as { plugin(o: { swcCoreVersion: string }): string };
-  const wasm = compat.plugin({ swcCoreVersion: host.version });
+  const compat = require(join(dirname(plugin.path), "compat", "host.js")) as { plugin(o: { version: string }): string };
+  const wasm = compat.plugin({ version: host.version });
   const runtime = typeof options.runtime === "string" ? options.runtime : "autometrics-runtime";
   // What the plugin writes to bring in the runtime (docs/transform.md, "Bringing in the runtime").
   const quoted = escapeRegExp(JSON.stringify(runtime));
