@@ -113,9 +113,11 @@ export function shorten(text, limit = 300) {
     .sort((a, b) => a.at - b.at)
     .map((m) => m.text)
     .filter((m, i, all) => all.indexOf(m) === i);
-  let short = (found.length ? found.join(": ") : t.replace(/\s+/g, " ").trim()).replace(/(['"`(])\/[^'"`()\s]*\/([^/'"`()\s]+)/g, "$1…/$2");
-  if (runner) short += ` (swc_plugin_runner ${runner})`;
-  return short.length > limit ? `${short.slice(0, limit - 1)}…` : short;
+  const short = (found.length ? found.join(": ") : t.replace(/\s+/g, " ").trim()).replace(/(['"`(])\/[^'"`()\s]*\/([^/'"`()\s]+)/g, "$1…/$2");
+  // The runner's version stays: the table's AST column is read from it.
+  const suffix = runner ? ` (swc_plugin_runner ${runner})` : "";
+  const room = limit - suffix.length;
+  return (short.length > room ? `${short.slice(0, room - 1)}…` : short) + suffix;
 }
 
 // ---------------------------------------------------------------- @swc/core
