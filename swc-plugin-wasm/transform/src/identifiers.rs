@@ -18,7 +18,7 @@ use swc_core::{
 
 #[derive(Default)]
 pub struct Names {
-    taken: crate::lean::HashSet<Atom>,
+    taken: std::collections::HashSet<Atom>,
     ctxt: Option<SyntaxContext>,
 }
 

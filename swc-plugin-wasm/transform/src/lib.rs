@@ -14,7 +14,6 @@ mod directives;
 mod glob;
 mod identifiers;
 mod labels;
-mod lean;
 mod objectives;
 mod options;
 mod params;
@@ -157,7 +156,7 @@ impl Pass for Autometrics {
 
         // Source order; a label used twice in the file gets #2, #3, …
         let mut selected: Vec<usize> = (0..walker.infos.len()).filter(|&i| walker.infos[i].label.is_some()).collect();
-        lean::sort_by_key(&mut selected, |&i| walker.infos[i].start);
+        selected.sort_by_key(|&i| walker.infos[i].start);
 
         let esm = self.is_esm(program, walker.uses_import_meta);
         if esm && !selected.is_empty() && matches!(program, Program::Script(_)) {
@@ -188,7 +187,7 @@ impl Pass for Autometrics {
 
         let names = &mut walker.names;
         let instrument = names.fresh("_instrument");
-        let mut seen: lean::HashMap<String, u32> = Default::default();
+        let mut seen: std::collections::HashMap<String, u32> = Default::default();
         let mut handles: Vec<Option<Handle>> = vec![None; walker.infos.len()];
         let mut registrations = Vec::with_capacity(selected.len());
         for &i in &selected {
