@@ -5,10 +5,10 @@
 import * as babel from "@babel/core";
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { nodeVersions } from "../../fixtures/harness/isolated-install.mjs";
 import { REAL_PACKAGES, callerPairs, instrumentedCopy, preparePristine, runTests, summary } from "../../fixtures/harness/real-packages";
 import { freePort } from "../../fixtures/harness/ports";
@@ -177,13 +177,23 @@ describe("autometrics-runtime/register: no build step", function () {
         plugins: [["autometrics", options]],
       }))!.code!;
 
-    for (const [name, compiler] of [
-      ["qs", "babel"],
-      ["find-my-way", "swc"],
+    // With @swc/core 1.15, the project's own, the hook must pick the plugin's AST 27 build.
+    for (const [name, compiler, swcCore] of [
+      ["qs", "babel", undefined],
+      ["find-my-way", "swc", undefined],
+      ["minimist", "swc", "1.15.47"],
     ] as const) {
       const pkg = REAL_PACKAGES.find((p) => p.name === name)!;
-      it(`${pkg.name}@${pkg.version} with ${compiler} (${pkg.style}): the suite passes and records what its build-time instrumentation records`, async () => {
+      const under = swcCore ? ` under @swc/core ${swcCore}` : "";
+      it(`${pkg.name}@${pkg.version} with ${compiler}${under} (${pkg.style}): the suite passes and records what its build-time instrumentation records`, async () => {
         const pristine = await preparePristine(pkg, WORK);
+        const linked = join(pristine, "node_modules", "@swc", "core");
+        rmSync(linked, { recursive: true, force: true });
+        if (swcCore) {
+          const { ensureHost } = (await import("../../swc-plugin-wasm/compat/hosts.mjs")) as { ensureHost: (h: string, v: string) => string };
+          mkdirSync(dirname(linked), { recursive: true });
+          symlinkSync(join(ensureHost("@swc/core", swcCore), "node_modules", "@swc", "core"), linked, "dir");
+        }
         const baseline = await runTests(pkg, pristine, false);
         expect(baseline.code, baseline.output.slice(-2000)).to.equal(0);
         // The reference: the same options, applied by a Babel build.
@@ -204,6 +214,7 @@ describe("autometrics-runtime/register: no build step", function () {
         expect(functions).to.deep.equal(new Set(built.samples.map((s) => `${s.module}:${s.function}`)));
         expect(callerPairs(run.samples)).to.deep.equal(callerPairs(built.samples));
         rmSync(cacheDir, { recursive: true, force: true });
+        rmSync(linked, { force: true });
       });
     }
   });
