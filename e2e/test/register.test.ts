@@ -190,7 +190,9 @@ describe("autometrics-runtime/register: no build step", function () {
         const linked = join(pristine, "node_modules", "@swc", "core");
         rmSync(linked, { recursive: true, force: true });
         if (swcCore) {
-          const { ensureHost } = (await import("../../swc-plugin-wasm/compat/hosts.mjs")) as { ensureHost: (h: string, v: string) => string };
+          const { ensureHost } = (await import("../../swc-plugin-wasm/compat/hosts.mjs")) as {
+            ensureHost: (h: string, v: string) => string;
+          };
           mkdirSync(dirname(linked), { recursive: true });
           symlinkSync(join(ensureHost("@swc/core", swcCore), "node_modules", "@swc", "core"), linked, "dir");
         }

@@ -113,7 +113,10 @@ export function shorten(text, limit = 300) {
     .sort((a, b) => a.at - b.at)
     .map((m) => m.text)
     .filter((m, i, all) => all.indexOf(m) === i);
-  const short = (found.length ? found.join(": ") : t.replace(/\s+/g, " ").trim()).replace(/(['"`(])\/[^'"`()\s]*\/([^/'"`()\s]+)/g, "$1…/$2");
+  const short = (found.length ? found.join(": ") : t.replace(/\s+/g, " ").trim()).replace(
+    /(['"`(])\/[^'"`()\s]*\/([^/'"`()\s]+)/g,
+    "$1…/$2",
+  );
   // The runner's version stays: the table's AST column is read from it.
   const suffix = runner ? ` (swc_plugin_runner ${runner})` : "";
   const room = limit - suffix.length;
