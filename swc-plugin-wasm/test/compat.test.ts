@@ -36,6 +36,7 @@ function expectUnreadable(out: string, build: Build, other: Build) {
   for (const b of [build, other]) {
     expect(out).to.contain(`@swc/core ${b.minimum["@swc/core"]}`);
     expect(out).to.contain(`Next.js ${b.minimum.next}`);
+    expect(out).to.contain(`Rspack ${b.minimum["@rspack/core"]}`);
   }
   expect(out).to.contain(`name "${other.request}" instead`);
   expect(out).not.to.contain("Failed to deserialize program received from host");
