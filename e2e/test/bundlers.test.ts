@@ -144,7 +144,6 @@ const rspackApi = (core: string, config: string) => `
       console.error(error ?? stats.toString("errors-only"));
       process.exit(1);
     }
-    console.log("rspack", rspack.rspackVersion);
   });`;
 
 const CASES: Case[] = [
