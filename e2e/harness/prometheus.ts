@@ -25,6 +25,8 @@ export async function startPrometheus(
   job: string,
   targets: string[],
   extraRules: string[] = [],
+  /** Keep the target's own `job` and `instance` labels (a collector's exporter sets them). */
+  honorLabels = false,
 ): Promise<Prometheus> {
   requireBinary("prometheus", "prometheus");
   const dir = mkdtempSync(join(tmpdir(), "am-prometheus-"));
@@ -39,6 +41,7 @@ export async function startPrometheus(
       ...[RULES, ...extraRules].map((r) => `  - ${r}`),
       "scrape_configs:",
       `  - job_name: ${job}`,
+      ...(honorLabels ? ["    honor_labels: true"] : []),
       "    static_configs:",
       `      - targets: [${targets.map((t) => `"${t}"`).join(", ")}]`,
       "",

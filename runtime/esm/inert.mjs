@@ -5,6 +5,7 @@ export const {
   instrument,
   autometrics,
   init,
+  flush,
   metricsHandler,
   metricsResponse,
   metricsRegistry,

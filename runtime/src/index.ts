@@ -1,6 +1,7 @@
 export { instrument } from "./functions";
 export { autometrics } from "./wrapper";
 export { init } from "./init";
+export { flush } from "./flush";
 export { metricsHandler, metricsResponse } from "./exporters/handler";
 export { metricsRegistry } from "./prometheus/tracker";
 export { currentFrame } from "./context";
@@ -20,6 +21,7 @@ export type { BuildInfo } from "./build-info";
 export type { Frame } from "./context";
 export type { PrometheusExporterOptions, RunningExporter } from "./exporters/prometheus-server";
 export type { PushGatewayOptions } from "./exporters/push-gateway";
+export type { OtlpPushOptions } from "./push/pusher";
 export type { OtlpExporterOptions } from "./opentelemetry/pipeline";
 export type { MetricProducerOptions } from "./opentelemetry/producer";
 export type { ExporterOptions } from "./init";

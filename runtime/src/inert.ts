@@ -83,6 +83,9 @@ export function init(_options: object = {}): {
   return { registry: undefined, exporter: undefined, push: async () => {}, shutdown: async () => {} };
 }
 
+/** Nothing recorded, nothing to send. */
+export async function flush(): Promise<void> {}
+
 export function currentFrame(): null {
   return null;
 }

@@ -8,11 +8,14 @@ import { type PushGatewayOptions, type RunningPush, startPushGateway } from "./e
 import { type OtlpExporterOptions, attachToMeterProvider, load, startOtelPipeline } from "./opentelemetry/pipeline";
 import { AutometricsMetricProducer } from "./opentelemetry/producer";
 import { checkBuckets } from "./objectives";
+import { exporterFromEnv, resolvePush } from "./push/options";
+import type { OtlpPushOptions, Pusher } from "./push/pusher";
+import { startPush } from "./push/start";
 import { attach, detach } from "./prometheus/tracker";
 import { reportOnce } from "./report";
 import { functions, runtime, settings } from "./state";
 
-export type ExporterOptions = PrometheusExporterOptions | OtlpExporterOptions | PushGatewayOptions;
+export type ExporterOptions = PrometheusExporterOptions | OtlpPushOptions | OtlpExporterOptions | PushGatewayOptions;
 
 export interface InitOptions {
   /**
@@ -27,9 +30,12 @@ export interface InitOptions {
   /** With the OpenTelemetry tracker: your `MeterProvider` (@opentelemetry/sdk-metrics 2.x or 3.x); its readers export the metrics. */
   meterProvider?: object;
   /**
-   * Where to send the metrics: a Prometheus scrape endpoint (both trackers), OTLP
-   * over HTTP/JSON, HTTP/protobuf or gRPC (OpenTelemetry tracker), or a push
-   * gateway (both). Omit it to serve the registry yourself (see `metricsHandler`).
+   * Where to send the metrics: a Prometheus scrape endpoint (both trackers), an
+   * OTLP push to a collector (`"otlp"`, both trackers, with `flush()` for
+   * serverless functions), OTLP through OpenTelemetry's exporters over
+   * HTTP/JSON, HTTP/protobuf or gRPC (OpenTelemetry tracker), or a push gateway
+   * (both). Omit it to serve the registry yourself (see `metricsHandler`), or
+   * to follow `OTEL_METRICS_EXPORTER` (`otlp`, `prometheus`, `none`).
    */
   exporter?: ExporterOptions;
   /** Aggregate over Node `cluster` workers: call `init` in the primary and in every worker. */
@@ -62,6 +68,8 @@ export interface Autometrics {
   readonly exporter: RunningExporter | undefined;
   /** Pushes to the push gateway now, when `exporter` is one. */
   push(): Promise<void>;
+  /** Sends what is recorded now, with the push exporter (`otlp`, `push-gateway`, OpenTelemetry's); resolves when done. Never rejects. */
+  flush(): Promise<void>;
   /** Stops the exporter; metrics keep being recorded. */
   shutdown(): Promise<void>;
 }
@@ -83,6 +91,7 @@ const OPTION_TYPES: Record<keyof InitOptions, string> = {
 const BUILD_INFO_KEYS = ["version", "commit", "branch", "repositoryUrl", "repositoryProvider"];
 const EXPORTER_KEYS: Record<string, string[]> = {
   prometheus: ["type", "hostname", "port"],
+  otlp: ["type", "url", "protocol", "headers", "temporality", "intervalMs", "timeoutMs"],
   "otlp-http": ["type", "url", "headers", "intervalMs", "timeoutMs"],
   "otlp-proto": ["type", "url", "headers", "intervalMs", "timeoutMs"],
   "otlp-grpc": ["type", "url", "headers", "intervalMs", "timeoutMs"],
@@ -230,6 +239,8 @@ function exemplarSource(): () => Record<string, string> | undefined {
  */
 export function init(options: InitOptions = {}): Autometrics {
   checkOptions(options);
+  const spec = options.exporter ?? exporterFromEnv(process.env);
+  if (spec?.type === "otlp") resolvePush(spec, process.env); // throws on a bad option or variable, before anything changes
   const exemplar = options.exemplars === true ? exemplarSource() : null;
   const buckets = options.buckets === undefined ? settings.buckets : checkBuckets(options.buckets);
   const sameBuckets = buckets.length === settings.buckets.length && buckets.every((b, i) => b === settings.buckets[i]);
@@ -269,9 +280,11 @@ export function init(options: InitOptions = {}): Autometrics {
 
   let exporter: RunningExporter | undefined;
   let pusher: RunningPush | undefined;
-  let otel: { close(): Promise<void> } | undefined;
-  const spec = options.exporter;
-  if (spec?.type === "push-gateway") {
+  let otlp: Pusher | undefined;
+  let otel: { close(): Promise<void>; flush?(): Promise<void> } | undefined;
+  if (spec?.type === "otlp") {
+    otlp = startPush(spec, process.env, () => info, { unref: (timer) => (timer as NodeJS.Timeout).unref() });
+  } else if (spec?.type === "push-gateway") {
     pusher = startPushGateway(spec, info.serviceName);
   } else if (spec !== undefined && tracker === "opentelemetry") {
     const pipeline = startOtelPipeline(spec, info.serviceName);
@@ -283,16 +296,24 @@ export function init(options: InitOptions = {}): Autometrics {
   // Either tracker's Prometheus endpoint: a port in use is reported, not thrown.
   const port = spec?.type === "prometheus" ? (spec.port ?? 9464) : undefined;
   exporter?.url.catch((error) => reportOnce(`listen:${port}`, "the Prometheus exporter could not start", error));
+  // A short-lived process pushes what it recorded before it ends.
+  const onBeforeExit = () => void otlp?.flush();
+  if (otlp !== undefined) process.once("beforeExit", onBeforeExit);
   const stop = async () => {
     detachProducer?.();
-    await Promise.all([exporter?.close(), pusher?.close(), otel?.close()]);
+    process.off("beforeExit", onBeforeExit);
+    await Promise.all([exporter?.close(), pusher?.close(), otel?.close(), otlp?.close()]);
   };
-  const instance = { stop };
+  const flush = async () => {
+    await Promise.all([pusher?.push(), otlp?.flush(), otel?.flush?.()]);
+  };
+  const instance = { stop, flush };
   runtime.running = instance;
   return {
     registry,
     exporter,
     push: async () => pusher?.push(),
+    flush,
     shutdown: async () => {
       if (runtime.running === instance) runtime.running = undefined;
       await stop();

@@ -39,7 +39,7 @@ export const initialRuntime = () => ({
   /** build_info, detected on first use unless `init()` set it. */
   buildInfo: undefined as ResolvedBuildInfo | undefined,
   /** The exporters and producers of the last `init()`, stopped by the next one. */
-  running: undefined as { stop(): Promise<void> } | undefined,
+  running: undefined as { stop(): Promise<void>; flush(): Promise<void> } | undefined,
   /** The registry the Prometheus tracker put the metrics on. */
   registry: null as promClient.Registry | null,
   /** Set by `init({ tracker: "opentelemetry" })`: the metrics then stay off every registry. */

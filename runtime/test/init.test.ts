@@ -13,7 +13,7 @@ describe("init()", () => {
       [{ buckets: [0.1, 0.05] }, /`buckets`: buckets must be strictly increasing/],
       [{ buckets: [] }, /`buckets`: expected a non-empty array/],
       [{ buckets: [0.1, Infinity] }, /`buckets`: bucket null is not a positive finite number/],
-      [{ exporter: { type: "otlp" } }, /`exporter.type`: unsupported exporter "otlp"/],
+      [{ exporter: { type: "otel" } }, /`exporter.type`: unsupported exporter "otel"/],
       [{ exporter: { type: "prometheus", port: 70000 } }, /`exporter.port`: expected an integer from 0 to 65535, got 70000/],
       [{ exporter: { type: "prometheus", prot: 1 } }, /`exporter.prot`: unknown field/],
       [{ buildInfo: { version: 1 } }, /`buildInfo.version`: expected a string, got number/],

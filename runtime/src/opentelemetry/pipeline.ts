@@ -25,6 +25,8 @@ export interface OtelPrometheusOptions {
 export interface OtelPipeline {
   url: Promise<string> | undefined;
   close(): Promise<void>;
+  /** Exports now (the periodic reader's forceFlush); never rejects. */
+  flush(): Promise<void>;
 }
 
 /** @internal An optional package, or an error naming the option that needs it. */
@@ -129,6 +131,7 @@ export function startOtelPipeline(exporter: OtlpExporterOptions | OtelPrometheus
   if (exporter.type !== "prometheus") process.once("beforeExit", flushOnExit);
   return {
     url,
+    flush: () => provider.forceFlush().catch((e: unknown) => reportThrottled("otlp-flush", "exporting metrics failed", e)),
     close: async () => {
       process.off("beforeExit", flushOnExit);
       await provider.shutdown();

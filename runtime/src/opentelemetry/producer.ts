@@ -111,7 +111,8 @@ export interface FunctionAttributes {
   concurrent: Attributes;
 }
 
-function functionAttributes(fn: FunctionHandle, service: string): FunctionAttributes {
+/** @internal */
+export function functionAttributes(fn: FunctionHandle, service: string): FunctionAttributes {
   const known = fn.attributes;
   if (known !== undefined && known.service === service && known.objective === fn.objective) return known;
   const latency = fn.objective?.latencyThreshold ? fn.objective : undefined;
@@ -133,7 +134,8 @@ function functionAttributes(fn: FunctionHandle, service: string): FunctionAttrib
 }
 
 /** A caller series' `ok` and `error` attributes, kept on it while its function's stay the same. */
-function callAttributes(fn: FunctionHandle, of: FunctionAttributes, s: CallerSeries): [Attributes, Attributes] {
+/** @internal */
+export function callAttributes(fn: FunctionHandle, of: FunctionAttributes, s: CallerSeries): [Attributes, Attributes] {
   let pair = s.attributesOf === of ? s.attributes : undefined;
   if (pair === undefined) {
     const success = fn.objective?.successPercentile ? fn.objective : undefined;

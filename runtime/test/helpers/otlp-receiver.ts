@@ -21,16 +21,25 @@ function fromProtobuf(buffer: Uint8Array): any {
 export interface Receiver {
   url: string;
   received: Received[];
+  /** HTTP only: the status to answer each request with (200 by default), or "hang" to never answer; a request answered with an error is not kept in `received`. */
+  answer?: () => number | "hang";
   close(): Promise<void>;
 }
 
 /** A local OTLP/HTTP endpoint (JSON and protobuf), decoding what it gets. */
 export async function httpReceiver(): Promise<Receiver> {
   const received: Received[] = [];
+  const receiver: Receiver = { url: "", received, close: async () => {} };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
+      const status = receiver.answer?.() ?? 200;
+      if (status === "hang") return;
+      if (status >= 300) {
+        res.writeHead(status).end("not now");
+        return;
+      }
       const body = Buffer.concat(chunks);
       const json = (req.headers["content-type"] ?? "").includes("json");
       received.push({
@@ -44,15 +53,13 @@ export async function httpReceiver(): Promise<Receiver> {
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/v1/metrics`,
-    received,
-    close: () =>
-      new Promise((r) => {
-        server.close(() => r());
-        server.closeAllConnections();
-      }),
-  };
+  receiver.url = `http://127.0.0.1:${port}/v1/metrics`;
+  receiver.close = () =>
+    new Promise((r) => {
+      server.close(() => r());
+      server.closeAllConnections();
+    });
+  return receiver;
 }
 
 /** A local OTLP/gRPC endpoint implementing MetricsService/Export. */

@@ -1,0 +1,259 @@
+import { expect } from "chai";
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:http";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseExposition } from "../../fixtures/harness/exposition";
+import { freePort } from "../../fixtures/harness/ports";
+import { type Collector, startCollector } from "../harness/collector";
+import { Processes } from "../harness/processes";
+import { type Prometheus, startPrometheus } from "../harness/prometheus";
+
+const WRITER = join(__dirname, "..", "apps", "push-writer", "writer.js");
+const LOGS = join(__dirname, "..", ".logs", "push");
+
+interface Writer {
+  child: ChildProcess;
+  /** Resolves with the writer's own exposition once it printed it (after its last flush). */
+  recorded: Promise<string>;
+  /** Resolves when the writer printed `line`. */
+  said(line: string): Promise<void>;
+}
+
+/** Starts writer.js: `calls` calls in `rounds` rounds, a flush after each, pushing where `env` says. */
+function startWriter(env: Record<string, string>): Writer {
+  const child = spawn(process.execPath, [WRITER], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  const waiting: { line: string; resolve: () => void }[] = [];
+  let resolveRecorded: (text: string) => void;
+  let rejectRecorded: (error: Error) => void;
+  const recorded = new Promise<string>((resolve, reject) => {
+    resolveRecorded = resolve;
+    rejectRecorded = reject;
+  });
+  let err = "";
+  child.stderr!.on("data", (chunk) => (err += chunk));
+  const lines = () => out.split("\n").slice(0, -1); // whole lines only
+  child.stdout!.on("data", (chunk) => {
+    out += chunk;
+    for (const line of lines()) {
+      if (line.startsWith('{"exposition"')) resolveRecorded(JSON.parse(line).exposition);
+      for (const w of waiting.filter((w) => w.line === line)) w.resolve();
+    }
+  });
+  child.on("exit", (code, signal) => {
+    if (code !== 0 && signal !== "SIGKILL") rejectRecorded(new Error(`writer ended with ${code ?? signal}: ${err}`));
+  });
+  return {
+    child,
+    recorded,
+    said: (line) => (lines().includes(line) ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ line, resolve }))),
+  };
+}
+
+const exited = (child: ChildProcess) =>
+  new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("exit", () => resolve())));
+
+/** What the writers recorded themselves, added up: "function caller result" → calls, and "function le" → bucket count. */
+function sumOf(expositions: string[]) {
+  const calls = new Map<string, number>();
+  const buckets = new Map<string, number>();
+  for (const text of expositions) {
+    for (const s of parseExposition(text).samples) {
+      if (s.name === "function_calls_total") {
+        const key = `${s.labels.function} ${s.labels.caller_function} ${s.labels.result}`;
+        calls.set(key, (calls.get(key) ?? 0) + s.value);
+      } else if (s.name === "function_calls_duration_seconds_bucket") {
+        const key = `${s.labels.function} ${s.labels.le}`;
+        buckets.set(key, (buckets.get(key) ?? 0) + s.value);
+      }
+    }
+  }
+  return { calls, buckets };
+}
+
+async function fromPrometheus(prometheus: Prometheus, service: string) {
+  const calls = new Map<string, number>();
+  for (const r of await prometheus.query(`sum by (function, caller_function, result) (function_calls_total{service_name="${service}"})`)) {
+    calls.set(`${r.metric.function} ${r.metric.caller_function ?? ""} ${r.metric.result}`, Number(r.value[1]));
+  }
+  const buckets = new Map<string, number>();
+  for (const r of await prometheus.query(`sum by (function, le) (function_calls_duration_seconds_bucket{service_name="${service}"})`)) {
+    buckets.set(`${r.metric.function} ${r.metric.le}`, Number(r.value[1]));
+  }
+  return { calls, buckets };
+}
+
+const sorted = (m: Map<string, number>) => Object.fromEntries([...m].sort(([a], [b]) => a.localeCompare(b)));
+
+/** Waits until Prometheus holds `expected` for `service` (the collector batches, Prometheus scrapes every second); returns what it last held. */
+async function settle(prometheus: Prometheus, service: string, expected: ReturnType<typeof sumOf>, ms = 20_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const got = await fromPrometheus(prometheus, service);
+    const same =
+      JSON.stringify(sorted(got.calls)) === JSON.stringify(sorted(expected.calls)) &&
+      JSON.stringify(sorted(got.buckets)) === JSON.stringify(sorted(expected.buckets));
+    if (same || Date.now() > deadline) return got;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+describe("pushing to a real OpenTelemetry Collector (runtime/collector/collector.yaml), scraped by a real Prometheus", function () {
+  this.timeout(180_000);
+  const processes = new Processes(LOGS);
+  let collector: Collector;
+  let prometheus: Prometheus;
+
+  before(async () => {
+    collector = await startCollector(processes, "collector");
+    prometheus = await startPrometheus(processes, await freePort(), "collector", [collector.scrapeTarget], [], true);
+  });
+  after(() => processes.stopAll());
+
+  const writerEnv = (service: string, url: string, extra: Record<string, string> = {}) => ({
+    SERVICE_NAME: service,
+    OTEL_METRICS_EXPORTER: "otlp",
+    OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: url,
+    CALLS: "60",
+    ...extra,
+  });
+
+  it("adds up 20 writers exactly, half of them killed (SIGKILL) right after their last flush, with the series of one writer", async () => {
+    const one = startWriter(writerEnv("push-one", collector.otlpUrl));
+    const oneRecorded = await one.recorded;
+    await exited(one.child);
+
+    const writers: Writer[] = [];
+    for (let k = 0; k < 20; k++) {
+      const protocol = k % 2 === 0 ? "http/protobuf" : "http/json";
+      writers.push(
+        startWriter(
+          writerEnv("push-many", collector.otlpUrl, { OTEL_EXPORTER_OTLP_PROTOCOL: protocol, END: k % 2 === 0 ? "kill" : "exit" }),
+        ),
+      );
+      await new Promise((r) => setTimeout(r, 20 * (k % 5)));
+    }
+    const recorded = await Promise.all(writers.map((w) => w.recorded));
+    await Promise.all(
+      writers.map(async (w, k) => {
+        if (k % 2 === 0) {
+          await w.said("flushed");
+          w.child.kill("SIGKILL");
+        }
+        await exited(w.child);
+      }),
+    );
+
+    const expected = sumOf(recorded);
+    expect(expected.calls.get("handle  ok")).to.equal(20 * 60);
+    expect(expected.calls.get("query lookup error")).to.equal(20 * 6);
+    const got = await settle(prometheus, "push-many", expected);
+    expect(sorted(got.calls)).to.deep.equal(sorted(expected.calls));
+    expect(sorted(got.buckets)).to.deep.equal(sorted(expected.buckets));
+    // More than one bucket holds calls, so the histogram was added up bucket by bucket.
+    expect(
+      new Set([...expected.buckets].filter(([k, v]) => k.startsWith("query ") && v > 0 && v < 1200).map(([, v]) => v)).size,
+    ).to.be.greaterThan(1);
+
+    const single = await settle(prometheus, "push-one", sumOf([oneRecorded]));
+    expect(sorted(single.calls)).to.deep.equal(sorted(sumOf([oneRecorded]).calls));
+    const series = async (service: string) =>
+      (await prometheus.query(`count by (__name__) ({service_name="${service}", __name__=~"function_calls_.*|build_info"})`)).map(
+        (r) => `${r.metric.__name__} ${r.value[1]}`,
+      );
+    const many = await series("push-many");
+    expect(many.length).to.be.greaterThan(3);
+    expect(many.sort()).to.deep.equal((await series("push-one")).sort());
+  });
+
+  it("delivers everything once a collector that was down comes up, to writers that stayed alive", async () => {
+    const port = await freePort();
+    const gate = join(mkdtempSync(join(tmpdir(), "am-push-")), "collector-up");
+    const writers = [0, 1, 2].map(() =>
+      startWriter(
+        writerEnv("push-late", `http://127.0.0.1:${port}/v1/metrics`, { GATE: gate, END: "kill", OTEL_EXPORTER_OTLP_TIMEOUT: "2000" }),
+      ),
+    );
+    await Promise.all(writers.map((w) => w.said("waiting"))); // every flush so far failed: nothing listens
+    const late = await startCollector(processes, "collector-late", port);
+    const prometheusLate = await startPrometheus(processes, await freePort(), "collector-late", [late.scrapeTarget], [], true);
+    writeFileSync(gate, "");
+    const recorded = await Promise.all(writers.map((w) => w.recorded));
+    for (const w of writers) {
+      await w.said("flushed");
+      w.child.kill("SIGKILL");
+    }
+    const expected = sumOf(recorded);
+    const got = await settle(prometheusLate, "push-late", expected);
+    expect(sorted(got.calls)).to.deep.equal(sorted(expected.calls));
+    expect(sorted(got.buckets)).to.deep.equal(sorted(expected.buckets));
+  });
+
+  /**
+   * A proxy in front of the collector that holds the first push: "answer"
+   * forwards it at once and answers after the writer gave up (it was counted);
+   * "request" forwards it only after the writer's next push (it arrives late).
+   */
+  async function holdingProxy(target: string, hold: "answer" | "request") {
+    let first = true;
+    let release: (() => void) | undefined;
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", async () => {
+        const forward = () =>
+          fetch(target, { method: "POST", headers: { "content-type": String(req.headers["content-type"]) }, body: Buffer.concat(chunks) });
+        const held = first;
+        first = false;
+        if (held && hold === "request") {
+          await new Promise<void>((r) => (release = r)); // the next push goes first
+          await forward();
+          return; // the writer stopped waiting long ago
+        }
+        const answer = await forward();
+        if (release !== undefined) {
+          // Let the held push reach the collector after this one.
+          const go = release;
+          release = undefined;
+          setTimeout(go, 0);
+        }
+        if (held) await new Promise((r) => setTimeout(r, 3000)); // past the writer's timeout
+        res
+          .writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "" })
+          .end(Buffer.from(await answer.arrayBuffer()));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/metrics`, close: () => server.close() };
+  }
+
+  it("counts a push once when its answer came after the writer's timeout and the next push carried the same calls", async () => {
+    const proxy = await holdingProxy(collector.otlpUrl, "answer");
+    try {
+      const w = startWriter(writerEnv("push-retry", proxy.url, { OTEL_EXPORTER_OTLP_TIMEOUT: "500" }));
+      const expected = sumOf([await w.recorded]);
+      const got = await settle(prometheus, "push-retry", expected);
+      expect(sorted(got.calls)).to.deep.equal(sorted(expected.calls));
+    } finally {
+      proxy.close();
+    }
+  });
+
+  it("counts the calls between two pushes twice when the earlier push reaches the collector after the later one (the documented exception)", async () => {
+    const proxy = await holdingProxy(collector.otlpUrl, "request");
+    try {
+      // 3 rounds of 20 calls; the first round's push arrives after the second's.
+      const w = startWriter(writerEnv("push-reordered", proxy.url, { OTEL_EXPORTER_OTLP_TIMEOUT: "500" }));
+      const expected = sumOf([await w.recorded]);
+      expect(expected.calls.get("handle  ok")).to.equal(60);
+      const twice = new Map([...expected.calls].map(([k, v]) => [k, k === "handle  ok" ? v + 20 : v]));
+      const got = await settle(prometheus, "push-reordered", { calls: twice, buckets: expected.buckets }, 10_000);
+      expect(got.calls.get("handle  ok")).to.equal(80);
+    } finally {
+      proxy.close();
+    }
+  });
+});

@@ -1,0 +1,288 @@
+import type { Attributes } from "../opentelemetry/producer";
+import { AUTOMETRICS_SPEC_VERSION } from "../spec";
+import type { HistogramPoint, NumberPoint, Snapshot } from "./snapshot";
+
+/**
+ * A snapshot as an OTLP `ExportMetricsServiceRequest`, in OTLP/JSON or
+ * OTLP/protobuf (opentelemetry-proto, metrics v1). Written by hand so that
+ * the push needs no SDK and no protobuf library on any platform. The metric
+ * names are the OpenTelemetry ones the Collector's Prometheus exporters turn
+ * into the specification's: `function.calls` (`function_calls_total`),
+ * `function.calls.duration` in seconds (`function_calls_duration_seconds`),
+ * `function.calls.concurrent`, `build_info`.
+ */
+const SCOPE = { name: "autometrics-runtime", version: AUTOMETRICS_SPEC_VERSION };
+const DESCRIPTIONS = {
+  calls: "Autometrics counter for tracking function calls",
+  duration: "Autometrics histogram for tracking function call duration",
+  concurrent: "Autometrics gauge for tracking concurrent function calls",
+  buildInfo: "Autometrics info metric for tracking software version and build details",
+};
+/** AGGREGATION_TEMPORALITY_DELTA and _CUMULATIVE. */
+const TEMPORALITY = { delta: 1, cumulative: 2 } as const;
+
+// ---- OTLP/JSON -------------------------------------------------------------
+
+const jsonAttributes = new WeakMap<Attributes, string>();
+
+/** An attribute list as OTLP/JSON, written once per attribute object. */
+function attributesJson(attributes: Attributes): string {
+  let text = jsonAttributes.get(attributes);
+  if (text === undefined) {
+    const parts: string[] = [];
+    for (const key in attributes) {
+      parts.push(`{"key":${JSON.stringify(key)},"value":{"stringValue":${JSON.stringify(attributes[key])}}}`);
+    }
+    text = `[${parts.join(",")}]`;
+    jsonAttributes.set(attributes, text);
+  }
+  return text;
+}
+
+function numberPointsJson(points: NumberPoint[], start: string, time: string): string {
+  let out = "";
+  for (const p of points) {
+    if (out !== "") out += ",";
+    out += `{"attributes":${attributesJson(p.attributes)},"startTimeUnixNano":"${start}","timeUnixNano":"${time}","asInt":"${p.value}"}`;
+  }
+  return `[${out}]`;
+}
+
+function histogramPointsJson(points: HistogramPoint[], start: string, time: string): string {
+  let out = "";
+  for (const p of points) {
+    if (out !== "") out += ",";
+    out +=
+      `{"attributes":${attributesJson(p.attributes)},"startTimeUnixNano":"${start}","timeUnixNano":"${time}",` +
+      `"count":"${p.count}","sum":${p.sum},"bucketCounts":[${Array.from(p.counts, (c) => `"${c}"`).join(",")}],` +
+      `"explicitBounds":[${p.bounds.join(",")}]}`;
+  }
+  return `[${out}]`;
+}
+
+export function encodeJson(s: Snapshot): string {
+  const temporality = TEMPORALITY[s.temporality];
+  const metrics = [
+    `{"name":"function.calls","description":"${DESCRIPTIONS.calls}","unit":"","sum":{"aggregationTemporality":${temporality},"isMonotonic":true,"dataPoints":${numberPointsJson(s.calls, s.start, s.time)}}}`,
+    `{"name":"function.calls.duration","description":"${DESCRIPTIONS.duration}","unit":"s","histogram":{"aggregationTemporality":${temporality},"dataPoints":${histogramPointsJson(s.durations, s.start, s.time)}}}`,
+    `{"name":"build_info","description":"${DESCRIPTIONS.buildInfo}","unit":"","gauge":{"dataPoints":${numberPointsJson([{ attributes: s.buildInfo, value: 1 }], s.start, s.time)}}}`,
+  ];
+  if (s.concurrent.length > 0) {
+    metrics.push(
+      `{"name":"function.calls.concurrent","description":"${DESCRIPTIONS.concurrent}","unit":"","gauge":{"dataPoints":${numberPointsJson(s.concurrent, s.start, s.time)}}}`,
+    );
+  }
+  return (
+    `{"resourceMetrics":[{"resource":{"attributes":${attributesJson(s.resource)}},` +
+    `"scopeMetrics":[{"scope":${JSON.stringify(SCOPE)},"metrics":[${metrics.join(",")}]}]}]}`
+  );
+}
+
+// ---- OTLP/protobuf ---------------------------------------------------------
+
+const utf8 = new TextEncoder();
+
+/** Protocol buffers' wire format, just the parts OTLP metrics use. */
+class Writer {
+  private buffer = new Uint8Array(256);
+  private view = new DataView(this.buffer.buffer);
+  length = 0;
+
+  private room(n: number): void {
+    if (this.length + n <= this.buffer.length) return;
+    let size = this.buffer.length * 2;
+    while (size < this.length + n) size *= 2;
+    const bigger = new Uint8Array(size);
+    bigger.set(this.buffer.subarray(0, this.length));
+    this.buffer = bigger;
+    this.view = new DataView(bigger.buffer);
+  }
+
+  varint(value: number): void {
+    this.room(10);
+    while (value > 0x7f) {
+      this.buffer[this.length++] = (value & 0x7f) | 0x80;
+      value = Math.floor(value / 128);
+    }
+    this.buffer[this.length++] = value;
+  }
+
+  tag(field: number, wireType: number): void {
+    this.varint(field * 8 + wireType);
+  }
+
+  raw(bytes: Uint8Array): void {
+    this.room(bytes.length);
+    this.buffer.set(bytes, this.length);
+    this.length += bytes.length;
+  }
+
+  /** A length-delimited field. */
+  bytes(field: number, bytes: Uint8Array): void {
+    this.tag(field, 2);
+    this.varint(bytes.length);
+    this.raw(bytes);
+  }
+
+  string(field: number, value: string): void {
+    if (value !== "") this.bytes(field, utf8.encode(value));
+  }
+
+  /** A varint field (an enum, a bool). */
+  uint(field: number, value: number): void {
+    this.tag(field, 0);
+    this.varint(value);
+  }
+
+  /** fixed64 and sfixed64, from a non-negative integer or a decimal string. */
+  fixed64(field: number, value: number | string): void {
+    this.tag(field, 1);
+    this.packedFixed64(value);
+  }
+
+  double(field: number, value: number): void {
+    this.tag(field, 1);
+    this.packedDouble(value);
+  }
+
+  /** One element of a packed repeated fixed64 (no tag). */
+  packedFixed64(value: number | string): void {
+    this.room(8);
+    this.view.setBigUint64(this.length, BigInt(value), true);
+    this.length += 8;
+  }
+
+  /** One element of a packed repeated double (no tag). */
+  packedDouble(value: number): void {
+    this.room(8);
+    this.view.setFloat64(this.length, value, true);
+    this.length += 8;
+  }
+
+  /** A nested message, written by `body` into a writer of its own. */
+  message(field: number, body: (w: Writer) => void): void {
+    const inner = new Writer();
+    body(inner);
+    this.bytes(field, inner.finish());
+  }
+
+  finish(): Uint8Array {
+    return this.buffer.subarray(0, this.length);
+  }
+}
+
+const protoAttributes = new WeakMap<Attributes, Uint8Array>();
+
+/** The `KeyValue` fields of an attribute list (each at `field`), written once per attribute object and field. */
+function attributesProto(attributes: Attributes, field: number): Uint8Array {
+  let cached = protoAttributes.get(attributes);
+  if (cached === undefined) {
+    const w = new Writer();
+    for (const key in attributes) {
+      w.message(1, (kv) => {
+        kv.string(1, key);
+        kv.message(2, (any) => any.bytes(1, utf8.encode(attributes[key]!)));
+      });
+    }
+    cached = w.finish().slice();
+    protoAttributes.set(attributes, cached);
+  }
+  // Each KeyValue was written as field 1; rewrite the tags for `field` (7 in NumberDataPoint, 9 in HistogramDataPoint).
+  return retag(cached, field);
+}
+
+const retagged = new WeakMap<Uint8Array, Map<number, Uint8Array>>();
+
+function retag(keyValues: Uint8Array, field: number): Uint8Array {
+  let byField = retagged.get(keyValues);
+  if (byField === undefined) retagged.set(keyValues, (byField = new Map()));
+  let out = byField.get(field);
+  if (out === undefined) {
+    const w = new Writer();
+    let i = 0;
+    while (i < keyValues.length) {
+      i++; // the tag of field 1, wire type 2: one byte
+      let length = 0;
+      let shift = 1;
+      for (;;) {
+        const b = keyValues[i++]!;
+        length += (b & 0x7f) * shift;
+        if (b < 0x80) break;
+        shift *= 128;
+      }
+      w.bytes(field, keyValues.subarray(i, i + length));
+      i += length;
+    }
+    out = w.finish().slice();
+    byField.set(field, out);
+  }
+  return out;
+}
+
+function numberPointProto(w: Writer, p: NumberPoint, start: string, time: string): void {
+  w.raw(attributesProto(p.attributes, 7));
+  w.fixed64(2, start);
+  w.fixed64(3, time);
+  w.fixed64(6, p.value); // as_int
+}
+
+function histogramPointProto(w: Writer, p: HistogramPoint, start: string, time: string): void {
+  w.raw(attributesProto(p.attributes, 9));
+  w.fixed64(2, start);
+  w.fixed64(3, time);
+  w.fixed64(4, p.count);
+  w.double(5, p.sum);
+  w.message(6, (counts) => {
+    for (let i = 0; i < p.counts.length; i++) counts.packedFixed64(p.counts[i]!);
+  });
+  w.message(7, (bounds) => {
+    for (const b of p.bounds) bounds.packedDouble(b);
+  });
+}
+
+export function encodeProtobuf(s: Snapshot): Uint8Array {
+  const temporality = TEMPORALITY[s.temporality];
+  const request = new Writer();
+  request.message(1, (rm) => {
+    rm.message(1, (resource) => resource.raw(attributesProto(s.resource, 1)));
+    rm.message(2, (sm) => {
+      sm.message(1, (scope) => {
+        scope.string(1, SCOPE.name);
+        scope.string(2, SCOPE.version);
+      });
+      sm.message(2, (m) => {
+        m.string(1, "function.calls");
+        m.string(2, DESCRIPTIONS.calls);
+        m.message(7, (sum) => {
+          for (const p of s.calls) sum.message(1, (dp) => numberPointProto(dp, p, s.start, s.time));
+          sum.uint(2, temporality);
+          sum.uint(3, 1);
+        });
+      });
+      sm.message(2, (m) => {
+        m.string(1, "function.calls.duration");
+        m.string(2, DESCRIPTIONS.duration);
+        m.string(3, "s");
+        m.message(9, (histogram) => {
+          for (const p of s.durations) histogram.message(1, (dp) => histogramPointProto(dp, p, s.start, s.time));
+          histogram.uint(2, temporality);
+        });
+      });
+      sm.message(2, (m) => {
+        m.string(1, "build_info");
+        m.string(2, DESCRIPTIONS.buildInfo);
+        m.message(5, (gauge) => gauge.message(1, (dp) => numberPointProto(dp, { attributes: s.buildInfo, value: 1 }, s.start, s.time)));
+      });
+      if (s.concurrent.length > 0) {
+        sm.message(2, (m) => {
+          m.string(1, "function.calls.concurrent");
+          m.string(2, DESCRIPTIONS.concurrent);
+          m.message(5, (gauge) => {
+            for (const p of s.concurrent) gauge.message(1, (dp) => numberPointProto(dp, p, s.start, s.time));
+          });
+        });
+      }
+    });
+  });
+  return request.finish();
+}

@@ -1,0 +1,184 @@
+import { reportThrottled } from "../report";
+import { encodeJson, encodeProtobuf } from "./encode";
+import type { Snapshots } from "./snapshot";
+
+/** Push metrics over OTLP/HTTP, from any runtime (docs/where-code-runs.md). */
+export interface OtlpPushOptions {
+  type: "otlp";
+  /**
+   * The metrics endpoint, e.g. http://collector:4318/v1/metrics. Default:
+   * `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT`, else `OTEL_EXPORTER_OTLP_ENDPOINT`
+   * with `/v1/metrics`, else http://localhost:4318/v1/metrics.
+   */
+  url?: string;
+  /** Default: `OTEL_EXPORTER_OTLP_METRICS_PROTOCOL`, `OTEL_EXPORTER_OTLP_PROTOCOL`, else "http/protobuf". */
+  protocol?: "http/protobuf" | "http/json";
+  /** Added to each request (an API key, a tenant); the variables' headers are added too. */
+  headers?: Record<string, string>;
+  /**
+   * "cumulative" (default): each push carries the totals, so a repeated or
+   * lost push changes nothing (the shipped collector configuration expects
+   * this); "delta": the increase since the last acknowledged push.
+   */
+  temporality?: "cumulative" | "delta";
+  /** How often to push; default `OTEL_METRIC_EXPORT_INTERVAL`, else 60000. `flush()` pushes at once. */
+  intervalMs?: number;
+  /** Per push; default `OTEL_EXPORTER_OTLP_METRICS_TIMEOUT`, `OTEL_EXPORTER_OTLP_TIMEOUT`, else 10000. */
+  timeoutMs?: number;
+}
+
+/** @internal The options with every default applied. */
+export interface ResolvedPush {
+  url: string;
+  protocol: "http/protobuf" | "http/json";
+  headers: Record<string, string>;
+  temporality: "cumulative" | "delta";
+  intervalMs: number;
+  timeoutMs: number;
+}
+
+/** @internal What a platform gives the pusher: Node unrefs its timer; a page sends with a beacon. */
+export interface PushPlatform {
+  /** Keeps the interval timer from holding the process open. */
+  unref?(timer: unknown): void;
+  /** Sends a body without waiting for an answer (a page being hidden); false if it could not. */
+  beacon?(url: string, body: Uint8Array | string, contentType: string): boolean;
+}
+
+const CONTENT_TYPES = { "http/protobuf": "application/x-protobuf", "http/json": "application/json" } as const;
+
+/**
+ * Sends snapshots to an OTLP/HTTP endpoint with `fetch`: on an interval and
+ * whenever `flush()` asks. One push at a time: a flush while one is in flight
+ * waits for it, then sends what was recorded since. A push never throws;
+ * failures are reported (at most once a minute) and the next push carries
+ * their numbers, so nothing is lost while the process lives and nothing grows
+ * while the collector is away.
+ * @internal
+ */
+export class Pusher {
+  private inFlight: Promise<void> | null = null;
+  private queued: Promise<void> | null = null;
+  private readonly timer: ReturnType<typeof setInterval> | undefined;
+  /** Pushes acknowledged and failed, for tests and the docs' guarantees. */
+  readonly stats = { delivered: 0, failed: 0 };
+
+  constructor(
+    private readonly options: ResolvedPush,
+    private readonly snapshots: Snapshots,
+    private readonly platform: PushPlatform = {},
+  ) {
+    if (Number.isFinite(options.intervalMs)) {
+      this.timer = setInterval(() => void this.flush(), options.intervalMs);
+      platform.unref?.(this.timer);
+    }
+  }
+
+  /** Sends what is recorded now; resolves once it is delivered, failed or timed out. Never rejects. */
+  flush(): Promise<void> {
+    if (this.inFlight === null) return this.start();
+    // What is in flight was taken before this call: send again once it settles, once for every flush waiting.
+    this.queued ??= this.inFlight.then(() => {
+      this.queued = null;
+      return this.start();
+    });
+    return this.queued;
+  }
+
+  /** Hands what is recorded to the platform's beacon (a page being hidden); `flush()` where there is none. */
+  beacon(): void {
+    const send = this.platform.beacon;
+    if (send === undefined || this.inFlight !== null) {
+      void this.flush();
+      return;
+    }
+    const { snapshot, commit } = this.snapshots.take();
+    const body = this.encode(snapshot);
+    // The page may not live to see an answer: counted as delivered.
+    if (send(this.options.url, body, CONTENT_TYPES[this.options.protocol])) commit();
+    else void this.flush();
+  }
+
+  /** Stops the interval and sends a last push. */
+  async close(): Promise<void> {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    await this.flush();
+  }
+
+  private start(): Promise<void> {
+    const push = this.send().finally(() => {
+      this.inFlight = null;
+    });
+    this.inFlight = push;
+    return push;
+  }
+
+  private encode(snapshot: Parameters<typeof encodeJson>[0]): Uint8Array | string {
+    return this.options.protocol === "http/json" ? encodeJson(snapshot) : encodeProtobuf(snapshot);
+  }
+
+  private async send(): Promise<void> {
+    const { url, protocol, headers, timeoutMs } = this.options;
+    let body: Uint8Array | string;
+    let commit: () => void;
+    let reached: () => void;
+    try {
+      const taken = this.snapshots.take();
+      body = this.encode(taken.snapshot);
+      ({ commit, reached } = taken);
+    } catch (error) {
+      this.fail("could not encode the metrics", error);
+      return;
+    }
+    const abort = new AbortController();
+    const timeout = setTimeout(() => abort.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    this.platform.unref?.(timeout);
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { ...headers, "Content-Type": CONTENT_TYPES[protocol] },
+        body: body as RequestInit["body"],
+        signal: abort.signal,
+      });
+      const text = await response.text();
+      if (!response.ok) {
+        this.fail(`the collector at ${url} answered ${response.status}${text ? `: ${text.slice(0, 300)}` : ""}`);
+        return;
+      }
+      commit();
+      this.stats.delivered++;
+      const rejected = protocol === "http/json" ? rejectedPoints(text) : undefined;
+      if (rejected !== undefined) reportThrottled("otlp-push:partial", `the collector at ${url} rejected ${rejected}`);
+    } catch (error) {
+      // Unless the request surely never left (no connection), the collector may have counted it.
+      if (!neverSent(error)) reached();
+      this.fail(`pushing metrics to ${url} failed`, abort.signal.aborted ? abort.signal.reason : error);
+    } finally {
+      clearTimeout(timeout);
+    }
+  }
+
+  private fail(message: string, error?: unknown): void {
+    this.stats.failed++;
+    reportThrottled("otlp-push", message, error);
+  }
+}
+
+/** Whether a failed fetch surely sent nothing: no connection could be made. */
+function neverSent(error: unknown): boolean {
+  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  return typeof code === "string" && ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"].includes(code);
+}
+
+/** An OTLP/JSON answer's partial success, in words, if some points were rejected. */
+function rejectedPoints(text: string): string | undefined {
+  if (!text.includes("partialSuccess")) return undefined;
+  try {
+    const partial = JSON.parse(text).partialSuccess;
+    const count = Number(partial?.rejectedDataPoints ?? 0);
+    if (count > 0) return `${count} data points${partial.errorMessage ? ` (${partial.errorMessage})` : ""}`;
+  } catch {
+    // not JSON after all: nothing to say
+  }
+  return undefined;
+}
