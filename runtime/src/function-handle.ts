@@ -17,7 +17,7 @@ import {
 import { isControlFlow } from "./control-flow";
 import { type Objective, type ResolvedObjective, resolveObjective } from "./objectives";
 import { append, defineSlots } from "./own";
-import type { Attributes, FunctionAttributes } from "./opentelemetry/producer";
+import type { Attributes, FunctionAttributes } from "./opentelemetry/attributes";
 import type { LabelText } from "./prometheus/render";
 import { reportOnce } from "./report";
 import { settings } from "./state";

@@ -1,23 +1,22 @@
 import * as promClient from "prom-client";
 import { type BuildInfo, resolveBuildInfo } from "./build-info";
-import { setAsyncCallers } from "./context";
 import { AutometricsConfigError } from "./errors";
 import { disableCluster, enableCluster } from "./exporters/cluster";
 import { type PrometheusExporterOptions, type RunningExporter, startPrometheusExporter } from "./exporters/prometheus-server";
 import { type PushGatewayOptions, type RunningPush, startPushGateway } from "./exporters/push-gateway";
 import { type OtlpExporterOptions, attachToMeterProvider, load, startOtelPipeline } from "./opentelemetry/pipeline";
 import { AutometricsMetricProducer } from "./opentelemetry/producer";
-import { checkBuckets } from "./objectives";
-import { exporterFromEnv, resolvePush } from "./push/options";
+import { type RecordingOptions, prepareRecording } from "./recording";
+import { PUSH_OPTIONS, exporterFromEnv, resolvePush } from "./push/options";
 import type { OtlpPushOptions, Pusher } from "./push/pusher";
 import { startPush } from "./push/start";
 import { attach, detach } from "./prometheus/tracker";
 import { reportOnce } from "./report";
-import { functions, runtime, settings } from "./state";
+import { runtime, settings } from "./state";
 
 export type ExporterOptions = PrometheusExporterOptions | OtlpPushOptions | OtlpExporterOptions | PushGatewayOptions;
 
-export interface InitOptions {
+export interface InitOptions extends RecordingOptions {
   /**
    * How the metrics leave the process: "prometheus" (default) puts them on a
    * prom-client registry; "opentelemetry" hands them to OpenTelemetry metric
@@ -40,17 +39,6 @@ export interface InitOptions {
   exporter?: ExporterOptions;
   /** Aggregate over Node `cluster` workers: call `init` in the primary and in every worker. */
   cluster?: boolean;
-  /** Histogram buckets in seconds; default: the specification's. */
-  buckets?: number[];
-  /** `function_calls_concurrent` for every function (default false: only those that ask). */
-  trackConcurrency?: boolean;
-  /**
-   * Caller labels across asynchronous boundaries (default true: set by the
-   * calls that can register continuations themselves); `"exact"`: set by
-   * every call, exact across schedulers the plugins do not see too, at the
-   * cost of AsyncLocalStorage on every call; false: synchronous callers only.
-   */
-  trackCallers?: boolean | "exact";
   /** Exemplars (trace_id, span_id) from the active OpenTelemetry span; switches the registry to OpenMetrics. */
   exemplars?: boolean;
   /** Service name; AUTOMETRICS_SERVICE_NAME and OTEL_SERVICE_NAME take precedence. */
@@ -91,7 +79,7 @@ const OPTION_TYPES: Record<keyof InitOptions, string> = {
 const BUILD_INFO_KEYS = ["version", "commit", "branch", "repositoryUrl", "repositoryProvider"];
 const EXPORTER_KEYS: Record<string, string[]> = {
   prometheus: ["type", "hostname", "port"],
-  otlp: ["type", "url", "protocol", "headers", "temporality", "intervalMs", "timeoutMs"],
+  otlp: PUSH_OPTIONS,
   "otlp-http": ["type", "url", "headers", "intervalMs", "timeoutMs"],
   "otlp-proto": ["type", "url", "headers", "intervalMs", "timeoutMs"],
   "otlp-grpc": ["type", "url", "headers", "intervalMs", "timeoutMs"],
@@ -242,20 +230,8 @@ export function init(options: InitOptions = {}): Autometrics {
   const spec = options.exporter ?? exporterFromEnv(process.env);
   if (spec?.type === "otlp") resolvePush(spec, process.env); // throws on a bad option or variable, before anything changes
   const exemplar = options.exemplars === true ? exemplarSource() : null;
-  const buckets = options.buckets === undefined ? settings.buckets : checkBuckets(options.buckets);
-  const sameBuckets = buckets.length === settings.buckets.length && buckets.every((b, i) => b === settings.buckets[i]);
-  if (!sameBuckets) {
-    if (functions.some((fn) => fn.count > 0)) {
-      throw new AutometricsConfigError(
-        "buckets",
-        "cannot change after calls were recorded: call init() before the first instrumented call",
-      );
-    }
-    // Every objective is checked against the new buckets before anything changes.
-    const objectives = functions.map((fn) => fn.objectiveFor(buckets));
-    for (const [i, fn] of functions.entries()) fn.setBuckets(buckets, objectives[i]);
-    settings.buckets = buckets;
-  }
+  // Every objective is checked against new buckets before anything changes.
+  const applyRecording = prepareRecording(options);
 
   const tracker = options.tracker ?? "prometheus";
   const otelProducer = tracker === "opentelemetry" ? new AutometricsMetricProducer() : undefined;
@@ -266,9 +242,7 @@ export function init(options: InitOptions = {}): Autometrics {
   if (tracker === "opentelemetry") detach();
   settings.exemplar = exemplar;
   if (exemplar !== null && tracker === "prometheus") registry.setContentType(promClient.Registry.OPENMETRICS_CONTENT_TYPE as never);
-  settings.trackConcurrency = options.trackConcurrency === true;
-  for (const fn of functions) fn.trackConcurrency = fn.options.trackConcurrency ?? settings.trackConcurrency;
-  setAsyncCallers(options.trackCallers === false ? false : options.trackCallers === "exact" ? "exact" : true);
+  applyRecording();
   const info = resolveBuildInfo({ ...options.buildInfo, serviceName: options.serviceName }, process.env, options.detectBuildInfo !== false);
   runtime.buildInfo = info;
   if (options.cluster === true) enableCluster();

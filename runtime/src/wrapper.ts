@@ -42,8 +42,13 @@ export function autometrics<F extends AnyFunction>(optionsOrFn: AutometricsOptio
   return wrapped as unknown as F;
 }
 
-/** The file that called `autometrics()`, from the stack, once per wrapped function (never per call). */
+/**
+ * The file that called `autometrics()`, from the stack, once per wrapped
+ * function (never per call); "unknown" where the engine has no V8 stack API
+ * (pass `moduleName` there).
+ */
 function callerModule(): string {
+  if (typeof Error.captureStackTrace !== "function") return "unknown";
   const holder: { stack?: string } = {};
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 4;
@@ -52,6 +57,7 @@ function callerModule(): string {
   const line = holder.stack?.split("\n")[1] ?? "";
   const file = /\((?:file:\/\/)?(.*?):\d+:\d+\)$/.exec(line)?.[1] ?? /at (?:file:\/\/)?(.*?):\d+:\d+$/.exec(line)?.[1];
   if (file === undefined) return "unknown";
+  if (typeof process === "undefined" || typeof process.cwd !== "function") return file;
   const cwd = process.cwd().replace(/\\/g, "/");
   const normal = file.replace(/\\/g, "/");
   return normal.startsWith(`${cwd}/`) ? normal.slice(cwd.length + 1) : normal;

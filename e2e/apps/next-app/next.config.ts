@@ -20,7 +20,7 @@ export default plain
       withAutometrics(nextConfig, {
         // Turbopack and webpack hand the plugin different file names; the root makes labels relative to this app either way.
         root: __dirname,
-        // Everything: client components and middleware get the runtime's inert entry in their bundles.
+        // Everything: client components and middleware get the runtime's browser and edge entries in their bundles.
         include: ["app/**", "lib/**", "components/**", "middleware.ts"],
         objectives: [
           { name: "users", successRate: "95", functions: ["findUser"] },

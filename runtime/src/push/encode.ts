@@ -1,4 +1,4 @@
-import type { Attributes } from "../opentelemetry/producer";
+import type { Attributes } from "../opentelemetry/attributes";
 import { AUTOMETRICS_SPEC_VERSION } from "../spec";
 import type { HistogramPoint, NumberPoint, Snapshot } from "./snapshot";
 

@@ -9,6 +9,9 @@ type Env = Record<string, string | undefined>;
  * Configuration"); a value that cannot be read is an error naming the variable.
  */
 const PROTOCOLS = ["http/protobuf", "http/json"] as const;
+
+/** @internal The fields of `exporter: { type: "otlp" }`. */
+export const PUSH_OPTIONS = ["type", "url", "protocol", "headers", "temporality", "intervalMs", "timeoutMs"];
 const TEMPORALITIES = ["cumulative", "delta"] as const;
 
 function set(env: Env, name: string): string | undefined {
@@ -80,8 +83,12 @@ function endpoint(options: OtlpPushOptions, env: Env): string {
   return url;
 }
 
-/** @internal `exporter: { type: "otlp" }` with the variables' values where the options say nothing. */
-export function resolvePush(options: OtlpPushOptions, env: Env): ResolvedPush {
+/**
+ * @internal `exporter: { type: "otlp" }` with the variables' values where the
+ * options say nothing; `defaultIntervalMs` is Infinity (no timer) where a
+ * request hands each push to its `waitUntil`.
+ */
+export function resolvePush(options: OtlpPushOptions, env: Env, defaultIntervalMs = 60_000): ResolvedPush {
   const protocolVar = first(env, "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL");
   const protocol =
     options.protocol !== undefined
@@ -116,7 +123,7 @@ export function resolvePush(options: OtlpPushOptions, env: Env): ResolvedPush {
     protocol,
     headers,
     temporality,
-    intervalMs: options.intervalMs ?? milliseconds(env, "OTEL_METRIC_EXPORT_INTERVAL") ?? 60_000,
+    intervalMs: options.intervalMs ?? milliseconds(env, "OTEL_METRIC_EXPORT_INTERVAL") ?? defaultIntervalMs,
     timeoutMs: options.timeoutMs ?? milliseconds(env, "OTEL_EXPORTER_OTLP_METRICS_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT") ?? 10_000,
   };
 }

@@ -1,5 +1,5 @@
 import type { CallerSeries, FunctionHandle } from "../function-handle";
-import { type Attributes, callAttributes, functionAttributes } from "../opentelemetry/producer";
+import { type Attributes, callAttributes, functionAttributes } from "../opentelemetry/attributes";
 import { AUTOMETRICS_SPEC_VERSION } from "../spec";
 import { functions } from "../state";
 

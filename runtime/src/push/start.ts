@@ -1,5 +1,5 @@
 import type { ResolvedBuildInfo } from "../build-info";
-import type { Attributes } from "../opentelemetry/producer";
+import type { Attributes } from "../opentelemetry/attributes";
 import { resolvePush } from "./options";
 import { type OtlpPushOptions, type PushPlatform, Pusher } from "./pusher";
 import { Snapshots, buildInfoAttributes } from "./snapshot";
@@ -31,9 +31,11 @@ export function startPush(
   info: () => ResolvedBuildInfo,
   platform: PushPlatform,
   extra?: Attributes,
+  defaultIntervalMs?: number,
 ): Pusher {
-  const resolved = resolvePush(options, env);
-  const id = instanceId();
+  const resolved = resolvePush(options, env, defaultIntervalMs);
+  // Made at the first push: a Worker may not draw random numbers while its script loads.
+  let id: string | undefined;
   let resource: Attributes | undefined;
   let buildInfo: Attributes | undefined;
   let of: ResolvedBuildInfo | undefined;
@@ -41,6 +43,7 @@ export function startPush(
     const now = info();
     if (now !== of) {
       of = now;
+      id ??= instanceId();
       resource = { "service.name": now.serviceName, "service.instance.id": id };
       buildInfo = buildInfoAttributes(now);
     }

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { runInNewContext } from "node:vm";
 import plugin from "../../babel-plugin/src";
 
-const DIR = join(__dirname, ".run", "inert");
+const DIR = join(__dirname, ".run", "platforms");
 const RUNTIME = join(__dirname, "..");
 
 /** A module with every shape the plugins write, and what it prints. */
@@ -49,37 +49,28 @@ async function bundle(conditions: string[], platform: "browser" | "neutral"): Pr
   return { code: result.outputFiles[0]!.text, inputs: Object.keys(result.metafile!.inputs) };
 }
 
-/** Runs a bundle with nothing of Node's: no process, no require, no modules. */
+/** Runs a bundle with nothing of Node's (no process, require, modules or AsyncLocalStorage): what a page or a Worker has. */
 async function runBare(code: string): Promise<string[]> {
   const printed: string[] = [];
   const done = new Promise<void>((resolve) => {
     const console = { log: (...args: unknown[]) => (printed.push(args.join(" ")), resolve()), warn: () => {} };
-    runInNewContext(code.replace(/^export\s*\{\s*\};?\s*$/m, ""), { console, Promise, setTimeout });
+    runInNewContext(code.replace(/^export\s*\{\s*\};?\s*$/m, ""), { console, Promise, setTimeout, performance, TextEncoder });
   });
   await done;
   return printed;
 }
 
-describe("the runtime for browsers, edge and workers (the inert entry)", () => {
-  for (const [what, conditions, platform] of [
-    ["a browser bundle", [], "browser"],
-    ["an edge bundle (edge-light)", ["edge-light"], "neutral"],
-    ["a Cloudflare worker bundle (workerd, worker)", ["workerd", "worker"], "neutral"],
+describe("the runtime for browsers, edge and workers", () => {
+  for (const [what, conditions, platform, entry] of [
+    ["a browser bundle", [], "browser", "browser"],
+    ["an edge bundle (edge-light)", ["edge-light"], "neutral", "edge"],
+    ["a Cloudflare worker bundle (workerd, worker)", ["workerd", "worker"], "neutral", "edge"],
   ] as const) {
     it(`is what ${what} gets: no Node built-ins, no prom-client, the code runs as it does uninstrumented`, async () => {
       const { code, inputs } = await bundle([...conditions], platform);
       const runtime = inputs.filter((i) => !i.startsWith("test/")).sort();
-      expect(runtime).to.deep.equal([
-        "dist/errors.js",
-        "dist/inert.js",
-        "dist/objectives.js",
-        "dist/queries.js",
-        "dist/report.js",
-        "dist/spec.js",
-        "dist/state.js",
-        "esm/inert.mjs",
-      ]);
-      expect(code).to.not.match(/prom-client|["']node:|\brequire\(["']/);
+      expect(runtime).to.deep.equal([`dist/${entry}.js`, `esm/${entry}.mjs`]);
+      expect(code).to.not.match(/from ["'](prom-client|node:)|["']node:\w+["']|\brequire\(["']/);
       expect(code).to.contain("enterScoped");
       const plain = SOURCE.replace('"use autometrics";', "");
       expect(await runBare(code)).to.deep.equal(await runBare(plain));
@@ -88,38 +79,37 @@ describe("the runtime for browsers, edge and workers (the inert entry)", () => {
 
   it("has the Node runtime's exports, in CommonJS and ESM", async () => {
     const node = Object.keys(require("../dist/index.js")).sort();
-    const inert = Object.keys(require("../dist/inert.js")).sort();
-    expect(inert).to.deep.equal(node);
-    const esm = Object.keys(await import(join(RUNTIME, "esm", "inert.mjs"))).sort();
-    expect(esm).to.deep.equal(Object.keys(await import(join(RUNTIME, "esm", "index.mjs"))).sort());
+    for (const entry of ["edge", "browser"]) {
+      expect(Object.keys(require(`../dist/${entry}.js`)).sort(), entry).to.deep.equal(node);
+      expect(Object.keys(await import(join(RUNTIME, "esm", `${entry}.mjs`))).sort(), entry).to.deep.equal(node);
+    }
+    expect(Object.keys(await import(join(RUNTIME, "esm", "index.mjs"))).sort()).to.deep.equal(node);
     // The ESM entries name every export of the CommonJS build, each the very same value.
-    expect(esm).to.deep.equal(node);
     for (const [entry, cjs] of [
       ["index.mjs", "../dist/index.js"],
-      ["inert.mjs", "../dist/inert.js"],
+      ["edge.mjs", "../dist/edge.js"],
+      ["browser.mjs", "../dist/browser.js"],
     ]) {
       const module = await import(join(RUNTIME, "esm", entry));
       for (const name of node) expect(module[name], `${entry} ${name}`).to.equal(require(cjs)[name]);
     }
   });
 
-  it("hands every value through, and says what it cannot do rather than failing obscurely", async () => {
-    const inert = require("../dist/inert.js");
-    const h = inert.instrument("f", "m.js");
-    const value = { v: 1 };
-    const error = new Error("e");
-    expect(h.scope(() => value)).to.equal(value);
-    expect(h.run(() => value)).to.equal(value);
-    expect(await h.runAsync(async () => value)).to.equal(value);
-    expect(h.end(h.begin(), value)).to.equal(value);
-    expect(h.fail(h.begin(), error)).to.equal(error);
-    const call = h.start();
-    expect(call.resume(call.pause(value))).to.equal(value);
-    const fn = () => value;
-    expect(inert.autometrics(fn)).to.equal(fn);
-    expect(() => inert.metricsHandler()).to.throw("only the Node runtime keeps");
-    expect(inert.init({ exporter: { type: "prometheus" } }).registry).to.equal(undefined);
-    expect(inert.prometheusLink("up")).to.match(/^http:\/\/localhost:9090\//);
+  it("records there as on Node, and says what it cannot do rather than failing obscurely", async () => {
+    for (const entry of ["edge", "browser"]) {
+      const runtime = require(`../dist/${entry}.js`);
+      const h = runtime.instrument("f", "m.js");
+      const value = { v: 1 };
+      expect(h.run(() => value)).to.equal(value);
+      expect(await h.runAsync(async () => value)).to.equal(value);
+      expect(h.series[0].ok).to.equal(2);
+      expect(h.count).to.equal(2);
+      expect(() => runtime.metricsHandler()).to.throw(/from a Node process; here, push them/);
+      expect(() => runtime.init({ exporter: { type: "prometheus" } })).to.throw(/`exporter.type`: "prometheus" needs a Node process/);
+      expect(() => runtime.init({ registry: {} })).to.throw(/`registry`: unknown option here/);
+      expect(() => runtime.init({ exporter: { type: "otlp", url: "ftp://x" } })).to.throw(/`exporter.url`: expected an http\(s\) URL/);
+      await runtime.flush(); // nothing configured: resolves
+    }
   });
 
   it("is not what Node gets", () => {

@@ -1,5 +1,5 @@
-// ESM entry of the runtime for browsers, edge and worker runtimes (src/inert.ts).
-import runtime from "../dist/inert.js";
+// ESM entry of the runtime for browsers (src/browser/index.ts).
+import runtime from "../dist/browser.js";
 
 export const {
   instrument,

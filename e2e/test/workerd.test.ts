@@ -1,0 +1,159 @@
+import { expect } from "chai";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { build } from "esbuild";
+import { parseExposition } from "../../fixtures/harness/exposition";
+import { freePort } from "../../fixtures/harness/ports";
+import { type Collector, startCollector } from "../harness/collector";
+import { Processes } from "../harness/processes";
+
+const ROOT = join(__dirname, "..", "..");
+const WORKER = join(__dirname, "..", "apps", "edge-worker", "worker.js");
+const LOGS = join(__dirname, "..", ".logs", "workerd");
+
+/** The workerd binary of the npm package, and the newest compatibility date it knows (what a Worker created today gets). */
+const workerd = require("workerd") as { default: string; compatibilityDate: string; version: string };
+
+/** The Workers under test: one made today, where nodejs_compat is on by default (a `process` global), and one from before (none). */
+const WORKERS = [
+  { service: "workerd-newest", compatibilityDate: workerd.compatibilityDate },
+  { service: "workerd-2024", compatibilityDate: "2024-01-01" },
+];
+
+/** worker.js bundled as Wrangler bundles a Worker: ES module output, the `workerd` condition first, no Node platform. */
+async function bundle(outfile: string) {
+  const result = await build({
+    absWorkingDir: ROOT,
+    entryPoints: [WORKER],
+    outfile,
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["browser", "module", "main"],
+    target: "es2022",
+    metafile: true,
+    logLevel: "silent",
+  });
+  return result.metafile;
+}
+
+/** A workerd configuration, beside the bundle (`embed` reads paths relative to it): each Worker on its own loopback socket, reaching the collector on 127.0.0.1 through a network service. */
+function config(bundleFile: string, otlpUrl: string, ports: number[]): string {
+  const worker = (w: (typeof WORKERS)[number]) => `(
+    modules = [ (name = "worker.js", esModule = embed ${JSON.stringify(basename(bundleFile))}) ],
+    compatibilityDate = ${JSON.stringify(w.compatibilityDate)},
+    bindings = [
+      (name = "OTLP_URL", text = ${JSON.stringify(otlpUrl)}),
+      (name = "SERVICE_NAME", text = ${JSON.stringify(w.service)}),
+    ],
+    globalOutbound = "internet",
+  )`;
+  return `using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [
+    ${WORKERS.map((w) => `(name = ${JSON.stringify(w.service)}, worker = ${worker(w)}),`).join("\n    ")}
+    (name = "internet", network = (allow = ["public", "private", "local"])),
+  ],
+  sockets = [
+    ${WORKERS.map((w, k) => `(name = ${JSON.stringify(w.service)}, address = "127.0.0.1:${ports[k]}", http = (), service = ${JSON.stringify(w.service)}),`).join("\n    ")}
+  ],
+);
+`;
+}
+
+/** Whether a port takes connections (a request would be recorded as a call). */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+/** What the collector's exporter holds for `service`: calls by "function caller result", histogram counts by function. */
+async function pushed(collector: Collector, service: string) {
+  const calls = new Map<string, number>();
+  const durations = new Map<string, number>();
+  for (const s of parseExposition(await collector.scrape()).samples) {
+    if (s.labels.service_name !== service) continue;
+    expect(s.labels.runtime, `${s.name} ${JSON.stringify(s.labels)}`).to.equal("edge");
+    if (s.name === "function_calls_total") calls.set(`${s.labels.function} ${s.labels.caller_function ?? ""} ${s.labels.result}`, s.value);
+    if (s.name === "function_calls_duration_seconds_count") durations.set(s.labels.function!, s.value);
+  }
+  return { calls, durations };
+}
+
+const nonZero = (m: Map<string, number>) => JSON.stringify([...m].filter(([, v]) => v !== 0).sort(([a], [b]) => a.localeCompare(b)));
+
+describe(`a Cloudflare Worker in workerd ${workerd.version}, pushing to a real collector`, function () {
+  this.timeout(120_000);
+  const processes = new Processes(LOGS);
+  const dir = mkdtempSync(join(tmpdir(), "am-workerd-"));
+  const bundleFile = join(dir, "worker.bundle.js");
+  let collector: Collector;
+  let ports: number[];
+
+  before(async () => {
+    collector = await startCollector(processes, "collector");
+    await bundle(bundleFile);
+    ports = await Promise.all(WORKERS.map(() => freePort()));
+    const configFile = join(dir, "config.capnp");
+    writeFileSync(configFile, config(bundleFile, collector.otlpUrl, ports));
+    // Fails (not skips) when workerd cannot run: a missing binary, a bad config, or a bundle it rejects at startup.
+    processes.start("workerd", workerd.default, ["serve", "--verbose", configFile]);
+    await processes.waitFor("workerd", async () => (await Promise.all(ports.map(listening))).every(Boolean));
+  });
+  after(() => processes.stopAll());
+
+  it("bundles the Worker with the runtime's workerd entry: no Node built-in, no prom-client, no require", async () => {
+    const metafile = await bundle(join(dir, "check.bundle.js"));
+    const inputs = Object.keys(metafile.inputs);
+    expect(inputs.filter((f) => f.startsWith("runtime/"))).to.deep.equal(["runtime/dist/edge.js", "runtime/esm/edge.mjs"]);
+    expect(inputs.filter((f) => /prom-client|@opentelemetry|node:/.test(f))).to.deep.equal([]);
+    const code = readFileSync(join(dir, "check.bundle.js"), "utf8");
+    // esbuild names its CommonJS wrapper `__require`; a call of require itself would throw on workerd.
+    expect(code).not.to.match(/(?<![\w$])require\(|__require\(["'`]|["'`](node:[\w/]+|prom-client)["'`]/);
+  });
+
+  for (const [k, w] of WORKERS.entries()) {
+    it(`counts 30 requests exactly (compatibility date ${w.compatibilityDate})`, async () => {
+      // 30 requests, all at once as a busy isolate gets them: lookup throws for every third i, the handler answers 404 then.
+      const responses = await Promise.all(
+        Array.from({ length: 30 }, async (_, i) => {
+          const response = await fetch(`http://127.0.0.1:${ports[k]}/?i=${i}`);
+          return { i, status: response.status, body: await response.json() };
+        }),
+      );
+      for (const { i, status, body } of responses) {
+        expect(status, JSON.stringify(body)).to.equal(i % 3 === 0 ? 404 : 200);
+      }
+
+      // lookup is called after an `await` in handler. workerd has no global
+      // AsyncLocalStorage (only `node:async_hooks` under nodejs_compat, which the
+      // runtime's edge bundle does not import), so its callers do not cross
+      // `await` there: the call has no caller.
+      const expected = new Map([
+        ["handler  ok", 30],
+        ["lookup  ok", 20],
+        ["lookup  error", 10],
+      ]);
+      // The flushes run in each request's waitUntil after its answer; the collector batches for 200 ms.
+      let got = await pushed(collector, w.service);
+      for (let n = 0; n < 100 && nonZero(got.calls) !== nonZero(expected); n++) {
+        await new Promise((r) => setTimeout(r, 100));
+        got = await pushed(collector, w.service);
+      }
+      expect(nonZero(got.calls)).to.equal(nonZero(expected));
+      expect(got.calls.get("handler  error") ?? 0).to.equal(0);
+      expect(got.durations.get("handler")).to.equal(30);
+      expect(got.durations.get("lookup")).to.equal(30);
+    });
+  }
+});

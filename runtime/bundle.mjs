@@ -1,0 +1,50 @@
+// Bundles the runtime's edge and browser entries (src/edge/index.ts,
+// src/browser/index.ts) into dist/edge.js and dist/browser.js with esbuild:
+// Node's modules are replaced by the shims in src/edge/shims, and the build
+// fails if anything else from Node, or prom-client, would reach them. Run by
+// the repository's `npm run build`, after tsc.
+import { build } from "esbuild";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const shims = join(here, "src", "edge", "shims");
+const replaced = {
+  "node:async_hooks": "async-hooks.ts",
+  "node:util/types": "util-types.ts",
+  "node:diagnostics_channel": "diagnostics-channel.ts",
+  "node:fs": "no-files.ts",
+  "node:path": "no-files.ts",
+  "./prometheus/tracker": "no-registry.ts",
+};
+
+const withoutNode = {
+  name: "without-node",
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (args) => {
+      const shim = replaced[args.path];
+      if (shim !== undefined) return { path: join(shims, shim) };
+      if (/^node:|^prom-client$|^@opentelemetry\//.test(args.path)) {
+        return { errors: [{ text: `${args.path} must not reach the edge and browser bundles (imported by ${args.importer})` }] };
+      }
+      return undefined;
+    });
+  },
+};
+
+/** Bundles one entry, "edge" or "browser"; `options` are esbuild's (the bench measures minified sizes). */
+export async function bundle(entry, options = {}) {
+  return build({
+    entryPoints: [join(here, "src", entry, "index.ts")],
+    outfile: join(here, "dist", `${entry}.js`),
+    bundle: true,
+    format: "cjs",
+    platform: "neutral",
+    target: "es2022",
+    logLevel: "warning",
+    plugins: [withoutNode],
+    ...options,
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await Promise.all([bundle("edge"), bundle("browser")]);

@@ -1,0 +1,24 @@
+// ESM entry of the runtime for edge and worker runtimes (src/edge/index.ts).
+import runtime from "../dist/edge.js";
+
+export const {
+  instrument,
+  autometrics,
+  init,
+  flush,
+  metricsHandler,
+  metricsResponse,
+  metricsRegistry,
+  currentFrame,
+  ObjectiveLatency,
+  ObjectivePercentile,
+  DEFAULT_BUCKETS,
+  AutometricsConfigError,
+  AUTOMETRICS_SPEC_VERSION,
+  FunctionHandle,
+  autometricsMetricProducer,
+  AutometricsMetricProducer,
+  queriesFor,
+  prometheusLink,
+  TRACING_CHANNEL,
+} = runtime;

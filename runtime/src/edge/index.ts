@@ -1,0 +1,37 @@
+/**
+ * The runtime for edge and worker runtimes (Vercel's edge runtime and Next.js
+ * middleware, Cloudflare Workers, Deno, Bun's workers): the same recording as
+ * on Node, with the same labels, objectives and callers, and no Node built-in
+ * or prom-client; metrics leave by an OTLP push over `fetch`, sent when the
+ * request hands `flush()` to its `waitUntil` (docs/where-code-runs.md).
+ * Bundled by bundle.mjs, with the shims beside this file for Node's modules.
+ */
+import { startPush } from "../push/start";
+import { type PlatformInit, initOn } from "./init";
+
+export { instrument } from "../functions";
+export { autometrics } from "../wrapper";
+export { flush } from "../flush";
+export { currentFrame } from "../context";
+export { ObjectiveLatency, ObjectivePercentile } from "../objectives";
+export { AUTOMETRICS_SPEC_VERSION, DEFAULT_BUCKETS } from "../spec";
+export { AutometricsConfigError } from "../errors";
+export { FunctionHandle } from "../function-handle";
+export { queriesFor, prometheusLink } from "../queries";
+export { TRACING_CHANNEL } from "../tracing";
+export { metricsHandler, metricsResponse, metricsRegistry, autometricsMetricProducer, AutometricsMetricProducer } from "./node-only";
+
+/**
+ * Configures recording and the push; call it once per isolate, before its
+ * first request. No timer pushes here (an isolate may not run one between
+ * requests) unless `intervalMs` asks: each request hands `flush()` to its
+ * `waitUntil`.
+ */
+export function init(options: PlatformInit = {}) {
+  return initOn(
+    options,
+    "edge",
+    (spec) => spec,
+    (spec, env, info) => startPush(spec, env, info, {}, { runtime: "edge" }, Number.POSITIVE_INFINITY),
+  );
+}
