@@ -7,6 +7,7 @@ export const {
   init,
   flush,
   metricsHandler,
+  ingestHandler,
   metricsResponse,
   metricsRegistry,
   currentFrame,

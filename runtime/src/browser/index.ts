@@ -20,7 +20,14 @@ export { AutometricsConfigError } from "../errors";
 export { FunctionHandle } from "../function-handle";
 export { queriesFor, prometheusLink } from "../queries";
 export { TRACING_CHANNEL } from "../tracing";
-export { metricsHandler, metricsResponse, metricsRegistry, autometricsMetricProducer, AutometricsMetricProducer } from "../edge/node-only";
+export {
+  ingestHandler,
+  metricsHandler,
+  metricsResponse,
+  metricsRegistry,
+  autometricsMetricProducer,
+  AutometricsMetricProducer,
+} from "../edge/node-only";
 
 interface Page {
   location?: { href: string; origin: string };

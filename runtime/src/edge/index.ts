@@ -19,7 +19,14 @@ export { AutometricsConfigError } from "../errors";
 export { FunctionHandle } from "../function-handle";
 export { queriesFor, prometheusLink } from "../queries";
 export { TRACING_CHANNEL } from "../tracing";
-export { metricsHandler, metricsResponse, metricsRegistry, autometricsMetricProducer, AutometricsMetricProducer } from "./node-only";
+export {
+  ingestHandler,
+  metricsHandler,
+  metricsResponse,
+  metricsRegistry,
+  autometricsMetricProducer,
+  AutometricsMetricProducer,
+} from "./node-only";
 
 /**
  * Configures recording and the push; call it once per isolate, before its

@@ -10,5 +10,6 @@ function nodeOnly(name: string): () => never {
 export const metricsHandler = nodeOnly("metricsHandler");
 export const metricsResponse = nodeOnly("metricsResponse");
 export const metricsRegistry = nodeOnly("metricsRegistry");
+export const ingestHandler = nodeOnly("ingestHandler");
 export const autometricsMetricProducer = nodeOnly("autometricsMetricProducer");
 export const AutometricsMetricProducer = nodeOnly("AutometricsMetricProducer");
