@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { build } from "esbuild";
+import { type Metafile, build } from "esbuild";
 import { parseExposition } from "../../fixtures/harness/exposition";
 import { freePort } from "../../fixtures/harness/ports";
 import { type Collector, startCollector } from "../harness/collector";
@@ -23,7 +23,7 @@ const WORKERS = [
 ];
 
 /** worker.js bundled as Wrangler bundles a Worker: ES module output, the `workerd` condition first, no Node platform. */
-async function bundle(outfile: string) {
+async function bundle(outfile: string): Promise<Metafile> {
   const result = await build({
     absWorkingDir: ROOT,
     entryPoints: [WORKER],
@@ -40,7 +40,11 @@ async function bundle(outfile: string) {
   return result.metafile;
 }
 
-/** A workerd configuration, beside the bundle (`embed` reads paths relative to it): each Worker on its own loopback socket, reaching the collector on 127.0.0.1 through a network service. */
+/**
+ * A workerd configuration, to be written beside the bundle (`embed` reads paths
+ * relative to it): each Worker on its own loopback socket, its fetch() going
+ * out through a network service that may reach the collector on 127.0.0.1.
+ */
 function config(bundleFile: string, otlpUrl: string, ports: number[]): string {
   const worker = (w: (typeof WORKERS)[number]) => `(
     modules = [ (name = "worker.js", esModule = embed ${JSON.stringify(basename(bundleFile))}) ],
@@ -55,11 +59,11 @@ function config(bundleFile: string, otlpUrl: string, ports: number[]): string {
 
 const config :Workerd.Config = (
   services = [
-    ${WORKERS.map((w) => `(name = ${JSON.stringify(w.service)}, worker = ${worker(w)}),`).join("\n    ")}
+    ${WORKERS.map((w) => `(name = "${w.service}", worker = ${worker(w)}),`).join("\n    ")}
     (name = "internet", network = (allow = ["public", "private", "local"])),
   ],
   sockets = [
-    ${WORKERS.map((w, k) => `(name = ${JSON.stringify(w.service)}, address = "127.0.0.1:${ports[k]}", http = (), service = ${JSON.stringify(w.service)}),`).join("\n    ")}
+    ${WORKERS.map((w, k) => `(name = "${w.service}", address = "127.0.0.1:${ports[k]}", http = (), service = "${w.service}"),`).join("\n    ")}
   ],
 );
 `;
@@ -99,10 +103,11 @@ describe(`a Cloudflare Worker in workerd ${workerd.version}, pushing to a real c
   const bundleFile = join(dir, "worker.bundle.js");
   let collector: Collector;
   let ports: number[];
+  let metafile: Metafile;
 
   before(async () => {
     collector = await startCollector(processes, "collector");
-    await bundle(bundleFile);
+    metafile = await bundle(bundleFile);
     ports = await Promise.all(WORKERS.map(() => freePort()));
     const configFile = join(dir, "config.capnp");
     writeFileSync(configFile, config(bundleFile, collector.otlpUrl, ports));
@@ -112,13 +117,13 @@ describe(`a Cloudflare Worker in workerd ${workerd.version}, pushing to a real c
   });
   after(() => processes.stopAll());
 
-  it("bundles the Worker with the runtime's workerd entry: no Node built-in, no prom-client, no require", async () => {
-    const metafile = await bundle(join(dir, "check.bundle.js"));
+  it("bundles the Worker with the runtime's workerd entry: no Node built-in, no prom-client, no require", () => {
     const inputs = Object.keys(metafile.inputs);
-    expect(inputs.filter((f) => f.startsWith("runtime/"))).to.deep.equal(["runtime/dist/edge.js", "runtime/esm/edge.mjs"]);
+    expect(inputs.filter((f) => f.startsWith("runtime/")).sort()).to.deep.equal(["runtime/dist/edge.js", "runtime/esm/edge.mjs"]);
     expect(inputs.filter((f) => /prom-client|@opentelemetry|node:/.test(f))).to.deep.equal([]);
-    const code = readFileSync(join(dir, "check.bundle.js"), "utf8");
-    // esbuild names its CommonJS wrapper `__require`; a call of require itself would throw on workerd.
+    expect(Object.values(metafile.outputs).flatMap((o) => o.imports)).to.deep.equal([]); // nothing left for workerd to resolve
+    const code = readFileSync(bundleFile, "utf8");
+    // esbuild wraps the runtime's CommonJS in a function it names `__require`; a call of require itself would throw on workerd.
     expect(code).not.to.match(/(?<![\w$])require\(|__require\(["'`]|["'`](node:[\w/]+|prom-client)["'`]/);
   });
 
@@ -135,10 +140,11 @@ describe(`a Cloudflare Worker in workerd ${workerd.version}, pushing to a real c
         expect(status, JSON.stringify(body)).to.equal(i % 3 === 0 ? 404 : 200);
       }
 
-      // lookup is called after an `await` in handler. workerd has no global
-      // AsyncLocalStorage (only `node:async_hooks` under nodejs_compat, which the
-      // runtime's edge bundle does not import), so its callers do not cross
-      // `await` there: the call has no caller.
+      // lookup is called after an `await` in handler, and callers do not cross
+      // `await` on workerd: it has no global AsyncLocalStorage (only
+      // `node:async_hooks` under nodejs_compat, which the runtime's edge bundle
+      // does not import), so the runtime keeps the synchronous stack only and the
+      // call has no caller (one made before handler's first `await` would get "handler").
       const expected = new Map([
         ["handler  ok", 30],
         ["lookup  ok", 20],
@@ -152,8 +158,15 @@ describe(`a Cloudflare Worker in workerd ${workerd.version}, pushing to a real c
       }
       expect(nonZero(got.calls)).to.equal(nonZero(expected));
       expect(got.calls.get("handler  error") ?? 0).to.equal(0);
-      expect(got.durations.get("handler")).to.equal(30);
-      expect(got.durations.get("lookup")).to.equal(30);
+      expect(Object.fromEntries(got.durations)).to.deep.equal({ handler: 30, lookup: 30 });
+      // Exact, not just reached: pushes still under way (every request flushes) and the next batch add nothing.
+      await new Promise((r) => setTimeout(r, 1000));
+      const later = await pushed(collector, w.service);
+      expect(nonZero(later.calls)).to.equal(nonZero(expected));
+      expect(Object.fromEntries(later.durations)).to.deep.equal({ handler: 30, lookup: 30 });
+      // No push failed or was refused, and nothing threw in the Worker (the runtime reports to the console).
+      const log = readFileSync(join(LOGS, "workerd.log"), "utf8");
+      expect(log.split("\n").filter((line) => /\[autometrics\]|Uncaught|Error/.test(line))).to.deep.equal([]);
     });
   }
 });

@@ -6,6 +6,7 @@ export const {
   autometrics,
   init,
   flush,
+  withFlush,
   metricsHandler,
   ingestHandler,
   metricsResponse,

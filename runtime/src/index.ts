@@ -1,7 +1,7 @@
 export { instrument } from "./functions";
 export { autometrics } from "./wrapper";
 export { init } from "./init";
-export { flush } from "./flush";
+export { flush, withFlush } from "./flush";
 export { metricsHandler, metricsResponse } from "./exporters/handler";
 export { ingestHandler } from "./exporters/ingest";
 export { metricsRegistry } from "./prometheus/tracker";

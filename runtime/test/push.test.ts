@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { AutometricsConfigError, DEFAULT_BUCKETS, flush, init, instrument } from "../src";
+import { AutometricsConfigError, DEFAULT_BUCKETS, autometrics, flush, init, instrument, withFlush } from "../src";
 import { freshInit, sleep } from "./helpers/runtime";
 import { type Receiver, attributes, httpReceiver, metricsByName } from "./helpers/otlp-receiver";
 
@@ -210,6 +210,29 @@ describe("OTLP push (exporter otlp)", function () {
     const last = receiver.received.at(-1)!;
     const ok = points({ ...receiver, received: [last] }, "function.calls").find((p) => p.attrs.result === "ok");
     expect(num(ok.asInt)).to.equal(2);
+  });
+
+  it("withFlush: a Lambda-style handler has pushed its calls by the time it returns, and its result, error and this pass through", async () => {
+    init({ detectBuildInfo: false, exporter: { type: "otlp", url: receiver.url, protocol: "http/json", intervalMs: 60_000 } });
+    const work = autometrics({ functionName: "work", moduleName: "src/work.js" }, async (n: number) => {
+      if (n < 0) throw new RangeError("negative");
+      return n * 2;
+    });
+    const self = { base: 1 };
+    const handler = withFlush(async function handler(this: typeof self, event: { n: number }, _context: unknown) {
+      return (await work(event.n)) + this.base;
+    });
+    expect(handler.name).to.equal("handler");
+    expect(handler.length).to.equal(2);
+    expect(await handler.call(self, { n: 20 }, {})).to.equal(41);
+    // Delivered before the handler's promise settled: the platform may freeze the instance right after.
+    const delivered = points(receiver, "function.calls").find((p) => p.attrs.function === "work" && p.attrs.result === "ok");
+    expect(num(delivered.asInt)).to.equal(1);
+    const error = await handler.call(self, { n: -1 }, {}).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(RangeError);
+    const failed = points(receiver, "function.calls", 1).find((p) => p.attrs.function === "work" && p.attrs.result === "error");
+    expect(num(failed.asInt)).to.equal(1);
+    expect(() => withFlush(42 as never)).to.throw(TypeError, /expected a handler function/);
   });
 
   describe("from the OpenTelemetry environment variables", () => {

@@ -5,8 +5,9 @@
 import { autometrics, flush, init } from "autometrics-runtime";
 
 // Bindings (env) reach a module Worker with each request, so the runtime is
-// set up on the first one, once per isolate. (init() itself does no I/O and
-// starts no timer, which workerd would refuse outside a request.)
+// set up on the first one, once per isolate. (init() could run at global scope
+// too, with `import { env } from "cloudflare:workers"`: it does no I/O, starts
+// no timer and draws no random number, which workerd allows only in a request.)
 let initialized = false;
 function setUp(env) {
   if (initialized) return;

@@ -12,7 +12,7 @@ import { type PlatformInit, initOn } from "../edge/init";
 
 export { instrument } from "../functions";
 export { autometrics } from "../wrapper";
-export { flush } from "../flush";
+export { flush, withFlush } from "../flush";
 export { currentFrame } from "../context";
 export { ObjectiveLatency, ObjectivePercentile } from "../objectives";
 export { AUTOMETRICS_SPEC_VERSION, DEFAULT_BUCKETS } from "../spec";

@@ -11,7 +11,7 @@ import { type PlatformInit, initOn } from "./init";
 
 export { instrument } from "../functions";
 export { autometrics } from "../wrapper";
-export { flush } from "../flush";
+export { flush, withFlush } from "../flush";
 export { currentFrame } from "../context";
 export { ObjectiveLatency, ObjectivePercentile } from "../objectives";
 export { AUTOMETRICS_SPEC_VERSION, DEFAULT_BUCKETS } from "../spec";
@@ -39,6 +39,6 @@ export function init(options: PlatformInit = {}) {
     options,
     "edge",
     (spec) => spec,
-    (spec, env, info) => startPush(spec, env, info, {}, { runtime: "edge" }, Number.POSITIVE_INFINITY),
+    (spec, env, info) => startPush(spec, env, info, { isolatedRequests: true }, { runtime: "edge" }, Number.POSITIVE_INFINITY),
   );
 }

@@ -43,6 +43,12 @@ export interface PushPlatform {
   unref?(timer: unknown): void;
   /** Sends a body without waiting for an answer (a page being hidden); false if it could not. */
   beacon?(url: string, body: Uint8Array | string, contentType: string): boolean;
+  /**
+   * Each request awaits only what it made itself (a Worker's rule: a promise
+   * of one request awaited in another's is dropped with it), so a flush waits
+   * for a push in flight by polling, not by awaiting the other's promise.
+   */
+  isolatedRequests?: boolean;
 }
 
 const CONTENT_TYPES = { "http/protobuf": "application/x-protobuf", "http/json": "application/json" } as const;
@@ -77,12 +83,19 @@ export class Pusher {
   /** Sends what is recorded now; resolves once it is delivered, failed or timed out. Never rejects. */
   flush(): Promise<void> {
     if (this.inFlight === null) return this.start();
+    if (this.platform.isolatedRequests) return this.afterInFlight();
     // What is in flight was taken before this call: send again once it settles, once for every flush waiting.
     this.queued ??= this.inFlight.then(() => {
       this.queued = null;
       return this.start();
     });
     return this.queued;
+  }
+
+  /** `flush()` for isolated requests: waits, on its own timers, until no push is in flight (one at a time, in order). */
+  private async afterInFlight(): Promise<void> {
+    while (this.inFlight !== null) await new Promise((resolve) => setTimeout(resolve, 5));
+    return this.start();
   }
 
   /** Hands what is recorded to the platform's beacon (a page being hidden); `flush()` where there is none. */

@@ -33,9 +33,6 @@ export interface Snapshot {
 
 export type Temporality = "cumulative" | "delta";
 
-/** When counting started: the runtime's load, in nanoseconds since the epoch. */
-const LOADED = BigInt(Date.now()) * 1_000_000n;
-
 /** What a function had delivered when its last push was acknowledged. */
 interface Delivered {
   ok: Map<CallerSeries, number>;
@@ -77,7 +74,7 @@ export function buildInfoAttributes(info: {
 export class Snapshots {
   private readonly delivered = new Map<FunctionHandle, Delivered>();
   /**
-   * Delta: the end of the last delivered push (at first, the runtime's load).
+   * Delta: the end of the last delivered push (at first, when the pusher started).
    * Cumulative: the time of the first push that may have reached a collector,
    * and until then of each attempt. A collector's `cumulativetodelta`
    * (initial_value "auto") counts a writer's first totals in full only when
@@ -97,7 +94,9 @@ export class Snapshots {
     private readonly fullEveryMs = 10 * 60_000,
     private readonly extra: Attributes | undefined = undefined,
   ) {
-    this.start = temporality === "delta" ? LOADED : undefined;
+    // Delta's first window starts now (a Worker's clock reads 0 while its script loads: then at the first push).
+    const now = Date.now();
+    this.start = temporality === "delta" && now > 0 ? BigInt(now) * 1_000_000n : undefined;
   }
 
   /**
