@@ -205,7 +205,14 @@ describe("pushing to a real OpenTelemetry Collector (runtime/collector/collector
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", async () => {
         const forward = () =>
-          fetch(target, { method: "POST", headers: { "content-type": String(req.headers["content-type"]) }, body: Buffer.concat(chunks) });
+          fetch(target, {
+            method: "POST",
+            headers: {
+              "content-type": String(req.headers["content-type"]),
+              "content-encoding": String(req.headers["content-encoding"] ?? "identity"),
+            },
+            body: Buffer.concat(chunks),
+          });
         const held = first;
         first = false;
         if (held && hold === "request") {

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { AutometricsConfigError, DEFAULT_BUCKETS, autometrics, flush, init, instrument, withFlush } from "../src";
-import { freshInit, sleep } from "./helpers/runtime";
+import { resetRuntime } from "../src/reset";
+import { sleep } from "./helpers/runtime";
 import { type Receiver, attributes, httpReceiver, metricsByName } from "./helpers/otlp-receiver";
 
 const CUMULATIVE = 2;
@@ -43,7 +44,7 @@ describe("OTLP push (exporter otlp)", function () {
     receiver = await httpReceiver();
   });
   afterEach(async () => {
-    await freshInit().shutdown();
+    await resetRuntime(); // waits for the last push of the exporter it stops
     await receiver.close();
   });
 
@@ -68,6 +69,7 @@ describe("OTLP push (exporter otlp)", function () {
       expect(receiver.received).to.have.length(1);
       const [request] = receiver.received;
       expect(request!.transport).to.equal(protocol === "http/json" ? "http-json" : "http-proto");
+      expect(request!.headers["content-encoding"]).to.equal("gzip");
       expect(String(request!.headers["x-tenant"])).to.equal("acme");
       const resource = attributes(request!.body.resourceMetrics[0].resource.attributes);
       expect(resource["service.name"]).to.equal("push-svc");
@@ -182,7 +184,7 @@ describe("OTLP push (exporter otlp)", function () {
       elapsed = Date.now() - started;
     });
     expect(elapsed).to.be.lessThan(3000);
-    expect(said).to.match(/no answer within 300 ms/);
+    expect(said, said).to.match(/no answer within 300 ms/);
   });
 
   it("pushes on its interval, and flush() waits for a push in flight, then sends what came after it", async () => {
@@ -246,11 +248,14 @@ describe("OTLP push (exporter otlp)", function () {
           OTEL_EXPORTER_OTLP_METRICS_HEADERS: "x-scope=b",
         },
         async () => {
+          process.env.OTEL_EXPORTER_OTLP_COMPRESSION = "none";
           init({ detectBuildInfo: false });
+          delete process.env.OTEL_EXPORTER_OTLP_COMPRESSION;
           instrument("a", "src/a.js").run(() => 1);
           await flush();
           expect(receiver.received).to.have.length(1);
           expect(receiver.received[0]!.transport).to.equal("http-json");
+          expect(receiver.received[0]!.headers["content-encoding"]).to.equal(undefined);
           expect(receiver.received[0]!.headers).to.include({ authorization: "Bearer t0k", "x-scope": "b" });
         },
       ));
@@ -295,6 +300,10 @@ describe("OTLP push (exporter otlp)", function () {
       ],
       [{ OTEL_METRICS_EXPORTER: "prometheus", OTEL_EXPORTER_PROMETHEUS_PORT: "http" }, /`OTEL_EXPORTER_PROMETHEUS_PORT`: expected a port/],
       [{ OTEL_METRICS_EXPORTER: "otlp,none" }, /"none" cannot be combined/],
+      [
+        { OTEL_METRICS_EXPORTER: "otlp", OTEL_EXPORTER_OTLP_COMPRESSION: "brotli" },
+        /`OTEL_EXPORTER_OTLP_COMPRESSION`: unsupported value "brotli" \(supported: gzip, none\)/,
+      ],
     ];
     for (const [vars, message] of bad) {
       it(`names the variable that cannot be read: ${Object.entries(vars).at(-1)!.join("=")}`, () =>

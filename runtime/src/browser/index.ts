@@ -73,6 +73,7 @@ export function init(options: PlatformInit = {}) {
   const adapt = (spec: OtlpPushOptions): OtlpPushOptions => ({
     protocol: "http/json",
     temporality: "delta",
+    compression: "none", // a beacon cannot say Content-Encoding
     ...spec,
     url: spec.url !== undefined && page.location !== undefined ? new URL(spec.url, page.location.href).href : spec.url,
   });

@@ -82,11 +82,21 @@ export function encodeJson(s: Snapshot): string {
 
 const utf8 = new TextEncoder();
 
-/** Protocol buffers' wire format, just the parts OTLP metrics use. */
+/**
+ * Protocol buffers' wire format, just the parts OTLP metrics use, into one
+ * growing buffer: a nested message is written in place after a one-byte
+ * length, which is widened (the body moved up) when the body turns out longer
+ * than 127 bytes.
+ */
 class Writer {
-  private buffer = new Uint8Array(256);
-  private view = new DataView(this.buffer.buffer);
+  private buffer: Uint8Array;
+  private view: DataView;
   length = 0;
+
+  constructor(size = 4096) {
+    this.buffer = new Uint8Array(size);
+    this.view = new DataView(this.buffer.buffer);
+  }
 
   private room(n: number): void {
     if (this.length + n <= this.buffer.length) return;
@@ -134,8 +144,8 @@ class Writer {
     this.varint(value);
   }
 
-  /** fixed64 and sfixed64, from a non-negative integer or a decimal string. */
-  fixed64(field: number, value: number | string): void {
+  /** fixed64 and sfixed64 of a non-negative integer. */
+  fixed64(field: number, value: number): void {
     this.tag(field, 1);
     this.packedFixed64(value);
   }
@@ -146,9 +156,10 @@ class Writer {
   }
 
   /** One element of a packed repeated fixed64 (no tag). */
-  packedFixed64(value: number | string): void {
+  packedFixed64(value: number): void {
     this.room(8);
-    this.view.setBigUint64(this.length, BigInt(value), true);
+    this.view.setUint32(this.length, value % 0x100000000, true);
+    this.view.setUint32(this.length + 4, Math.floor(value / 0x100000000), true);
     this.length += 8;
   }
 
@@ -159,16 +170,41 @@ class Writer {
     this.length += 8;
   }
 
-  /** A nested message, written by `body` into a writer of its own. */
+  /** A nested message, written by `body`. */
   message(field: number, body: (w: Writer) => void): void {
-    const inner = new Writer();
-    body(inner);
-    this.bytes(field, inner.finish());
+    this.tag(field, 2);
+    this.room(1);
+    const at = this.length++;
+    body(this);
+    const size = this.length - at - 1;
+    if (size < 0x80) {
+      this.buffer[at] = size;
+      return;
+    }
+    let extra = 0;
+    for (let v = size; v > 0x7f; v = Math.floor(v / 128)) extra++;
+    this.room(extra);
+    this.buffer.copyWithin(at + 1 + extra, at + 1, this.length);
+    this.length += extra;
+    let v = size;
+    let i = at;
+    while (v > 0x7f) {
+      this.buffer[i++] = (v & 0x7f) | 0x80;
+      v = Math.floor(v / 128);
+    }
+    this.buffer[i] = v;
   }
 
   finish(): Uint8Array {
     return this.buffer.subarray(0, this.length);
   }
+}
+
+/** A time in nanoseconds since the epoch (a decimal string) as fixed64 bytes, for every point of a push. */
+function timeBytes(nanoseconds: string): Uint8Array {
+  const bytes = new Uint8Array(8);
+  new DataView(bytes.buffer).setBigUint64(0, BigInt(nanoseconds), true);
+  return bytes;
 }
 
 const protoAttributes = new WeakMap<Attributes, Uint8Array>();
@@ -177,7 +213,7 @@ const protoAttributes = new WeakMap<Attributes, Uint8Array>();
 function attributesProto(attributes: Attributes, field: number): Uint8Array {
   let cached = protoAttributes.get(attributes);
   if (cached === undefined) {
-    const w = new Writer();
+    const w = new Writer(256);
     for (const key in attributes) {
       w.message(1, (kv) => {
         kv.string(1, key);
@@ -198,7 +234,7 @@ function retag(keyValues: Uint8Array, field: number): Uint8Array {
   if (byField === undefined) retagged.set(keyValues, (byField = new Map()));
   let out = byField.get(field);
   if (out === undefined) {
-    const w = new Writer();
+    const w = new Writer(keyValues.length + 16);
     let i = 0;
     while (i < keyValues.length) {
       i++; // the tag of field 1, wire type 2: one byte
@@ -219,17 +255,27 @@ function retag(keyValues: Uint8Array, field: number): Uint8Array {
   return out;
 }
 
-function numberPointProto(w: Writer, p: NumberPoint, start: string, time: string): void {
+/** start_time_unix_nano (2) and time_unix_nano (3), tags and all, the same in every point of a push. */
+type Times = Uint8Array;
+
+function times(start: string, time: string): Times {
+  const w = new Writer(32);
+  w.tag(2, 1);
+  w.raw(timeBytes(start));
+  w.tag(3, 1);
+  w.raw(timeBytes(time));
+  return w.finish().slice();
+}
+
+function numberPointProto(w: Writer, p: NumberPoint, t: Times): void {
   w.raw(attributesProto(p.attributes, 7));
-  w.fixed64(2, start);
-  w.fixed64(3, time);
+  w.raw(t);
   w.fixed64(6, p.value); // as_int
 }
 
-function histogramPointProto(w: Writer, p: HistogramPoint, start: string, time: string): void {
+function histogramPointProto(w: Writer, p: HistogramPoint, t: Times): void {
   w.raw(attributesProto(p.attributes, 9));
-  w.fixed64(2, start);
-  w.fixed64(3, time);
+  w.raw(t);
   w.fixed64(4, p.count);
   w.double(5, p.sum);
   w.message(6, (counts) => {
@@ -242,6 +288,7 @@ function histogramPointProto(w: Writer, p: HistogramPoint, start: string, time: 
 
 export function encodeProtobuf(s: Snapshot): Uint8Array {
   const temporality = TEMPORALITY[s.temporality];
+  const t = times(s.start, s.time);
   const request = new Writer();
   request.message(1, (rm) => {
     rm.message(1, (resource) => resource.raw(attributesProto(s.resource, 1)));
@@ -254,7 +301,7 @@ export function encodeProtobuf(s: Snapshot): Uint8Array {
         m.string(1, "function.calls");
         m.string(2, DESCRIPTIONS.calls);
         m.message(7, (sum) => {
-          for (const p of s.calls) sum.message(1, (dp) => numberPointProto(dp, p, s.start, s.time));
+          for (const p of s.calls) sum.message(1, (dp) => numberPointProto(dp, p, t));
           sum.uint(2, temporality);
           sum.uint(3, 1);
         });
@@ -264,21 +311,21 @@ export function encodeProtobuf(s: Snapshot): Uint8Array {
         m.string(2, DESCRIPTIONS.duration);
         m.string(3, "s");
         m.message(9, (histogram) => {
-          for (const p of s.durations) histogram.message(1, (dp) => histogramPointProto(dp, p, s.start, s.time));
+          for (const p of s.durations) histogram.message(1, (dp) => histogramPointProto(dp, p, t));
           histogram.uint(2, temporality);
         });
       });
       sm.message(2, (m) => {
         m.string(1, "build_info");
         m.string(2, DESCRIPTIONS.buildInfo);
-        m.message(5, (gauge) => gauge.message(1, (dp) => numberPointProto(dp, { attributes: s.buildInfo, value: 1 }, s.start, s.time)));
+        m.message(5, (gauge) => gauge.message(1, (dp) => numberPointProto(dp, { attributes: s.buildInfo, value: 1 }, t)));
       });
       if (s.concurrent.length > 0) {
         sm.message(2, (m) => {
           m.string(1, "function.calls.concurrent");
           m.string(2, DESCRIPTIONS.concurrent);
           m.message(5, (gauge) => {
-            for (const p of s.concurrent) gauge.message(1, (dp) => numberPointProto(dp, p, s.start, s.time));
+            for (const p of s.concurrent) gauge.message(1, (dp) => numberPointProto(dp, p, t));
           });
         });
       }

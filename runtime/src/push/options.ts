@@ -11,7 +11,8 @@ type Env = Record<string, string | undefined>;
 const PROTOCOLS = ["http/protobuf", "http/json"] as const;
 
 /** @internal The fields of `exporter: { type: "otlp" }`. */
-export const PUSH_OPTIONS = ["type", "url", "protocol", "headers", "temporality", "intervalMs", "timeoutMs"];
+export const PUSH_OPTIONS = ["type", "url", "protocol", "headers", "compression", "temporality", "intervalMs", "timeoutMs"];
+const COMPRESSIONS = ["gzip", "none"] as const;
 const TEMPORALITIES = ["cumulative", "delta"] as const;
 
 function set(env: Env, name: string): string | undefined {
@@ -101,6 +102,13 @@ export function resolvePush(options: OtlpPushOptions, env: Env, defaultIntervalM
             protocolVar[1] === "grpc" ? ' (for gRPC use exporter: { type: "otlp-grpc" } with tracker: "opentelemetry")' : "",
           )
         : "http/protobuf";
+  const compressionVar = first(env, "OTEL_EXPORTER_OTLP_METRICS_COMPRESSION", "OTEL_EXPORTER_OTLP_COMPRESSION");
+  const compression =
+    options.compression !== undefined
+      ? oneOf(options.compression, COMPRESSIONS, "exporter.compression")
+      : compressionVar !== undefined
+        ? oneOf(compressionVar[1], COMPRESSIONS, compressionVar[0])
+        : "gzip";
   const temporalityVar = first(env, "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE");
   const temporality =
     options.temporality !== undefined
@@ -122,6 +130,7 @@ export function resolvePush(options: OtlpPushOptions, env: Env, defaultIntervalM
     url: endpoint(options, env),
     protocol,
     headers,
+    compression,
     temporality,
     intervalMs: options.intervalMs ?? milliseconds(env, "OTEL_METRIC_EXPORT_INTERVAL") ?? defaultIntervalMs,
     timeoutMs: options.timeoutMs ?? milliseconds(env, "OTEL_EXPORTER_OTLP_METRICS_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT") ?? 10_000,

@@ -1,5 +1,6 @@
 import * as grpc from "@grpc/grpc-js";
 import { type IncomingHttpHeaders, createServer } from "node:http";
+import { gunzipSync } from "node:zlib";
 import type { AddressInfo } from "node:net";
 
 /** The generated protobuf classes of the official transformer package (0.57 still ships them, with decoders). */
@@ -40,7 +41,8 @@ export async function httpReceiver(): Promise<Receiver> {
         res.writeHead(status).end("not now");
         return;
       }
-      const body = Buffer.concat(chunks);
+      const raw = Buffer.concat(chunks);
+      const body = req.headers["content-encoding"] === "gzip" ? gunzipSync(raw) : raw;
       const json = (req.headers["content-type"] ?? "").includes("json");
       received.push({
         transport: json ? "http-json" : "http-proto",
