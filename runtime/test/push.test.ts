@@ -187,6 +187,27 @@ describe("OTLP push (exporter otlp)", function () {
     expect(said, said).to.match(/no answer within 300 ms/);
   });
 
+  it("never keeps a process alive past its timeout: a process whose collector never answers ends within it", async () => {
+    receiver.answer = () => "hang";
+    const { spawn } = await import("node:child_process");
+    const script = `
+      const { init, instrument } = require(${JSON.stringify(require.resolve("../dist/index.js"))});
+      init({ detectBuildInfo: false, exporter: { type: "otlp", url: ${JSON.stringify(receiver.url)}, timeoutMs: 700 } });
+      instrument("a", "src/a.js").run(() => 1);
+      console.log("done"); // then the process would end; its last push (beforeExit) is bounded by the timeout
+    `;
+    const started = Date.now();
+    const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (c) => (err += c));
+    const code = await new Promise((resolve) => child.on("exit", resolve));
+    const elapsed = Date.now() - started;
+    expect(code).to.equal(0);
+    expect(err).to.match(/no answer within 700 ms/);
+    expect(elapsed).to.be.lessThan(5000);
+    expect(receiver.received).to.deep.equal([]); // it never answered
+  });
+
   it("pushes on its interval, and flush() waits for a push in flight, then sends what came after it", async () => {
     init({ detectBuildInfo: false, exporter: { type: "otlp", url: receiver.url, protocol: "http/json", intervalMs: 100 } });
     const a = instrument("a", "src/a.js");

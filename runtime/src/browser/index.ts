@@ -78,7 +78,7 @@ export function init(options: PlatformInit = {}) {
     url: spec.url !== undefined && page.location !== undefined ? new URL(spec.url, page.location.href).href : spec.url,
   });
   return initOn(options, "browser", adapt, (spec, env, info) => {
-    const pusher = startPush(spec, env, info, { beacon: beacon(page) }, { runtime: "browser" });
+    const pusher = startPush(spec, env, info, { beacon: beacon(page), page: true }, { runtime: "browser" });
     const hidden = () => {
       if (page.document?.visibilityState === "hidden") pusher.beacon();
     };

@@ -56,7 +56,17 @@ export interface PushPlatform {
    * for a push in flight by polling, not by awaiting the other's promise.
    */
   isolatedRequests?: boolean;
+  /**
+   * A page: pushes use `keepalive` (they outlive the page), a push in flight
+   * when the page goes away counts as delivered, and so does one that failed
+   * after it may have arrived. Each call is sent at most once: never twice,
+   * possibly not at all.
+   */
+  page?: boolean;
 }
+
+/** Largest body a page may send with `keepalive` (the browsers' limit is 64 KiB for all of them in flight). */
+const KEEPALIVE_LIMIT = 60_000;
 
 const CONTENT_TYPES = { "http/protobuf": "application/x-protobuf", "http/json": "application/json" } as const;
 
@@ -71,6 +81,8 @@ const CONTENT_TYPES = { "http/protobuf": "application/x-protobuf", "http/json": 
  */
 export class Pusher {
   private inFlight: Promise<void> | null = null;
+  /** The push in flight's commit, for a page that goes away before its answer. */
+  private inFlightCommit: (() => void) | null = null;
   private queued: Promise<void> | null = null;
   private readonly timer: ReturnType<typeof setInterval> | undefined;
   /** Pushes acknowledged and failed, for tests and the docs' guarantees. */
@@ -108,11 +120,14 @@ export class Pusher {
   /** Hands what is recorded to the platform's beacon (a page being hidden); `flush()` where there is none. */
   beacon(): void {
     const send = this.platform.beacon;
-    if (send === undefined || this.inFlight !== null) {
+    if (send === undefined) {
       void this.flush();
       return;
     }
+    // A push in flight goes on (keepalive) and counts as delivered: the beacon carries only what came after it.
+    this.inFlightCommit?.();
     const { snapshot, commit } = this.snapshots.take();
+    if (snapshot.calls.length === 0 && snapshot.durations.length === 0) return; // nothing since
     const body = this.encode(snapshot);
     // The page may not live to see an answer: counted as delivered.
     if (send(this.options.url, body, CONTENT_TYPES[this.options.protocol])) commit();
@@ -146,6 +161,7 @@ export class Pusher {
       const taken = this.snapshots.take();
       body = this.encode(taken.snapshot);
       ({ commit, reached } = taken);
+      if (this.platform.page) reached = commit; // at most once: a push that may have arrived counts as delivered
     } catch (error) {
       this.fail("could not encode the metrics", error);
       return;
@@ -159,6 +175,8 @@ export class Pusher {
         // sent as it is
       }
     }
+    const keepalive = this.platform.page === true && body.length <= KEEPALIVE_LIMIT;
+    if (keepalive) this.inFlightCommit = commit;
     const abort = new AbortController();
     const timeout = setTimeout(() => abort.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     this.platform.unref?.(timeout);
@@ -168,6 +186,7 @@ export class Pusher {
         headers: { ...headers, ...encoding, "Content-Type": CONTENT_TYPES[protocol] },
         body: body as RequestInit["body"],
         signal: abort.signal,
+        ...(keepalive ? { keepalive } : {}),
       });
       const text = await response.text();
       if (!response.ok) {
@@ -184,6 +203,7 @@ export class Pusher {
       this.fail(`pushing metrics to ${url} failed`, abort.signal.aborted ? abort.signal.reason : error);
     } finally {
       clearTimeout(timeout);
+      this.inFlightCommit = null;
     }
   }
 

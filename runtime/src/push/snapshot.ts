@@ -163,7 +163,11 @@ export class Snapshots {
     const reached = () => {
       this.start ??= start;
     };
+    let committed = false;
     const commit = () => {
+      // Once: a page may count a push as delivered before its answer comes (and a later snapshot's numbers are newer).
+      if (committed) return;
+      committed = true;
       for (const update of updates) update();
       if (full) this.lastFull = nowMs;
       if (delta) this.start = time;
