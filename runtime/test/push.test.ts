@@ -214,6 +214,9 @@ describe("OTLP push (exporter otlp)", function () {
     a.run(() => 1);
     await sleep(350);
     expect(receiver.received.length).to.be.greaterThan(1);
+    await resetRuntime(); // stops the interval pusher, after its last push
+
+    const b = instrument("b", "src/b.js");
     let slow = true;
     receiver.answer = () => {
       if (slow) {
@@ -226,13 +229,31 @@ describe("OTLP push (exporter otlp)", function () {
       detectBuildInfo: false,
       exporter: { type: "otlp", url: receiver.url, protocol: "http/json", intervalMs: 60_000, timeoutMs: 500 },
     });
-    const first = flush(); // hangs, then times out
-    a.run(() => 1);
-    const second = flush(); // must send the second call, after the first settles
+    const before = receiver.received.length;
+    b.run(() => 1);
+    const first = flush(); // taken once this task is over; hangs, then times out
+    await sleep(50);
+    b.run(() => 1);
+    const second = flush(); // waits for the first to settle, then sends both calls
     await Promise.all([first, second]);
-    const last = receiver.received.at(-1)!;
-    const ok = points({ ...receiver, received: [last] }, "function.calls").find((p) => p.attrs.result === "ok");
+    const after = receiver.received.slice(before);
+    expect(after).to.have.length(1);
+    const ok = points({ ...receiver, received: after }, "function.calls").find((p) => p.attrs.function === "b" && p.attrs.result === "ok");
     expect(num(ok.asInt)).to.equal(2);
+  });
+
+  it("flush() takes the numbers once the current task is over: the call that asked for it is in them", async () => {
+    init({ detectBuildInfo: false, exporter: { type: "otlp", url: receiver.url, protocol: "http/json", intervalMs: 60_000 } });
+    let flushed: Promise<void> | undefined;
+    // Middleware hands flush() to waitUntil from inside its own (instrumented) call.
+    const middleware = autometrics({ functionName: "middleware", moduleName: "middleware.ts" }, () => {
+      flushed = flush();
+      return "next";
+    });
+    middleware();
+    await flushed;
+    const ok = points(receiver, "function.calls").find((p) => p.attrs.function === "middleware" && p.attrs.result === "ok");
+    expect(num(ok.asInt)).to.equal(1);
   });
 
   it("withFlush: a Lambda-style handler has pushed its calls by the time it returns, and its result, error and this pass through", async () => {

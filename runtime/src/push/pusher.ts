@@ -99,7 +99,7 @@ export class Pusher {
     }
   }
 
-  /** Sends what is recorded now; resolves once it is delivered, failed or timed out. Never rejects. */
+  /** Sends what is recorded by the end of the current task; resolves once it is delivered, failed or timed out. Never rejects. */
   flush(): Promise<void> {
     if (this.inFlight === null) return this.start();
     if (this.platform.isolatedRequests) return this.afterInFlight();
@@ -141,9 +141,13 @@ export class Pusher {
   }
 
   private start(): Promise<void> {
-    const push = this.send().finally(() => {
-      this.inFlight = null;
-    });
+    // The numbers are taken once the current task is over, so a call that asks
+    // for the flush (middleware handing it to waitUntil) is in it, having ended.
+    const push = new Promise((resolve) => setTimeout(resolve, 0))
+      .then(() => this.send())
+      .finally(() => {
+        this.inFlight = null;
+      });
     this.inFlight = push;
     return push;
   }
