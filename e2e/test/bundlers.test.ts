@@ -1,12 +1,11 @@
 import { expect } from "chai";
 import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { connect } from "node:net";
 import { join } from "node:path";
 import { runInNewContext } from "node:vm";
 import { ensureInstalled, nodeVersions } from "../../fixtures/harness/isolated-install.mjs";
 import { find, parseExposition } from "../../fixtures/harness/exposition";
-import { freePort } from "../../fixtures/harness/ports";
+import { freePort, listening } from "../../fixtures/harness/ports";
 import { Processes } from "../harness/processes";
 
 /** The bundlers, in one folder with its own package.json and lockfile, and an app per bundler beside them. */
@@ -50,18 +49,6 @@ function build(node: string, app: string, args: string[]): Promise<void> {
     child.on("close", (code) =>
       code === 0 ? resolve() : reject(new Error(`${args.join(" ")} in ${app} exited with ${code}:\n${output}`)),
     );
-  });
-}
-
-/** Whether a port takes connections: a request to the app would be recorded. */
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
   });
 }
 

@@ -1,11 +1,10 @@
 import { expect } from "chai";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { type Metafile, build } from "esbuild";
 import { parseExposition } from "../../fixtures/harness/exposition";
-import { freePort } from "../../fixtures/harness/ports";
+import { freePort, listening } from "../../fixtures/harness/ports";
 import { type Collector, startCollector } from "../harness/collector";
 import { Processes } from "../harness/processes";
 
@@ -67,18 +66,6 @@ const config :Workerd.Config = (
   ],
 );
 `;
-}
-
-/** Whether a port takes connections (a request would be recorded as a call). */
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
 }
 
 /** What the collector's exporter holds for `service`: calls by "function caller result", histogram counts by function. */

@@ -10,24 +10,7 @@ import type { OtlpPushOptions, PushPlatform } from "../push/pusher";
 import { startPush } from "../push/start";
 import { type PlatformInit, initOn } from "../edge/init";
 
-export { instrument } from "../functions";
-export { autometrics } from "../wrapper";
-export { flush, withFlush } from "../flush";
-export { currentFrame } from "../context";
-export { ObjectiveLatency, ObjectivePercentile } from "../objectives";
-export { AUTOMETRICS_SPEC_VERSION, DEFAULT_BUCKETS } from "../spec";
-export { AutometricsConfigError } from "../errors";
-export { FunctionHandle } from "../function-handle";
-export { queriesFor, prometheusLink } from "../queries";
-export { TRACING_CHANNEL } from "../tracing";
-export {
-  ingestHandler,
-  metricsHandler,
-  metricsResponse,
-  metricsRegistry,
-  autometricsMetricProducer,
-  AutometricsMetricProducer,
-} from "../edge/node-only";
+export * from "../edge/exports";
 
 interface Page {
   location?: { href: string; origin: string };

@@ -9,24 +9,7 @@
 import { startPush } from "../push/start";
 import { type PlatformInit, initOn } from "./init";
 
-export { instrument } from "../functions";
-export { autometrics } from "../wrapper";
-export { flush, withFlush } from "../flush";
-export { currentFrame } from "../context";
-export { ObjectiveLatency, ObjectivePercentile } from "../objectives";
-export { AUTOMETRICS_SPEC_VERSION, DEFAULT_BUCKETS } from "../spec";
-export { AutometricsConfigError } from "../errors";
-export { FunctionHandle } from "../function-handle";
-export { queriesFor, prometheusLink } from "../queries";
-export { TRACING_CHANNEL } from "../tracing";
-export {
-  ingestHandler,
-  metricsHandler,
-  metricsResponse,
-  metricsRegistry,
-  autometricsMetricProducer,
-  AutometricsMetricProducer,
-} from "./node-only";
+export * from "./exports";
 
 /**
  * Configures recording and the push; call it once per isolate, before its
