@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -28,5 +28,24 @@ export function packWorkspace(workspace: string, destination: string): { name: s
     return { name: manifest.name, tarball: join(destination, JSON.parse(packed)[0].filename) };
   } finally {
     rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A workspace package installed into an app as the registry would install it:
+ * packed, then unpacked into the app's node_modules. A workspace link would
+ * point outside node_modules, where Next bundles the runtime into every server
+ * layer instead of loading it once, as `serverExternalPackages` asks.
+ */
+export function installPacked(app: string, workspace: string): void {
+  const destination = mkdtempSync(join(tmpdir(), "autometrics-packed-"));
+  try {
+    const { name, tarball } = packWorkspace(workspace, destination);
+    const target = join(app, "node_modules", name);
+    rmSync(target, { recursive: true, force: true });
+    mkdirSync(target, { recursive: true });
+    execFileSync("tar", ["xzf", tarball, "--strip-components=1", "-C", target]);
+  } finally {
+    rmSync(destination, { recursive: true, force: true });
   }
 }

@@ -1,11 +1,10 @@
 import { expect } from "chai";
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { find, one, parseExposition } from "../../fixtures/harness/exposition";
 import { panelQueries, substitute } from "../harness/dashboards";
-import { packWorkspace } from "../harness/pack";
+import { installPacked } from "../harness/pack";
 import { freePort } from "../../fixtures/harness/ports";
 import { Processes } from "../harness/processes";
 import { type Prometheus, startPrometheus } from "../harness/prometheus";
@@ -15,26 +14,6 @@ const NEXT = require.resolve("next/dist/bin/next");
 const env = { NEXT_TELEMETRY_DISABLED: "1" };
 /** The same app without the plugin (next.config.ts), built into .next-plain. */
 const PLAIN = { ...env, AUTOMETRICS_E2E_PLAIN: "1" };
-
-/**
- * A workspace package as an app gets it from the registry: packed from a copy
- * outside this repository (its `prepack` must not need the monorepo), unpacked
- * into the app's node_modules. A workspace link would point outside
- * node_modules, where Next bundles the runtime into every server layer instead
- * of loading it once, as `serverExternalPackages` asks.
- */
-function installPacked(workspace: string): void {
-  const destination = mkdtempSync(join(tmpdir(), "autometrics-packed-"));
-  try {
-    const { name, tarball } = packWorkspace(workspace, destination);
-    const target = join(APP, "node_modules", name);
-    rmSync(target, { recursive: true, force: true });
-    mkdirSync(target, { recursive: true });
-    execFileSync("tar", ["xzf", tarball, "--strip-components=1", "-C", target]);
-  } finally {
-    rmSync(destination, { recursive: true, force: true });
-  }
-}
 
 function build(bundler: string, buildEnv: Record<string, string>, distDir: string): void {
   rmSync(join(APP, distDir), { recursive: true, force: true });
@@ -74,8 +53,8 @@ function recorded(text: string): string[] {
 
 before(function () {
   this.timeout(120_000);
-  installPacked("runtime");
-  installPacked("swc-plugin-wasm");
+  installPacked(APP, "runtime");
+  installPacked(APP, "swc-plugin-wasm");
 });
 
 for (const bundler of ["turbopack", "webpack"]) {
