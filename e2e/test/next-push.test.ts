@@ -64,6 +64,7 @@ describe("e2e: Next.js 16 middleware, edge and Node.js route handlers pushing to
       OTEL_METRICS_EXPORTER: "otlp",
       OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: collector.otlpUrl,
       OTEL_SERVICE_NAME: SERVICE,
+      AUTOMETRICS_FLUSH_AFTER_REQUEST: "1", // the Node.js route does not flush: the runtime does, after each request
     };
     processes.start("next", process.execPath, [NEXT, "start", "-p", String(port), "-H", "127.0.0.1"], env, APP);
     // "/" is outside the middleware's matcher and runs none of the app's code.

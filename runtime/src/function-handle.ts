@@ -383,6 +383,7 @@ export class FunctionHandle implements Frame {
     this.sum += seconds;
     this.count++;
     if (settings.exemplar !== null) this.exemplify(series, ok, i, seconds);
+    if (caller === null && settings.entryEnded !== null) settings.entryEnded();
   }
 
   private seriesFor(caller: Frame | null): CallerSeries {

@@ -7,6 +7,7 @@ import { type PushGatewayOptions, type RunningPush, startPushGateway } from "./e
 import { type OtlpExporterOptions, attachToMeterProvider, load, startOtelPipeline } from "./opentelemetry/pipeline";
 import { AutometricsMetricProducer } from "./opentelemetry/producer";
 import { type RecordingOptions, prepareRecording } from "./recording";
+import { afterEachRequest, flushesAfterRequest } from "./push/after-request";
 import { PUSH_OPTIONS, exporterFromEnv, resolvePush } from "./push/options";
 import type { OtlpPushOptions, Pusher } from "./push/pusher";
 import { startPush } from "./push/start";
@@ -228,7 +229,11 @@ function exemplarSource(): () => Record<string, string> | undefined {
 export function init(options: InitOptions = {}): Autometrics {
   checkOptions(options);
   const spec = options.exporter ?? exporterFromEnv(process.env);
-  if (spec?.type === "otlp") resolvePush(spec, process.env); // throws on a bad option or variable, before anything changes
+  let afterRequest = false;
+  if (spec?.type === "otlp") {
+    resolvePush(spec, process.env); // throws on a bad option or variable, before anything changes
+    afterRequest = flushesAfterRequest((spec as OtlpPushOptions).flushAfterRequest, process.env);
+  }
   const exemplar = options.exemplars === true ? exemplarSource() : null;
   // Every objective is checked against new buckets before anything changes.
   const applyRecording = prepareRecording(options);
@@ -255,9 +260,12 @@ export function init(options: InitOptions = {}): Autometrics {
   let exporter: RunningExporter | undefined;
   let pusher: RunningPush | undefined;
   let otlp: Pusher | undefined;
+  let entryEnded: (() => void) | null = null;
   let otel: { close(): Promise<void>; flush?(): Promise<void> } | undefined;
   if (spec?.type === "otlp") {
     otlp = startPush(spec, process.env, () => info, { unref: (timer) => (timer as NodeJS.Timeout).unref() });
+    const pusher = otlp;
+    if (afterRequest) entryEnded = afterEachRequest(() => pusher.flush(), process.env, process.cwd()) ?? null;
   } else if (spec?.type === "push-gateway") {
     pusher = startPushGateway(spec, info.serviceName);
   } else if (spec !== undefined && tracker === "opentelemetry") {
@@ -273,7 +281,9 @@ export function init(options: InitOptions = {}): Autometrics {
   // A short-lived process pushes what it recorded before it ends.
   const onBeforeExit = () => void otlp?.flush();
   if (otlp !== undefined) process.once("beforeExit", onBeforeExit);
+  settings.entryEnded = entryEnded;
   const stop = async () => {
+    if (settings.entryEnded === entryEnded) settings.entryEnded = null;
     detachProducer?.();
     process.off("beforeExit", onBeforeExit);
     await Promise.all([exporter?.close(), pusher?.close(), otel?.close(), otlp?.close()]);

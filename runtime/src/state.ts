@@ -29,6 +29,8 @@ export const defaultSettings = () => ({
   trackConcurrency: false,
   /** Returns exemplar labels for the active trace, or undefined; null when exemplars are off. */
   exemplar: null as null | (() => Record<string, string> | undefined),
+  /** Called when a call with no instrumented caller ends (a request's handler): the push after each request; null when off. */
+  entryEnded: null as null | (() => void),
 });
 
 /** @internal Run-time settings that the hot path reads; changed only by `init()`. */

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { AutometricsConfigError, DEFAULT_BUCKETS, autometrics, flush, init, instrument, withFlush } from "../src";
+import { flushesAfterRequest } from "../src/push/after-request";
 import { resetRuntime } from "../src/reset";
 import { sleep } from "./helpers/runtime";
 import { type Receiver, attributes, httpReceiver, metricsByName } from "./helpers/otlp-receiver";
@@ -277,6 +278,19 @@ describe("OTLP push (exporter otlp)", function () {
     const failed = points(receiver, "function.calls", 1).find((p) => p.attrs.function === "work" && p.attrs.result === "error");
     expect(num(failed.asInt)).to.equal(1);
     expect(() => withFlush(42 as never)).to.throw(TypeError, /expected a handler function/);
+  });
+
+  it("flushAfterRequest: on by AUTOMETRICS_FLUSH_AFTER_REQUEST or in a Next.js server on a serverless platform; a bad value names the variable", async () => {
+    expect(flushesAfterRequest(undefined, {})).to.equal(false);
+    expect(flushesAfterRequest(undefined, { NEXT_RUNTIME: "nodejs" })).to.equal(false); // next start: the interval is enough
+    expect(flushesAfterRequest(undefined, { NEXT_RUNTIME: "nodejs", VERCEL: "1" })).to.equal(true);
+    expect(flushesAfterRequest(undefined, { NEXT_RUNTIME: "nodejs", AWS_LAMBDA_FUNCTION_NAME: "shop" })).to.equal(true);
+    expect(flushesAfterRequest(undefined, { VERCEL: "1" })).to.equal(false); // not Next.js: withFlush or flush() there
+    expect(flushesAfterRequest(undefined, { AUTOMETRICS_FLUSH_AFTER_REQUEST: "true" })).to.equal(true);
+    expect(flushesAfterRequest(false, { NEXT_RUNTIME: "nodejs", VERCEL: "1" })).to.equal(false);
+    expect(() => flushesAfterRequest(undefined, { AUTOMETRICS_FLUSH_AFTER_REQUEST: "sometimes" })).to.throw(
+      /`AUTOMETRICS_FLUSH_AFTER_REQUEST`: expected true or false, got "sometimes"/,
+    );
   });
 
   describe("from the OpenTelemetry environment variables", () => {

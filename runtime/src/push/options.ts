@@ -11,7 +11,17 @@ type Env = Record<string, string | undefined>;
 const PROTOCOLS = ["http/protobuf", "http/json"] as const;
 
 /** @internal The fields of `exporter: { type: "otlp" }`. */
-export const PUSH_OPTIONS = ["type", "url", "protocol", "headers", "compression", "temporality", "intervalMs", "timeoutMs"];
+export const PUSH_OPTIONS = [
+  "type",
+  "url",
+  "protocol",
+  "headers",
+  "compression",
+  "temporality",
+  "intervalMs",
+  "timeoutMs",
+  "flushAfterRequest",
+];
 const COMPRESSIONS = ["gzip", "none"] as const;
 const TEMPORALITIES = ["cumulative", "delta"] as const;
 

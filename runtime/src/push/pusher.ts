@@ -31,6 +31,13 @@ export interface OtlpPushOptions {
   intervalMs?: number;
   /** Per push; default `OTEL_EXPORTER_OTLP_METRICS_TIMEOUT`, `OTEL_EXPORTER_OTLP_TIMEOUT`, else 10000. */
   timeoutMs?: number;
+  /**
+   * Node.js: push once each request's response is sent, through Next.js's
+   * `after()` (which keeps a serverless function alive for it). Default:
+   * `AUTOMETRICS_FLUSH_AFTER_REQUEST`, else on in a Next.js server on Vercel,
+   * AWS Lambda, Netlify, Cloud Run or Azure Functions.
+   */
+  flushAfterRequest?: boolean;
 }
 
 /** @internal The options with every default applied. */
