@@ -38,20 +38,27 @@ export class Processes {
     }
   }
 
-  async stopAll(): Promise<void> {
-    await Promise.all(
-      this.children.splice(0).map(
-        ({ child }) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) return resolve();
-            const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-            child.once("exit", () => {
-              clearTimeout(timer);
-              resolve();
-            });
-            child.kill("SIGTERM");
-          }),
-      ),
-    );
+  /** Stops one process (SIGTERM, then SIGKILL after 5 s); resolves when it has exited. */
+  async stop(name: string): Promise<void> {
+    const index = this.children.findIndex((c) => c.name === name);
+    if (index < 0) return;
+    const entry = this.children.splice(index, 1)[0]!;
+    await stopChild(entry.child);
   }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.children.splice(0).map(({ child }) => stopChild(child)));
+  }
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
 }

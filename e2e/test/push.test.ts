@@ -192,6 +192,49 @@ describe("pushing to a real OpenTelemetry Collector (runtime/collector/collector
     expect(sorted(got.buckets)).to.deep.equal(sorted(expected.buckets));
   });
 
+  it("loses what a writer recorded after its last flush when it dies, and nothing before", async () => {
+    const w = startWriter(writerEnv("push-dies", collector.otlpUrl, { END: "kill", UNFLUSHED: "25" }));
+    const flushed = await w.recorded;
+    await w.said("dying"); // 25 calls more, never pushed
+    w.child.kill("SIGKILL");
+    await exited(w.child);
+    const expected = sumOf([flushed]);
+    expect(expected.calls.get("handle  ok")).to.equal(60);
+    const got = await settle(prometheus, "push-dies", expected);
+    expect(sorted(got.calls)).to.deep.equal(sorted(expected.calls));
+  });
+
+  it("after the collector restarts, drops the first push of each series it sees from a running writer: none counted twice, one push's worth lost", async () => {
+    const port = await freePort();
+    const gate = join(mkdtempSync(join(tmpdir(), "am-push-")), "restarted");
+    const first = await startCollector(processes, "collector-restarting", port);
+    const w = startWriter(
+      writerEnv("push-restart", `http://127.0.0.1:${port}/v1/metrics`, { GATE: gate, AFTER_GATE_CALLS: "12", END: "kill" }),
+    );
+    await w.said("waiting"); // its 60 calls pushed, counted
+    const before = async (c: Collector) =>
+      parseExposition(await c.scrape())
+        .samples.filter(
+          (s) =>
+            s.name === "function_calls_total" &&
+            s.labels.service_name === "push-restart" &&
+            s.labels.function === "handle" &&
+            s.labels.result === "ok",
+        )
+        .reduce((sum, s) => sum + s.value, 0);
+    for (let i = 0; i < 50 && (await before(first)) !== 60; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await before(first)).to.equal(60);
+    await processes.stop("collector-restarting");
+    const second = await startCollector(processes, "collector-restarted", port);
+    // A push with nothing changed (nothing of handle in it), 12 calls and a push (the new collector's first of handle: not
+    // counted), 12 more and a push (counted).
+    writeFileSync(gate, "");
+    await w.said("flushed");
+    w.child.kill("SIGKILL");
+    for (let i = 0; i < 50 && (await before(second)) !== 12; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await before(second)).to.equal(12);
+  });
+
   /**
    * A proxy in front of the collector that holds the first push: "answer"
    * forwards it at once and answers after the writer gave up (it was counted);
