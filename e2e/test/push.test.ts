@@ -10,6 +10,7 @@ import { freePort } from "../../fixtures/harness/ports";
 import { type Collector, startCollector } from "../harness/collector";
 import { Processes } from "../harness/processes";
 import { type Prometheus, startPrometheus } from "../harness/prometheus";
+import { queriesFor } from "autometrics-runtime";
 
 const WRITER = join(__dirname, "..", "apps", "push-writer", "writer.js");
 const LOGS = join(__dirname, "..", ".logs", "push");
@@ -164,6 +165,12 @@ describe("pushing to a real OpenTelemetry Collector (runtime/collector/collector
       (await prometheus.query(`count by (__name__) ({service_name="${service}", __name__=~"function_calls_.*|build_info"})`)).map(
         (r) => `${r.metric.__name__} ${r.value[1]}`,
       );
+    // The dashboards' queries work on what the collector exposes: the request rate, joined with build_info's commit.
+    const rate = await prometheus.query(queriesFor("handle", "src/handler.js", { window: "1m" }).requestRate);
+    const ours = rate.filter((r) => r.metric.service_name === "push-many");
+    expect(ours).to.have.length(1);
+    expect(ours[0]!.metric.commit, JSON.stringify(ours[0]!.metric)).to.match(/^[0-9a-f]{40}$/);
+    expect(Number(ours[0]!.value[1])).to.be.greaterThan(0);
     const many = await series("push-many");
     expect(many.length).to.be.greaterThan(3);
     expect(many.sort()).to.deep.equal((await series("push-one")).sort());
