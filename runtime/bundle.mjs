@@ -1,9 +1,13 @@
 // Bundles the runtime's edge and browser entries (src/edge/index.ts,
 // src/browser/index.ts) into dist/edge.js and dist/browser.js with esbuild:
 // Node's modules are replaced by the shims in src/edge/shims, and the build
-// fails if anything else from Node, or prom-client, would reach them. Run by
-// the repository's `npm run build`, after tsc.
+// fails if anything else from Node, or prom-client, would reach them. Then
+// writes the ESM entries (esm/*.mjs), which re-export each CommonJS build
+// under the names it has, so ESM and CommonJS importers share one state. Run
+// by the repository's `npm run build`, after tsc.
 import { build } from "esbuild";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -47,4 +51,18 @@ export async function bundle(entry, options = {}) {
   });
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await Promise.all([bundle("edge"), bundle("browser")]);
+/** esm/NAME.mjs: the CommonJS build dist/NAME.js, re-exported by name. */
+function esmEntry(name) {
+  const names = Object.keys(createRequire(import.meta.url)(join(here, "dist", `${name}.js`)));
+  mkdirSync(join(here, "esm"), { recursive: true });
+  writeFileSync(
+    join(here, "esm", `${name}.mjs`),
+    `// ESM entry: re-exports the CommonJS build, so ESM and CommonJS importers share one state (written by bundle.mjs).\n` +
+      `import runtime from "../dist/${name}.js";\n\nexport const { ${names.join(", ")} } = runtime;\n`,
+  );
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await Promise.all([bundle("edge"), bundle("browser")]);
+  for (const name of ["index", "edge", "browser"]) esmEntry(name);
+}
