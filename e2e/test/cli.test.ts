@@ -218,7 +218,7 @@ describe("autometrics CLI", () => {
       child.stderr!.on("data", (d) => (out += d));
       const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
       try {
-        const url = `http://localhost:${prometheusPort}`;
+        const url = `http://127.0.0.1:${prometheusPort}`;
         await processes.waitFor("app", async () => out.includes(`Prometheus is at ${url}`), 30_000);
         expect(out).to.contain(`http://127.0.0.1:${appPort}/metrics`).and.contain(`${url}/alerts`);
         const api = async (path: string) => ((await (await fetch(`${url}${path}`)).json()) as { data: any }).data;
@@ -230,9 +230,10 @@ describe("autometrics CLI", () => {
         const groups: string[] = (await api("/api/v1/rules")).groups.map((g: { name: string }) => g.name);
         expect(groups).to.include("autometrics-slo-sli-recordings-success-rate-97");
         expect(groups).to.include("sloth-slo-sli-recordings-autometrics-success-rate-99_9");
-        const dataDir = /--storage\.tsdb\.path=(\S+)/.exec(
-          execFileSync("ps", ["-o", "args=", "--ppid", String(child.pid)], { encoding: "utf8" }),
-        )?.[1];
+        const args = execFileSync("ps", ["-o", "args=", "--ppid", String(child.pid)], { encoding: "utf8" });
+        // Loopback unless asked (--host): it serves the app's metrics to whoever reaches it.
+        expect(args).to.contain(`--web.listen-address=127.0.0.1:${prometheusPort}`);
+        const dataDir = /--storage\.tsdb\.path=(\S+)/.exec(args)?.[1];
         child.kill("SIGINT");
         expect(await exited).to.equal(0);
         expect(dataDir && existsSync(dataDir)).to.equal(false);

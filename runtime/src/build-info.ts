@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { runtime } from "./state";
 
@@ -52,27 +52,58 @@ export function providerOf(url: string): string | undefined {
   return undefined;
 }
 
-// Small files only, read synchronously once: nothing here can hang, and any
-// failure (no package.json, no git, a detached or odd checkout) means "unknown".
+// Small regular files only, read synchronously once: nothing here can hang (a
+// FIFO or a device named package.json or .git is opened without blocking and
+// refused), and any failure (no package.json, no git, a detached or odd
+// checkout) means "unknown".
 const MAX_FILE = 1 << 20;
 const MAX_DEPTH = 32;
 
 function readSmall(path: string): string | undefined {
+  let fd: number | undefined;
   try {
-    if (statSync(path).size > MAX_FILE) return undefined;
-    return readFileSync(path, "utf8");
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || stat.size > MAX_FILE) return undefined;
+    const buffer = Buffer.alloc(stat.size);
+    let read = 0;
+    while (read < stat.size) {
+      const n = readSync(fd, buffer, read, stat.size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return buffer.toString("utf8", 0, read);
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
+/** Whose files build_info may come from: this user's and root's. */
+function ownedByUs(uid: number): boolean {
+  const me = process.getuid?.();
+  return me === undefined || uid === me || uid === 0;
+}
+
+/**
+ * The nearest `name` from `start` up. The climb stops at a folder that
+ * belongs to someone else or that anyone may write to (such as /tmp): what
+ * another user planted above the project must not name the service or set
+ * its build_info.
+ */
 function findUp(start: string, name: string): string | undefined {
   let dir = resolve(start);
   for (let depth = 0; depth < MAX_DEPTH; depth++) {
+    try {
+      const folder = lstatSync(dir);
+      if (!ownedByUs(folder.uid) || (folder.mode & 0o002) !== 0) return undefined;
+    } catch {
+      return undefined;
+    }
     const candidate = join(dir, name);
     try {
-      statSync(candidate);
-      return candidate;
+      if (ownedByUs(lstatSync(candidate).uid)) return candidate;
     } catch {
       // keep looking
     }

@@ -160,3 +160,33 @@ describe("build_info", () => {
     expect(providerOf("https://git.example.com/a/b")).to.equal(undefined);
   });
 });
+
+describe("build_info detection, against what another user can plant", () => {
+  it("does not hang on a named pipe called .git or package.json above the project", () => {
+    const top = mkdtempSync(join(tmpdir(), "am-fifo-"));
+    execFileSync("mkfifo", [join(top, ".git")]);
+    execFileSync("mkfifo", [join(top, "package.json")]);
+    const app = join(top, "build", "app");
+    mkdirSync(app, { recursive: true });
+    // In a process of its own, bounded: before the fix, reading the pipe never returned.
+    const script = `const { resolveBuildInfo } = require(${JSON.stringify(require.resolve("../dist/build-info.js"))});
+      console.log(JSON.stringify(resolveBuildInfo({}, {}, true, ${JSON.stringify(app)})));`;
+    const out = execFileSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 10_000 });
+    expect(JSON.parse(out)).to.include({ commit: "", serviceName: "unknown_service" });
+  });
+
+  it("does not climb into a folder anyone can write to: a planted package.json or .git there names nothing", () => {
+    const shared = mkdtempSync(join(tmpdir(), "am-shared-"));
+    execFileSync("chmod", ["0777", shared]);
+    writeFileSync(join(shared, "package.json"), JSON.stringify({ name: "planted", version: "6.6.6" }));
+    mkdirSync(join(shared, ".git"));
+    writeFileSync(join(shared, ".git", "HEAD"), `${"f".repeat(40)}\n`);
+    const app = join(shared, "project", "dist");
+    mkdirSync(app, { recursive: true });
+    const info = resolveBuildInfo({}, {}, true, app);
+    expect(info).to.include({ serviceName: "unknown_service", version: "", commit: "" });
+    // The project's own package.json, below the shared folder, is still read.
+    writeFileSync(join(shared, "project", "package.json"), JSON.stringify({ name: "mine", version: "1.0.0" }));
+    expect(resolveBuildInfo({}, {}, true, app)).to.include({ serviceName: "mine", version: "1.0.0" });
+  });
+});

@@ -1,8 +1,11 @@
 import { expect } from "chai";
+import { spawn } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { createServer, request } from "node:http";
 import { type AddressInfo, connect } from "node:net";
 import { init, instrument, metricsHandler } from "../src";
 import { parseExposition, one } from "../../fixtures/harness/exposition";
+import { freePort } from "../../fixtures/harness/ports";
 import { freshInit } from "./helpers/runtime";
 
 interface Reply {
@@ -123,6 +126,59 @@ describe("metricsHandler", () => {
       expect(one(parseExposition(reply.body).samples, "function_calls_total", { function: name, result: "ok" }).value).to.equal(1);
     } finally {
       server.close();
+    }
+  });
+});
+
+describe("the metrics port against a slow client (slowloris), with ulimit -n 128", function () {
+  this.timeout(60_000);
+
+  it("keeps the app's own descriptors and scrapes working while 300 connections send headers that never end", async () => {
+    const port = await freePort();
+    // The app opens a file every 20 ms, as an app serving requests does, and counts what fails.
+    const app = `
+      const fs = require("node:fs");
+      const { init, instrument } = require(${JSON.stringify(require.resolve("../dist/index.js"))});
+      init({ exporter: { type: "prometheus", hostname: "127.0.0.1", port: ${port} }, detectBuildInfo: false });
+      instrument("work", "src/work.js").run(() => 1);
+      let failed = 0;
+      setInterval(() => { try { fs.closeSync(fs.openSync(__filename === "[eval]" ? "/dev/null" : __filename, "r")); } catch { failed++; } }, 20);
+      setInterval(() => console.log("failed " + failed), 500);
+    `;
+    const child = spawn("bash", ["-c", `ulimit -n 128 && exec "${process.execPath}" -e '${app.replace(/'/g, "'\\''")}'`], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout!.on("data", (d) => (out += d));
+    try {
+      const scrape = () => fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.status);
+      for (let i = 0; i < 50; i++) {
+        try {
+          if ((await scrape()) === 200) break;
+        } catch {
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+      const descriptors = () => readdirSync(`/proc/${child.pid}/fd`).length;
+      const before = descriptors();
+      const sockets = Array.from({ length: 300 }, () => {
+        const socket = connect(port, "127.0.0.1");
+        socket.on("error", () => {});
+        socket.write("GET /metrics HTTP/1.1\r\nHost: x\r\n"); // never the blank line that ends the headers
+        return socket;
+      });
+      await new Promise((r) => setTimeout(r, 1500));
+      const failedOpens = () => Number(/failed (\d+)/.exec(out.split("\n").filter(Boolean).at(-1) ?? "")?.[1] ?? 0);
+      expect(failedOpens(), out.slice(-200)).to.equal(0);
+      expect(await scrape()).to.equal(200);
+      expect(descriptors() - before).to.be.at.most(64); // connections over the cap are closed at once
+      // The slow ones are dropped once their headers are overdue (5 s), not a minute later: the app holds no descriptor of theirs.
+      await new Promise((r) => setTimeout(r, 7000));
+      expect(descriptors() - before).to.be.at.most(2);
+      for (const s of sockets) s.destroy();
+      expect(failedOpens()).to.equal(0);
+    } finally {
+      child.kill("SIGKILL");
     }
   });
 });

@@ -18,7 +18,7 @@ Commands:
   dashboards   the autometrics Grafana dashboards
                --out DIR              where to write them (default: ./autometrics-dashboards)
   start        a local Prometheus scraping your app, with the autometrics rules and your objectives' loaded
-               autometrics start :PORT [HOST:PORT | URL …] [--port 9090] [--project DIR]
+               autometrics start :PORT [HOST:PORT | URL …] [--port 9090] [--host 127.0.0.1] [--project DIR]
 
 Plugin options come from the project's babel.config.js/.babelrc, .swcrc or next.config.{ts,js,mjs};
 --include GLOB (repeatable) overrides them. Links use PROMETHEUS_URL (default http://localhost:9090).`;
@@ -86,7 +86,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case "start": {
       const targets = rest
-        .filter((a, i) => !a.startsWith("--") && !["--port", "--project", "--include"].includes(rest[i - 1] ?? ""))
+        .filter((a, i) => !a.startsWith("--") && !["--port", "--host", "--project", "--include"].includes(rest[i - 1] ?? ""))
         .map(parseTarget);
       if (targets.length === 0) {
         console.error("autometrics start: say what to scrape, e.g. `autometrics start :8080` (your app's /metrics)");
@@ -100,7 +100,12 @@ async function main(argv: string[]): Promise<number> {
       }
       const shared = join(__dirname, "..", "..", "conformance", "autometrics.rules.yml");
       const wanted = await objectivePercentiles(project, rest, false);
-      return start(targets, { shared, project: wanted.length > 0 ? generateRules(wanted) : undefined }, port);
+      return start(
+        targets,
+        { shared, project: wanted.length > 0 ? generateRules(wanted) : undefined },
+        port,
+        flag(rest, "--host") ?? "127.0.0.1",
+      );
     }
     default:
       console.error(USAGE);

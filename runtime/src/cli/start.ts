@@ -61,7 +61,13 @@ const HOW_TO_GET = `autometrics start needs a \`prometheus\` binary on the PATH 
  * rules loaded, prints where it is, and resolves with its exit code once it
  * has stopped: on Ctrl-C (or SIGTERM) it is stopped and its data removed.
  */
-export async function start(targets: Target[], rules: { shared: string; project?: string }, port: number): Promise<number> {
+/** Starts Prometheus on `host` (loopback unless asked: it serves the app's metrics to whoever reaches it) and `port`. */
+export async function start(
+  targets: Target[],
+  rules: { shared: string; project?: string },
+  port: number,
+  host = "127.0.0.1",
+): Promise<number> {
   const binary = process.env.PROMETHEUS_BIN || "prometheus";
   const version = spawnSync(binary, ["--version"], { encoding: "utf8" });
   if (version.error !== undefined || version.status !== 0) {
@@ -76,10 +82,14 @@ export async function start(targets: Target[], rules: { shared: string; project?
     ruleFiles.push(join(dir, "objectives.rules.yml"));
   }
   writeFileSync(join(dir, "prometheus.yml"), prometheusConfig(targets, ruleFiles));
-  const url = `http://localhost:${port}`;
+  const url = `http://${host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
   const child = spawn(
     binary,
-    [`--config.file=${join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=:${port}`],
+    [
+      `--config.file=${join(dir, "prometheus.yml")}`,
+      `--storage.tsdb.path=${join(dir, "data")}`,
+      `--web.listen-address=${host.includes(":") ? `[${host}]` : host}:${port}`,
+    ],
     { stdio: ["ignore", "ignore", "pipe"] },
   );
   let log = "";

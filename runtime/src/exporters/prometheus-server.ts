@@ -17,25 +17,47 @@ export interface RunningExporter {
   close(): Promise<void>;
 }
 
+/**
+ * What the endpoint allows a client, so that no client can take the app's
+ * file descriptors or memory: scrapers are few and quick (Prometheus keeps one
+ * connection per target), a request's headers come within seconds, and a
+ * connection over the cap is closed at once.
+ */
+const LIMITS = { maxConnections: 64, headersTimeout: 5_000, requestTimeout: 10_000, keepAliveTimeout: 30_000, checkEveryMs: 1_000 };
+
 /** @internal Serves `/metrics` (GET and HEAD); everything else is 404 or 405. */
 export function startPrometheusExporter(options: PrometheusExporterOptions): RunningExporter {
   const hostname = options.hostname ?? "0.0.0.0";
-  const server: Server = createServer((req, res) => {
-    const path = (req.url ?? "").split("?", 1)[0];
-    if (path !== "/metrics") {
-      res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" });
-      res.end("Not found: metrics are at /metrics\n");
-    } else if (req.method !== "GET" && req.method !== "HEAD") {
-      res.writeHead(405, { Allow: "GET, HEAD", "Content-Type": "text/plain; charset=utf-8" });
-      res.end("Method not allowed\n");
-    } else {
-      metricsHandler(req, res);
-    }
-  });
-  // A malformed request gets a 400 and its socket closed; the server goes on.
-  server.on("clientError", (_error, socket) => {
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
-    else socket.destroy();
+  const server: Server = createServer(
+    {
+      headersTimeout: LIMITS.headersTimeout,
+      requestTimeout: LIMITS.requestTimeout,
+      keepAliveTimeout: LIMITS.keepAliveTimeout,
+      connectionsCheckingInterval: LIMITS.checkEveryMs,
+    },
+    (req, res) => {
+      const path = (req.url ?? "").split("?", 1)[0];
+      if (path !== "/metrics") {
+        res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" });
+        res.end("Not found: metrics are at /metrics\n");
+      } else if (req.method !== "GET" && req.method !== "HEAD") {
+        res.writeHead(405, { Allow: "GET, HEAD", "Content-Type": "text/plain; charset=utf-8" });
+        res.end("Method not allowed\n");
+      } else {
+        metricsHandler(req, res);
+      }
+    },
+  );
+  server.maxConnections = LIMITS.maxConnections;
+  // A malformed or timed-out request gets a 400 (408), and its socket is destroyed
+  // once that is written (or a second later): a client that never reads must not
+  // keep a descriptor. The server goes on.
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+    const status = error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : "400 Bad Request";
+    const done = () => socket.destroy();
+    if (!socket.writable) return done();
+    socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`, done);
+    setTimeout(done, 1000).unref();
   });
   const url = new Promise<string>((resolve, reject) => {
     server.once("error", reject);
