@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { listSource } from "autometrics-runtime/tooling";
@@ -102,6 +102,44 @@ describe("autometrics CLI", () => {
       .and.contain("other.js:2  arrow")
       .and.contain("other.js:3  plain")
       .and.contain("3 functions");
+  });
+
+  it("lists past a dangling link, a link loop and a link out of the project, saying so, and follows a link inside it once", () => {
+    const dir = mkdtempSync(join(tmpdir(), "am-cli-links-"));
+    mkdirSync(join(dir, "lib"));
+    writeFileSync(join(dir, "lib/a.js"), '"use autometrics";\nfunction kept() {}\n');
+    symlinkSync(join(dir, "missing.js"), join(dir, "lib/dangling.js"));
+    symlinkSync(join(dir, "lib/loop-b"), join(dir, "lib/loop-a"));
+    symlinkSync(join(dir, "lib/loop-a"), join(dir, "lib/loop-b"));
+    symlinkSync("/", join(dir, "lib/root"));
+    symlinkSync(join(dir, "lib"), join(dir, "lib/again"));
+    const run = spawnSync(process.execPath, [CLI, "list", dir], { encoding: "utf8" });
+    expect(run.status).to.equal(0);
+    expect(run.stdout).to.contain("lib/a.js:2  kept").and.contain("1 function");
+    expect(run.stderr).to.contain("lib/dangling.js is left out: a link that cannot be followed (ENOENT)");
+    expect(run.stderr).to.contain("lib/loop-a is left out: a link that cannot be followed (ELOOP)");
+    expect(run.stderr).to.contain("lib/root is left out: a link out of the project");
+  });
+
+  it("runs a next.config.js only through the project's Next: without it, says so and runs nothing; --include and --options read no config", () => {
+    const dir = mkdtempSync(join(tmpdir(), "am-cli-next-"));
+    const marker = join(dir, "ran");
+    writeFileSync(
+      join(dir, "next.config.js"),
+      `require("node:fs").writeFileSync(${JSON.stringify(marker)}, "config ran"); module.exports = {};`,
+    );
+    mkdirSync(join(dir, "lib"));
+    writeFileSync(join(dir, "lib/a.js"), "function selected() {}\n");
+    const plain = spawnSync(process.execPath, [CLI, "list", dir], { encoding: "utf8" });
+    expect(plain.status).to.equal(1);
+    expect(plain.stderr).to.match(
+      /next\.config\.js is read through the project's Next\.js, which is not installed .*--include GLOB, or --options FILE/,
+    );
+    expect(existsSync(marker)).to.equal(false);
+    expect(cli("list", dir, "--include", "lib/**")).to.contain("lib/a.js:1  selected");
+    writeFileSync(join(dir, "options.json"), JSON.stringify({ include: ["lib/**"] }));
+    expect(cli("list", dir, "--options", join(dir, "options.json"))).to.contain("lib/a.js:1  selected");
+    expect(existsSync(marker)).to.equal(false);
   });
 
   it("sees objectives declared in directives, and says when two files define one differently", () => {

@@ -247,6 +247,9 @@ describe("autometrics-runtime/register: no build step", function () {
       expect(start({ AUTOMETRICS_OPTIONS: '["lib/**"]' }).stderr).to.equal(
         'autometrics-runtime/register: AUTOMETRICS_OPTIONS must be a JSON object of plugin options, got ["lib/**"]\n',
       );
+      expect(start({ AUTOMETRICS_OPTIONS: '{"__proto__": {"include": ["**"]}}' }).stderr).to.equal(
+        'autometrics-runtime/register: AUTOMETRICS_OPTIONS: "__proto__" is not a plugin option\n',
+      );
       expect(start({ AUTOMETRICS_COMPILER: "esbuild" }).stderr).to.equal(
         'autometrics-runtime/register: AUTOMETRICS_COMPILER must be "babel" or "swc", got "esbuild"\n',
       );

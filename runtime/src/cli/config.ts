@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 
 /** Where the plugin options were found, and the options themselves. */
 export interface FoundConfig {
@@ -89,8 +88,8 @@ interface NextConfigShape {
 /**
  * A Next.js config as `next build` sees it, through the project's own Next
  * (which compiles next.config.ts and applies wrappers such as
- * `withAutometrics` or `withMDX`); without Next installed, a JavaScript config
- * is imported as it is.
+ * `withAutometrics` or `withMDX`), and only so: that runs the file, as a build
+ * would. Without Next installed it is not read.
  */
 async function loadNextConfig(root: string, file: string, projectRequire: NodeRequire): Promise<NextConfigShape | undefined> {
   let loadConfig: ((phase: string, dir: string, options: { silent: boolean }) => Promise<NextConfigShape>) | undefined;
@@ -100,9 +99,8 @@ async function loadNextConfig(root: string, file: string, projectRequire: NodeRe
     loadConfig = undefined;
   }
   if (loadConfig !== undefined) return loadConfig("phase-production-build", root, { silent: true });
-  if (/\.m?ts$/.test(file)) throw new Error(`${file} needs the project's Next.js installed to be read (npm install)`);
-  const loaded = await import(pathToFileURL(file).href);
-  let config = loaded.default ?? loaded;
-  if (typeof config === "function") config = await config("phase-production-build", { defaultConfig: {} });
-  return config;
+  // Read only as Next itself reads it: without Next, running the file would be ours to answer for.
+  throw new Error(
+    `${file} is read through the project's Next.js, which is not installed (npm install); or give the options without reading it: --include GLOB, or --options FILE`,
+  );
 }

@@ -1,5 +1,5 @@
-import { readFileSync, readdirSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { readFileSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { join, relative, sep } from "node:path";
 import { type Compiler, chooseCompiler, problemOf } from "../register/compilers";
 
 /** What the CLI and the editor need a compiler for, in the error when there is none. */
@@ -15,14 +15,52 @@ export interface Listed {
 
 const SOURCE = /\.(js|jsx|ts|tsx|mjs|cjs|mts|cts)$/;
 
-function sourceFiles(root: string, dir = root): string[] {
+/**
+ * The source files under `root`. A link is followed only to a file or folder
+ * inside the project, each folder once (no loop, and no link to / walks the
+ * disk); a link that cannot be followed is said and left out.
+ */
+function sourceFiles(root: string): string[] {
+  const top = realpathSync(root);
+  const seen = new Set<string>();
   const out: string[] = [];
-  for (const entry of readdirSync(dir)) {
-    if (entry === "node_modules" || entry.startsWith(".")) continue;
-    const full = join(dir, entry);
-    if (statSync(full).isDirectory()) out.push(...sourceFiles(root, full));
-    else if (SOURCE.test(entry) && !entry.endsWith(".d.ts")) out.push(full);
-  }
+  const inside = (real: string) => real === top || real.startsWith(top + sep);
+  const walk = (dir: string) => {
+    let real: string;
+    try {
+      real = realpathSync(dir);
+    } catch {
+      return;
+    }
+    if (seen.has(real)) return;
+    seen.add(real);
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
+      const full = join(dir, entry.name);
+      let directory = entry.isDirectory();
+      let file = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          const target = realpathSync(full);
+          if (!inside(target)) {
+            console.error(`autometrics: ${relative(root, full)} is left out: a link out of the project`);
+            continue;
+          }
+          const stat = statSync(target);
+          directory = stat.isDirectory();
+          file = stat.isFile();
+        } catch (error) {
+          console.error(
+            `autometrics: ${relative(root, full)} is left out: a link that cannot be followed (${(error as NodeJS.ErrnoException).code})`,
+          );
+          continue;
+        }
+      }
+      if (directory) walk(full);
+      else if (file && SOURCE.test(entry.name) && !entry.name.endsWith(".d.ts")) out.push(full);
+    }
+  };
+  walk(root);
   return out.sort();
 }
 

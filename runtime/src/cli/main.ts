@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-import { cpSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { queriesFor, prometheusLink } from "../queries";
 import { type ObjectiveKind, SHARED_PERCENTILES, generateRules } from "../rules";
+import { pluginOptionsFromJson } from "../register/settings";
 import { findPluginOptions } from "./config";
 import { type Listed, listFunctions, objectiveConflicts } from "./list";
 import { parseTarget, start } from "./start";
@@ -20,18 +21,37 @@ Commands:
   start        a local Prometheus scraping your app, with the autometrics rules and your objectives' loaded
                autometrics start :PORT [HOST:PORT | URL …] [--port 9090] [--host 127.0.0.1] [--project DIR]
 
-Plugin options come from the project's babel.config.js/.babelrc, .swcrc or next.config.{ts,js,mjs};
---include GLOB (repeatable) overrides them. Links use PROMETHEUS_URL (default http://localhost:9090).`;
+Plugin options come from the project's babel.config.js/.babelrc, .swcrc or next.config.{ts,js,mjs}, read as
+its build reads them: list, rules and start --project run babel.config.js (through Babel) and next.config.*
+(through the project's Next), as a build would. To read nothing of the project's config, give the options:
+--include GLOB (repeatable), or --options FILE (the plugin options as JSON).
+Links use PROMETHEUS_URL (default http://localhost:9090).`;
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 }
 
-async function functionsOf(root: string, args: string[]): Promise<Listed[]> {
+/** The plugin options: given (`--options FILE`, `--include`, which then run nothing of the project's), else the project's. */
+async function pluginOptions(root: string, args: string[]): Promise<Record<string, unknown>> {
   const includes = args.flatMap((a, i) => (args[i - 1] === "--include" ? [a] : []));
-  const found = await findPluginOptions(root);
-  const options = includes.length > 0 ? { ...found?.options, include: includes } : (found?.options ?? {});
+  const file = flag(args, "--options");
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (error) {
+      throw new Error(`autometrics: --options ${file}: ${(error as Error).message}`);
+    }
+    const options = pluginOptionsFromJson(text, `--options ${file}`);
+    return includes.length > 0 ? { ...options, include: includes } : options;
+  }
+  if (includes.length > 0) return { include: includes };
+  return (await findPluginOptions(root))?.options ?? {};
+}
+
+async function functionsOf(root: string, args: string[]): Promise<Listed[]> {
+  const options = await pluginOptions(root, args);
   const functions = listFunctions(root, options);
   for (const conflict of objectiveConflicts(functions)) console.error(conflict);
   return functions;
@@ -49,7 +69,7 @@ async function objectivePercentiles(root: string, args: string[], all: boolean):
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const root = resolve(rest.find((a, i) => !a.startsWith("--") && !["--include", "--out"].includes(rest[i - 1] ?? "")) ?? ".");
+  const root = resolve(rest.find((a, i) => !a.startsWith("--") && !["--include", "--options", "--out"].includes(rest[i - 1] ?? "")) ?? ".");
   switch (command) {
     case "list": {
       const functions = await functionsOf(root, rest);
@@ -86,7 +106,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case "start": {
       const targets = rest
-        .filter((a, i) => !a.startsWith("--") && !["--port", "--host", "--project", "--include"].includes(rest[i - 1] ?? ""))
+        .filter((a, i) => !a.startsWith("--") && !["--port", "--host", "--project", "--include", "--options"].includes(rest[i - 1] ?? ""))
         .map(parseTarget);
       if (targets.length === 0) {
         console.error("autometrics start: say what to scrape, e.g. `autometrics start :8080` (your app's /metrics)");

@@ -15,18 +15,7 @@ export interface EnvSetup {
 export function envSetup(env: NodeJS.ProcessEnv): EnvSetup {
   const options: Record<string, unknown> = {};
   const json = env.AUTOMETRICS_OPTIONS;
-  if (json !== undefined && json.trim() !== "") {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(json);
-    } catch (error) {
-      throw new Error(`AUTOMETRICS_OPTIONS is not JSON (${(error as Error).message}): ${json}`);
-    }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-      throw new Error(`AUTOMETRICS_OPTIONS must be a JSON object of plugin options, got ${json}`);
-    }
-    Object.assign(options, parsed);
-  }
+  if (json !== undefined && json.trim() !== "") Object.assign(options, pluginOptionsFromJson(json, "AUTOMETRICS_OPTIONS"));
   const include = env.AUTOMETRICS_INCLUDE;
   if (include !== undefined && include.trim() !== "") {
     options.include = include
@@ -36,4 +25,22 @@ export function envSetup(env: NodeJS.ProcessEnv): EnvSetup {
   }
   const compiler = env.AUTOMETRICS_COMPILER?.trim() || undefined;
   return { options, compiler, cacheDir: env.AUTOMETRICS_CACHE_DIR?.trim() || undefined };
+}
+
+/**
+ * Plugin options written as JSON (`AUTOMETRICS_OPTIONS`, the CLI's `--options`
+ * file): an object, without `__proto__`, which would be dropped without a word.
+ */
+export function pluginOptionsFromJson(json: string, source: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (error) {
+    throw new Error(`${source} is not JSON (${(error as Error).message}): ${json.slice(0, 200)}`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new Error(`${source} must be a JSON object of plugin options, got ${json.slice(0, 200)}`);
+  }
+  if (Object.hasOwn(parsed, "__proto__")) throw new Error(`${source}: "__proto__" is not a plugin option`);
+  return { ...parsed };
 }
