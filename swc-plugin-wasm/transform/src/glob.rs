@@ -1,8 +1,8 @@
-//! The glob dialect of `docs/transform.md`, as the Babel plugin implements it
-//! (`babel-plugin/src/glob.ts`): there each pattern becomes a JavaScript
-//! `RegExp`, here the same expression becomes a small automaton. Both read
-//! the pattern and the subject as UTF-16 code units, as a `RegExp` without
-//! the `u` flag does, so they agree on every input, errors included:
+//! The glob dialect of `docs/transform.md`, with the same algorithm as the
+//! Babel plugin (`babel-plugin/src/glob.ts`): each pattern becomes a small
+//! automaton, matched in one pass without backtracking, so the time is linear
+//! in the subject. Both read the pattern and the subject as UTF-16 code units,
+//! so they agree on every input, errors included:
 //!
 //! - `*` is any run of non-separators, `?` one non-separator;
 //! - `**` as a whole segment is zero or more segments;
