@@ -132,13 +132,14 @@ async function pushSize() {
   }
   const rows = [];
   for (const temporality of ["cumulative", "delta"]) {
-    const resource = { "service.name": "bench", "service.instance.id": "0" };
-    const snapshots = new Snapshots(
-      temporality,
-      () => resource,
-      () => "bench",
-      () => ({ "service.name": "bench" }),
-    );
+    const info = { version: "", commit: "", branch: "", repositoryUrl: "", repositoryProvider: "", serviceName: "bench" };
+    const writer = () =>
+      new Snapshots(
+        temporality,
+        () => info,
+        () => "0",
+      );
+    const snapshots = writer();
     for (const [protocol, encode] of [
       ["http/protobuf", encodeProtobuf],
       ["http/json", encodeJson],
@@ -148,12 +149,7 @@ async function pushSize() {
       let bytes = 0;
       let first;
       for (let i = 0; i < 21; i++) {
-        const fresh = new Snapshots(
-          temporality,
-          () => resource,
-          () => "bench",
-          () => ({ "service.name": "bench" }),
-        );
+        const fresh = writer();
         const start = process.hrtime.bigint();
         const body = encode(fresh.take().snapshot);
         times.push(Number(process.hrtime.bigint() - start) / 1e6);

@@ -8,7 +8,8 @@ import { type OtlpExporterOptions, attachToMeterProvider, load, startOtelPipelin
 import { AutometricsMetricProducer } from "./opentelemetry/producer";
 import { type RecordingOptions, prepareRecording } from "./recording";
 import { afterEachRequest, flushesAfterRequest } from "./push/after-request";
-import { PUSH_OPTIONS, exporterFromEnv, resolvePush } from "./push/options";
+import { exporterFromEnv, resolvePush } from "./push/options";
+import { checkBuildInfo, checkExporter } from "./exporter-options";
 import type { OtlpPushOptions, Pusher } from "./push/pusher";
 import { startPush } from "./push/start";
 import { attach, detach } from "./prometheus/tracker";
@@ -77,79 +78,6 @@ const OPTION_TYPES: Record<keyof InitOptions, string> = {
   buildInfo: "object",
   detectBuildInfo: "boolean",
 };
-const BUILD_INFO_KEYS = ["version", "commit", "branch", "repositoryUrl", "repositoryProvider"];
-const EXPORTER_KEYS: Record<string, string[]> = {
-  prometheus: ["type", "hostname", "port"],
-  otlp: PUSH_OPTIONS,
-  "otlp-http": ["type", "url", "headers", "intervalMs", "timeoutMs"],
-  "otlp-proto": ["type", "url", "headers", "intervalMs", "timeoutMs"],
-  "otlp-grpc": ["type", "url", "headers", "intervalMs", "timeoutMs"],
-  "push-gateway": ["type", "url", "jobName", "groupings", "intervalMs", "timeoutMs"],
-};
-
-function checkStringMap(value: unknown, option: string): void {
-  if (value === undefined) return;
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new AutometricsConfigError(option, "expected an object of strings");
-  }
-  for (const [k, v] of Object.entries(value)) {
-    if (typeof v !== "string") throw new AutometricsConfigError(`${option}.${k}`, `expected a string, got ${typeof v}`);
-  }
-}
-
-function checkExporter(exporter: ExporterOptions, tracker: string): void {
-  const known = EXPORTER_KEYS[exporter.type as string];
-  if (known === undefined) {
-    throw new AutometricsConfigError(
-      "exporter.type",
-      `unsupported exporter ${JSON.stringify(exporter.type)} (supported: ${Object.keys(EXPORTER_KEYS)
-        .map((k) => `"${k}"`)
-        .join(", ")})`,
-    );
-  }
-  for (const key of Object.keys(exporter)) {
-    if (!known.includes(key))
-      throw new AutometricsConfigError(`exporter.${key}`, `unknown field for "${exporter.type}" (known: ${known.join(", ")})`);
-  }
-  if (exporter.type.startsWith("otlp-") && tracker !== "opentelemetry") {
-    throw new AutometricsConfigError("exporter.type", `"${exporter.type}" needs tracker: "opentelemetry"`);
-  }
-  const e = exporter as unknown as Record<string, unknown>;
-  if (e.port !== undefined && !(Number.isInteger(e.port) && (e.port as number) >= 0 && (e.port as number) <= 65535)) {
-    throw new AutometricsConfigError("exporter.port", `expected an integer from 0 to 65535, got ${JSON.stringify(e.port)}`);
-  }
-  if (e.port === 0 && exporter.type === "prometheus" && tracker === "opentelemetry") {
-    throw new AutometricsConfigError(
-      "exporter.port",
-      "0 (any free port) is not supported by OpenTelemetry's PrometheusExporter: give a port",
-    );
-  }
-  if (e.hostname !== undefined && (typeof e.hostname !== "string" || e.hostname === "")) {
-    throw new AutometricsConfigError("exporter.hostname", "expected a non-empty string");
-  }
-  for (const key of ["intervalMs", "timeoutMs"]) {
-    if (e[key] !== undefined && !(typeof e[key] === "number" && Number.isFinite(e[key]) && (e[key] as number) > 0)) {
-      throw new AutometricsConfigError(`exporter.${key}`, `expected a positive number of milliseconds, got ${JSON.stringify(e[key])}`);
-    }
-  }
-  if (e.url !== undefined || exporter.type === "push-gateway") {
-    let ok = typeof e.url === "string";
-    if (ok) {
-      try {
-        ok = /^https?:$/.test(new URL(e.url as string).protocol) || exporter.type === "otlp-grpc";
-      } catch {
-        ok = false;
-      }
-    }
-    if (!ok) throw new AutometricsConfigError("exporter.url", `expected an http(s) URL, got ${JSON.stringify(e.url)}`);
-  }
-  if (e.jobName !== undefined && (typeof e.jobName !== "string" || e.jobName === "")) {
-    throw new AutometricsConfigError("exporter.jobName", "expected a non-empty string");
-  }
-  checkStringMap(e.headers, "exporter.headers");
-  checkStringMap(e.groupings, "exporter.groupings");
-}
-
 function checkOptions(options: InitOptions): void {
   if (typeof options !== "object" || options === null) {
     throw new AutometricsConfigError("init", `expected an options object, got ${options === null ? "null" : typeof options}`);
@@ -175,14 +103,7 @@ function checkOptions(options: InitOptions): void {
       "expected a prom-client Registry from the same prom-client the app uses (is a second copy of prom-client installed?)",
     );
   }
-  for (const [key, value] of Object.entries(options.buildInfo ?? {})) {
-    if (!BUILD_INFO_KEYS.includes(key)) {
-      throw new AutometricsConfigError(`buildInfo.${key}`, `unknown field (known: ${BUILD_INFO_KEYS.join(", ")})`);
-    }
-    if (value !== undefined && typeof value !== "string") {
-      throw new AutometricsConfigError(`buildInfo.${key}`, `expected a string, got ${typeof value}`);
-    }
-  }
+  checkBuildInfo(options.buildInfo);
   if (options.tracker !== undefined && options.tracker !== "prometheus" && options.tracker !== "opentelemetry") {
     throw new AutometricsConfigError(
       "tracker",

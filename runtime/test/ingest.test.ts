@@ -233,6 +233,24 @@ describe("ingest endpoint for pages (ingestHandler)", function () {
     expect(process.memoryUsage().heapUsed - before).to.be.lessThan(64 * 1024 * 1024);
   });
 
+  it("answers 503 at once past 64 batches in flight, when the collector is slow, instead of piling them up", async () => {
+    collector.answer = () => "hang";
+    const slow = ingestHandler({ functions: FUNCTIONS, exporter: { url: collector.url, timeoutMs: 2000 }, perClientPerMinute: 1000 });
+    const body = new TextEncoder().encode(JSON.stringify(batch([{ attrs: cart, value: 1 }])));
+    const settled: number[] = [];
+    const answers = Array.from({ length: 70 }, (_, i) =>
+      slow.receive("POST", "application/json", async () => body, `client-${i}`).then((a) => (settled.push(i), a)),
+    );
+    const all = await Promise.all(answers);
+    // The last 6 are turned away without waiting: they settle before any of the 64 that waited for the collector.
+    expect(settled.slice(0, 6).sort((a, b) => a - b)).to.deep.equal([64, 65, 66, 67, 68, 69]);
+    expect(all.slice(64)).to.deep.equal(
+      Array.from({ length: 6 }, () => ({ status: 503, body: JSON.stringify({ error: "too many batches at once; send again later" }) })),
+    );
+    const held = all.slice(0, 64);
+    expect(held.every((a) => a.status === 503 && /could not be reached/.test(a.body))).to.equal(true);
+  });
+
   it("answers 503 when the collector is away, so the page sends the calls again", async () => {
     collector.answer = () => 503;
     const response = await post(batch([{ attrs: cart, value: 1 }]));

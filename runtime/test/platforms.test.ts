@@ -108,6 +108,14 @@ describe("the runtime for browsers, edge and workers", () => {
       expect(() => runtime.init({ exporter: { type: "prometheus" } })).to.throw(/`exporter.type`: "prometheus" needs a Node process/);
       expect(() => runtime.init({ registry: {} })).to.throw(/`registry`: unknown option here/);
       expect(() => runtime.init({ exporter: { type: "otlp", url: "ftp://x" } })).to.throw(/`exporter.url`: expected an http\(s\) URL/);
+      // The same checks as Node's init(), field by field.
+      expect(() => runtime.init({ exporter: { type: "otlp", url: "http://x/v1/metrics", intervalMs: "10s" } })).to.throw(
+        /`exporter.intervalMs`: expected a positive number/,
+      );
+      expect(() => runtime.init({ exporter: { type: "otlp", headers: { key: 1 } } })).to.throw(/`exporter.headers.key`: expected a string/);
+      expect(() => runtime.init({ exporter: { type: "otlp", batch: 1 } })).to.throw(/`exporter.batch`: unknown field for "otlp"/);
+      expect(() => runtime.init({ buildInfo: { sha: "x" } })).to.throw(/`buildInfo.sha`: unknown field/);
+      expect(() => runtime.init({ serviceName: 7 })).to.throw(/`serviceName`: expected a string/);
       await runtime.flush(); // nothing configured: resolves
     }
   });

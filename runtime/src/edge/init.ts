@@ -1,6 +1,7 @@
 import { type BuildInfo, type ResolvedBuildInfo, resolveBuildInfo } from "../build-info";
 import { AutometricsConfigError } from "../errors";
-import { exporterFromEnv, PUSH_OPTIONS, resolvePush } from "../push/options";
+import { checkBuildInfo, checkExporter } from "../exporter-options";
+import { exporterFromEnv, resolvePush } from "../push/options";
 import type { OtlpPushOptions, Pusher } from "../push/pusher";
 import { type RecordingOptions, prepareRecording } from "../recording";
 import { reportOnce } from "../report";
@@ -34,6 +35,10 @@ export function initOn(
   for (const key of Object.keys(options)) {
     if (!OPTIONS.includes(key)) throw new AutometricsConfigError(key, `unknown option here (${where}: known are ${OPTIONS.join(", ")})`);
   }
+  checkBuildInfo(options.buildInfo);
+  if (options.serviceName !== undefined && typeof options.serviceName !== "string") {
+    throw new AutometricsConfigError("serviceName", `expected a string, got ${typeof options.serviceName}`);
+  }
   const env: Env = options.env ?? (globalThis as { process?: { env?: Env } }).process?.env ?? {};
   let spec: OtlpPushOptions | undefined = options.exporter;
   if (spec !== undefined) {
@@ -42,10 +47,6 @@ export function initOn(
         "exporter.type",
         `${JSON.stringify(spec.type)} needs a Node process; here (${where}) metrics are pushed: "otlp"`,
       );
-    }
-    for (const key of Object.keys(spec)) {
-      if (!PUSH_OPTIONS.includes(key))
-        throw new AutometricsConfigError(`exporter.${key}`, `unknown field for "otlp" (known: ${PUSH_OPTIONS.join(", ")})`);
     }
   } else {
     // The server's variables may reach this bundle too: anything but "otlp" is for the server.
@@ -59,6 +60,7 @@ export function initOn(
   }
   if (spec !== undefined) {
     spec = adapt(spec);
+    checkExporter(spec, "prometheus");
     resolvePush(spec, env); // throws on a bad option or variable, before anything changes
   }
   const applyRecording = prepareRecording(options);

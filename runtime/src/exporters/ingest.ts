@@ -3,12 +3,12 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { getBuildInfo } from "../build-info";
 import { AutometricsConfigError } from "../errors";
 import { CallerSeries, FunctionHandle } from "../function-handle";
-import { type Attributes, callAttributes, functionAttributes } from "../opentelemetry/attributes";
+import { type Attributes, buildInfoAttributes, callAttributes, functionAttributes } from "../opentelemetry/attributes";
 import type { Objective } from "../objectives";
 import { encodeProtobuf } from "../push/encode";
 import { resolvePush } from "../push/options";
 import type { OtlpPushOptions } from "../push/pusher";
-import { type HistogramPoint, type NumberPoint, type Snapshot, buildInfoAttributes } from "../push/snapshot";
+import type { HistogramPoint, NumberPoint, Snapshot } from "../push/snapshot";
 import { reportThrottled } from "../report";
 import { settings } from "../state";
 
@@ -50,6 +50,8 @@ class Refused extends Error {
 
 /** Clients remembered for the per-client limit: the least recently seen are forgotten first. */
 const MAX_CLIENTS = 10_000;
+/** Batches read or forwarded at once, from all clients: past this, a batch is answered 503 at once (a slow collector must not pile them up in memory). */
+const MAX_IN_FLIGHT = 64;
 const KNOWN_ATTRIBUTES = new Set([
   "function",
   "module",
@@ -106,7 +108,7 @@ function attributesOf(list: unknown, where: string): Map<string, string> {
  * endpoint is open to anyone, so its input is taken as hostile: only the
  * functions of the build, with their own objectives; counts that are
  * non-negative integers; durations that are finite, non-negative and add up;
- * bounded bodies, batches and batches per client. Anything else is answered
+ * bounded bodies, batches, batches per client and batches at once. Anything else is answered
  * with a 4xx and the reason, and nothing of that batch is forwarded. Memory
  * stays bounded whatever arrives: the series are the build's functions ×
  * their callers, and the clients remembered are at most 10,000.
@@ -120,6 +122,7 @@ export class Ingest {
   private readonly maxPoints: number;
   private readonly perClient: number;
   private readonly withRuntime = new WeakMap<Attributes, Attributes>();
+  private inFlight = 0;
 
   constructor(private readonly options: IngestOptions) {
     for (const f of loadFunctions(options.functions)) {
@@ -138,10 +141,14 @@ export class Ingest {
     body: () => Promise<Uint8Array | null>,
     client: string,
   ): Promise<{ status: number; body: string }> {
+    let counted = false;
     try {
       if (method !== "POST") throw new Refused(405, "POST OTLP/JSON metrics here");
       if (!contentType.startsWith("application/json")) throw new Refused(415, "expected application/json (OTLP/JSON)");
       this.admit(client);
+      if (this.inFlight >= MAX_IN_FLIGHT) throw new Refused(503, "too many batches at once; send again later");
+      this.inFlight++;
+      counted = true;
       const bytes = await body();
       if (bytes === null) throw new Refused(413, `the body is larger than ${this.maxBytes} bytes`);
       let parsed: unknown;
@@ -152,10 +159,13 @@ export class Ingest {
       }
       const snapshot = this.validate(parsed);
       const forwarded = await this.forward(snapshot);
-      return forwarded ? { status: 200, body: "{}" } : { status: 503, body: "the collector could not be reached; send again later" };
+      if (!forwarded) throw new Refused(503, "the collector could not be reached; send again later");
+      return { status: 200, body: "{}" };
     } catch (error) {
       if (error instanceof Refused) return { status: error.status, body: JSON.stringify({ error: error.message }) };
       throw error;
+    } finally {
+      if (counted) this.inFlight--;
     }
   }
 

@@ -1,4 +1,6 @@
+import type { ResolvedBuildInfo } from "../build-info";
 import type { CallerSeries, FunctionHandle } from "../function-handle";
+import { AUTOMETRICS_SPEC_VERSION } from "../spec";
 
 export type Attributes = Record<string, string>;
 
@@ -59,4 +61,17 @@ export function callAttributes(fn: FunctionHandle, of: FunctionAttributes, s: Ca
     s.attributesOf = of;
   }
   return pair;
+}
+
+/** @internal The attributes of `build_info`, as every OpenTelemetry path (the producer, the push) writes them. */
+export function buildInfoAttributes(info: ResolvedBuildInfo): Attributes {
+  return {
+    version: info.version,
+    commit: info.commit,
+    branch: info.branch,
+    "service.name": info.serviceName,
+    "repository.url": info.repositoryUrl,
+    "repository.provider": info.repositoryProvider,
+    "autometrics.version": AUTOMETRICS_SPEC_VERSION,
+  };
 }

@@ -1,6 +1,6 @@
 import { AUTOMETRICS_SPEC_VERSION } from "../spec";
 import type { FunctionHandle } from "../function-handle";
-import { type Attributes, callAttributes, functionAttributes } from "./attributes";
+import { type Attributes, buildInfoAttributes, callAttributes, functionAttributes } from "./attributes";
 import { functions } from "../state";
 import { getBuildInfo } from "../build-info";
 
@@ -160,15 +160,7 @@ export class AutometricsMetricProducer {
           {
             startTime: START,
             endTime: end,
-            attributes: {
-              version: info.version,
-              commit: info.commit,
-              branch: info.branch,
-              "service.name": service,
-              "repository.url": info.repositoryUrl,
-              "repository.provider": info.repositoryProvider,
-              "autometrics.version": AUTOMETRICS_SPEC_VERSION,
-            },
+            attributes: buildInfoAttributes(info),
             value: 1,
           },
         ],

@@ -207,52 +207,26 @@ function timeBytes(nanoseconds: string): Uint8Array {
   return bytes;
 }
 
-const protoAttributes = new WeakMap<Attributes, Uint8Array>();
+/** Each attribute object's `KeyValue`s, by the field they were written as (1 in Resource, 7 in NumberDataPoint, 9 in HistogramDataPoint). */
+const protoAttributes = new WeakMap<Attributes, Map<number, Uint8Array>>();
 
-/** The `KeyValue` fields of an attribute list (each at `field`), written once per attribute object and field. */
+/** The `KeyValue` fields of an attribute list, each as `field`, written once per attribute object and field. */
 function attributesProto(attributes: Attributes, field: number): Uint8Array {
-  let cached = protoAttributes.get(attributes);
-  if (cached === undefined) {
+  let byField = protoAttributes.get(attributes);
+  if (byField === undefined) protoAttributes.set(attributes, (byField = new Map()));
+  let bytes = byField.get(field);
+  if (bytes === undefined) {
     const w = new Writer(256);
     for (const key in attributes) {
-      w.message(1, (kv) => {
+      w.message(field, (kv) => {
         kv.string(1, key);
         kv.message(2, (any) => any.bytes(1, utf8.encode(attributes[key]!)));
       });
     }
-    cached = w.finish().slice();
-    protoAttributes.set(attributes, cached);
+    bytes = w.finish().slice();
+    byField.set(field, bytes);
   }
-  // Each KeyValue was written as field 1; rewrite the tags for `field` (7 in NumberDataPoint, 9 in HistogramDataPoint).
-  return retag(cached, field);
-}
-
-const retagged = new WeakMap<Uint8Array, Map<number, Uint8Array>>();
-
-function retag(keyValues: Uint8Array, field: number): Uint8Array {
-  let byField = retagged.get(keyValues);
-  if (byField === undefined) retagged.set(keyValues, (byField = new Map()));
-  let out = byField.get(field);
-  if (out === undefined) {
-    const w = new Writer(keyValues.length + 16);
-    let i = 0;
-    while (i < keyValues.length) {
-      i++; // the tag of field 1, wire type 2: one byte
-      let length = 0;
-      let shift = 1;
-      for (;;) {
-        const b = keyValues[i++]!;
-        length += (b & 0x7f) * shift;
-        if (b < 0x80) break;
-        shift *= 128;
-      }
-      w.bytes(field, keyValues.subarray(i, i + length));
-      i += length;
-    }
-    out = w.finish().slice();
-    byField.set(field, out);
-  }
-  return out;
+  return bytes;
 }
 
 /** start_time_unix_nano (2) and time_unix_nano (3), tags and all, the same in every point of a push. */

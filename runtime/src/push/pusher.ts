@@ -92,8 +92,6 @@ export class Pusher {
   private inFlightCommit: (() => void) | null = null;
   private queued: Promise<void> | null = null;
   private readonly timer: ReturnType<typeof setInterval> | undefined;
-  /** Pushes acknowledged and failed, for tests and the docs' guarantees. */
-  readonly stats = { delivered: 0, failed: 0 };
 
   constructor(
     private readonly options: ResolvedPush,
@@ -205,7 +203,6 @@ export class Pusher {
         return;
       }
       commit();
-      this.stats.delivered++;
       const rejected = protocol === "http/json" ? rejectedPoints(text) : undefined;
       if (rejected !== undefined) reportThrottled("otlp-push:partial", `the collector at ${url} rejected ${rejected}`);
     } catch (error) {
@@ -219,7 +216,6 @@ export class Pusher {
   }
 
   private fail(message: string, error?: unknown): void {
-    this.stats.failed++;
     reportThrottled("otlp-push", message, error);
   }
 }

@@ -1,6 +1,6 @@
+import type { ResolvedBuildInfo } from "../build-info";
 import type { CallerSeries, FunctionHandle } from "../function-handle";
-import { type Attributes, callAttributes, functionAttributes } from "../opentelemetry/attributes";
-import { AUTOMETRICS_SPEC_VERSION } from "../spec";
+import { type Attributes, buildInfoAttributes, callAttributes, functionAttributes } from "../opentelemetry/attributes";
 import { functions } from "../state";
 
 /** A sum's point: a count of calls, or a gauge's value. */
@@ -33,6 +33,9 @@ export interface Snapshot {
 
 export type Temporality = "cumulative" | "delta";
 
+/** Every series goes out at least this often, changed or not: see `Snapshots`. */
+const FULL_EVERY_MS = 10 * 60_000;
+
 /** What a function had delivered when its last push was acknowledged. */
 interface Delivered {
   ok: Map<CallerSeries, number>;
@@ -42,30 +45,10 @@ interface Delivered {
   sum: number;
 }
 
-/** The attributes of build_info, as the OpenTelemetry producer writes them. */
-export function buildInfoAttributes(info: {
-  version: string;
-  commit: string;
-  branch: string;
-  serviceName: string;
-  repositoryUrl: string;
-  repositoryProvider: string;
-}): Attributes {
-  return {
-    version: info.version,
-    commit: info.commit,
-    branch: info.branch,
-    "service.name": info.serviceName,
-    "repository.url": info.repositoryUrl,
-    "repository.provider": info.repositoryProvider,
-    "autometrics.version": AUTOMETRICS_SPEC_VERSION,
-  };
-}
-
 /**
  * Takes snapshots of the runtime's numbers for one pusher and remembers what
  * each acknowledged push delivered, so a push carries only the series that
- * changed since (and all of them every `fullEveryMs`, so that a collector that
+ * changed since (and all of them every ten minutes, so that a collector that
  * forgets quiet series, such as `cumulativetodelta` after its `max_staleness`,
  * hears from each again in time). With `delta` it sends the increase since the
  * last acknowledged push; with `cumulative`, the totals. Either way a push that
@@ -85,13 +68,15 @@ export class Snapshots {
   private start: bigint | undefined;
   private lastTime = 0n;
   private lastFull = Number.NEGATIVE_INFINITY;
+  /** The resource and build_info attributes, made again when build_info changes (a new `init()`). */
+  private described: { of: ResolvedBuildInfo; resource: Attributes; buildInfo: Attributes } | undefined;
 
   constructor(
     private readonly temporality: Temporality,
-    private readonly resource: () => Attributes,
-    private readonly serviceName: () => string,
-    private readonly buildInfo: () => Attributes,
-    private readonly fullEveryMs = 10 * 60_000,
+    private readonly info: () => ResolvedBuildInfo,
+    /** This writer's `service.instance.id`, asked for at the first push (a Worker may not draw random numbers while its script loads). */
+    private readonly instanceId: () => string,
+    /** Attributes of every point: `runtime` on edge and browser writers. */
     private readonly extra: Attributes | undefined = undefined,
   ) {
     // Delta's first window starts now (a Worker's clock reads 0 while its script loads: then at the first push).
@@ -114,9 +99,18 @@ export class Snapshots {
     if (this.start !== undefined && time <= this.start) time = this.start + 1n;
     const start = this.start ?? time - 1n;
     this.lastTime = time;
-    const full = nowMs - this.lastFull >= this.fullEveryMs;
+    const full = nowMs - this.lastFull >= FULL_EVERY_MS;
     const delta = this.temporality === "delta";
-    const service = this.serviceName();
+    const info = this.info();
+    if (this.described?.of !== info) {
+      const id = this.described?.resource["service.instance.id"] ?? this.instanceId();
+      this.described = {
+        of: info,
+        resource: { "service.name": info.serviceName, "service.instance.id": id },
+        buildInfo: buildInfoAttributes(info),
+      };
+    }
+    const service = info.serviceName;
     const calls: NumberPoint[] = [];
     const durations: HistogramPoint[] = [];
     const concurrent: NumberPoint[] = [];
@@ -151,14 +145,14 @@ export class Snapshots {
       if (fn.trackConcurrency) concurrent.push({ attributes: this.with(of.concurrent), value: fn.concurrent });
     }
     const snapshot: Snapshot = {
-      resource: this.resource(),
+      resource: this.described.resource,
       start: String(start),
       time: String(time),
       temporality: this.temporality,
       calls,
       durations,
       concurrent,
-      buildInfo: this.with(this.buildInfo()),
+      buildInfo: this.with(this.described.buildInfo),
     };
     const reached = () => {
       this.start ??= start;

@@ -2,7 +2,7 @@ import type { ResolvedBuildInfo } from "../build-info";
 import type { Attributes } from "../opentelemetry/attributes";
 import { resolvePush } from "./options";
 import { type OtlpPushOptions, type PushPlatform, Pusher } from "./pusher";
-import { Snapshots, buildInfoAttributes } from "./snapshot";
+import { Snapshots } from "./snapshot";
 
 /** A random id for this writer: `service.instance.id`, which the collector forgets once it has counted the push. */
 function instanceId(): string {
@@ -34,28 +34,6 @@ export function startPush(
   defaultIntervalMs?: number,
 ): Pusher {
   const resolved = resolvePush(options, env, defaultIntervalMs);
-  // Made at the first push: a Worker may not draw random numbers while its script loads.
-  let id: string | undefined;
-  let resource: Attributes | undefined;
-  let buildInfo: Attributes | undefined;
-  let of: ResolvedBuildInfo | undefined;
-  const current = () => {
-    const now = info();
-    if (now !== of) {
-      of = now;
-      id ??= instanceId();
-      resource = { "service.name": now.serviceName, "service.instance.id": id };
-      buildInfo = buildInfoAttributes(now);
-    }
-    return now;
-  };
-  const snapshots = new Snapshots(
-    resolved.temporality,
-    () => (current(), resource!),
-    () => current().serviceName,
-    () => (current(), buildInfo!),
-    undefined,
-    extra,
-  );
+  const snapshots = new Snapshots(resolved.temporality, info, instanceId, extra);
   return new Pusher(resolved, snapshots, platform);
 }
