@@ -181,9 +181,15 @@ async function pushSize() {
 
 async function main() {
   if (process.argv.includes("--child")) return perCallChild();
-  await sizes();
-  await perCallAllNodes();
-  await pushSize();
+  // `--only=size,call,push`: some of the tables.
+  const only = process.argv
+    .find((a) => a.startsWith("--only="))
+    ?.slice(7)
+    .split(",");
+  const wanted = (table) => only === undefined || only.includes(table);
+  if (wanted("size")) await sizes();
+  if (wanted("call")) await perCallAllNodes();
+  if (wanted("push")) await pushSize();
 }
 
 main();

@@ -184,9 +184,9 @@ export function init(options: InitOptions = {}): Autometrics {
   let entryEnded: (() => void) | null = null;
   let otel: { close(): Promise<void>; flush?(): Promise<void> } | undefined;
   if (spec?.type === "otlp") {
-    otlp = startPush(spec, process.env, () => info, { unref: (timer) => (timer as NodeJS.Timeout).unref() });
-    const pusher = otlp;
-    if (afterRequest) entryEnded = afterEachRequest(() => pusher.flush(), process.env, process.cwd()) ?? null;
+    const started = startPush(spec, process.env, () => info, { unref: (timer) => (timer as NodeJS.Timeout).unref() });
+    otlp = started;
+    if (afterRequest) entryEnded = afterEachRequest(() => started.flush(), process.env, process.cwd()) ?? null;
   } else if (spec?.type === "push-gateway") {
     pusher = startPushGateway(spec, info.serviceName);
   } else if (spec !== undefined && tracker === "opentelemetry") {

@@ -169,6 +169,7 @@ describe("the metrics port against a slow client (slowloris), with ulimit -n 128
       });
       await new Promise((r) => setTimeout(r, 1500));
       const failedOpens = () => Number(/failed (\d+)/.exec(out.split("\n").filter(Boolean).at(-1) ?? "")?.[1] ?? 0);
+      expect(out, "the app reports its opens").to.match(/failed \d+\n/);
       expect(failedOpens(), out.slice(-200)).to.equal(0);
       expect(await scrape()).to.equal(200);
       expect(descriptors() - before).to.be.at.most(64); // connections over the cap are closed at once

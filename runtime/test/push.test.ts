@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { AutometricsConfigError, DEFAULT_BUCKETS, autometrics, flush, init, instrument, withFlush } from "../src";
 import { flushesAfterRequest } from "../src/push/after-request";
 import { resetRuntime } from "../src/reset";
-import { sleep } from "./helpers/runtime";
+import { sleep, warnings } from "./helpers/runtime";
 import { type Receiver, attributes, httpReceiver, metricsByName } from "./helpers/otlp-receiver";
 
 const CUMULATIVE = 2;
@@ -152,19 +152,6 @@ describe("OTLP push (exporter otlp)", function () {
     // Each window starts where the delivered one ended.
     expect(ok[1].startTimeUnixNano).to.equal(ok[0].timeUnixNano);
   });
-
-  /** console.warn's lines while `body` runs. */
-  async function warnings(body: () => Promise<void>): Promise<string> {
-    const lines: string[] = [];
-    const warn = console.warn;
-    console.warn = (m: string) => lines.push(m);
-    try {
-      await body();
-    } finally {
-      console.warn = warn;
-    }
-    return lines.join("\n");
-  }
 
   it("flush() resolves without throwing when the endpoint refuses connections", async () => {
     const said = await warnings(async () => {

@@ -3,19 +3,7 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, statSync, wr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DiskCache, defaultCacheDir } from "../src/register/cache";
-
-/** console.warn's lines while `body` runs. */
-function warnings(body: () => void): string {
-  const lines: string[] = [];
-  const warn = console.warn;
-  console.warn = (m: string) => lines.push(m);
-  try {
-    body();
-  } finally {
-    console.warn = warn;
-  }
-  return lines.join("\n");
-}
+import { warnings } from "./helpers/runtime";
 
 const SOURCE = "export function orders() { return 1; }";
 const INSTRUMENTED = "/* instrumented */ export function orders() { return 1; }";
@@ -39,37 +27,37 @@ describe("the load hook's disk cache trusts only folders of this user's alone", 
     expect(new DiskCache(dir, "salt").get("/app/src/orders.js", SOURCE, "commonjs")).to.equal(INSTRUMENTED);
   });
 
-  it("does not run what another user planted in a cache folder anyone can write to (mode 0777)", () => {
+  it("does not run what another user planted in a cache folder anyone can write to (mode 0777)", async () => {
     const { dir, entry } = cacheWithEntry();
     chmodSync(dir, 0o777);
     writeFileSync(entry, PLANTED);
     let got: unknown;
-    const said = warnings(() => {
+    const said = await warnings(() => {
       got = new DiskCache(dir, "salt").get("/app/src/orders.js", SOURCE, "commonjs");
     });
     expect(got).to.equal(undefined); // compiled afresh
     expect(said).to.match(/not using the cache in .*: it must be a folder of this user that no one else can write to/);
   });
 
-  it("ignores an entry folder that others can write to, inside a folder of its own", () => {
+  it("ignores an entry folder that others can write to, inside a folder of its own", async () => {
     const { dir, entry } = cacheWithEntry();
     chmodSync(join(entry, ".."), 0o777);
     writeFileSync(entry, PLANTED);
     let got: unknown;
-    const said = warnings(() => {
+    const said = await warnings(() => {
       got = new DiskCache(dir, "salt").get("/app/src/orders.js", SOURCE, "commonjs");
     });
     expect(got).to.equal(undefined);
     expect(said).to.match(/ignoring the cache folder .*: it is not this user's alone/);
   });
 
-  it("does not use a cache folder that belongs to another user", function () {
+  it("does not use a cache folder that belongs to another user", async function () {
     if (process.getuid?.() !== 0) this.skip(); // only root can give a folder away; the mode tests above cover the rest
     const { dir, entry } = cacheWithEntry();
     writeFileSync(entry, PLANTED);
     chownSync(dir, 65534, 65534); // nobody
     let got: unknown;
-    warnings(() => {
+    await warnings(() => {
       got = new DiskCache(dir, "salt").get("/app/src/orders.js", SOURCE, "commonjs");
     });
     expect(got).to.equal(undefined);

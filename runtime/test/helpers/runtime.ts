@@ -12,3 +12,16 @@ export async function scrape() {
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** What `console.warn` said while `body` ran, one line per warning (the runtime reports through it). */
+export async function warnings(body: () => unknown): Promise<string> {
+  const lines: string[] = [];
+  const warn = console.warn;
+  console.warn = (m: string) => lines.push(m);
+  try {
+    await body();
+  } finally {
+    console.warn = warn;
+  }
+  return lines.join("\n");
+}
