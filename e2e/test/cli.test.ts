@@ -257,7 +257,8 @@ describe("autometrics CLI", () => {
       const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
       try {
         const url = `http://127.0.0.1:${prometheusPort}`;
-        await processes.waitFor("app", async () => out.includes(`Prometheus is at ${url}`), 30_000);
+        await processes.waitFor("app", async () => out.includes("Ctrl-C stops it"), 30_000);
+        expect(out).to.contain(`Prometheus is at ${url}`);
         expect(out).to.contain(`http://127.0.0.1:${appPort}/metrics`).and.contain(`${url}/alerts`);
         const api = async (path: string) => ((await (await fetch(`${url}${path}`)).json()) as { data: any }).data;
         await processes.waitFor(

@@ -102,12 +102,17 @@ export async function start(
   const ready = waitUntilReady(url, child);
   const exited = new Promise<number>((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal === "SIGTERM" ? 0 : 1))));
   if (await ready) {
-    console.log(`Prometheus is at ${url}, scraping ${targets.map((t) => `${t.scheme}://${t.address}${t.path}`).join(", ")} every 5 s,`);
-    console.log(`with the autometrics rules${ruleFiles.length > 1 ? " and your objectives' rules" : ""}.`);
-    console.log(`  targets:  ${url}/targets`);
-    console.log(`  calls:    ${url}/graph?g0.expr=${encodeURIComponent("sum by (function, module) (rate(function_calls_total[1m]))")}`);
-    console.log(`  alerts:   ${url}/alerts`);
-    console.log(`Links from \`autometrics list\` open here with PROMETHEUS_URL=${url}. Ctrl-C stops it.`);
+    // One write, so whoever reads the output sees the links together.
+    console.log(
+      [
+        `Prometheus is at ${url}, scraping ${targets.map((t) => `${t.scheme}://${t.address}${t.path}`).join(", ")} every 5 s,`,
+        `with the autometrics rules${ruleFiles.length > 1 ? " and your objectives' rules" : ""}.`,
+        `  targets:  ${url}/targets`,
+        `  calls:    ${url}/graph?g0.expr=${encodeURIComponent("sum by (function, module) (rate(function_calls_total[1m]))")}`,
+        `  alerts:   ${url}/alerts`,
+        `Links from \`autometrics list\` open here with PROMETHEUS_URL=${url}. Ctrl-C stops it.`,
+      ].join("\n"),
+    );
   }
   const code = await exited;
   process.off("SIGINT", stop);
