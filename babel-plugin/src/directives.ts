@@ -4,6 +4,11 @@ const USE = "use autometrics";
 const USE_NO = "use no autometrics";
 const FIELDS = ["objective", "successRate", "latency"];
 
+/** Whether a file's text may hold a directive (a cheap test before any parsing; the parse decides). */
+export function mayHaveDirective(code: string): boolean {
+  return code.includes(USE) || code.includes(USE_NO);
+}
+
 /** The fields of `"use autometrics objective=… successRate=… latency=…@…"`, as written. */
 export interface Fields {
   objective: string;

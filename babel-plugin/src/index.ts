@@ -1,8 +1,8 @@
 import type { NodePath, PluginObj, PluginPass, types as t } from "@babel/core";
 import { resolve } from "node:path";
 import { DirectiveError, type Placed, sourceObjectives } from "./objectives";
-import { type ObjectiveSpec, type Options, objectiveFor, parseOptions } from "./options";
-import { directiveOf, dropDirectives, functionDirectives } from "./directives";
+import { type ObjectiveSpec, type Options, objectiveFor, parseOptions, selectsFile } from "./options";
+import { directiveOf, dropDirectives, functionDirectives, mayHaveDirective } from "./directives";
 import { paths } from "./paths";
 import { walkProgram } from "./walk";
 import { type HandleRef, type Locals, registration, wrapFunction } from "./wrap";
@@ -42,10 +42,9 @@ function instrumentProgram(types: typeof t, program: NodePath<t.Program>, state:
   const root = options.root === undefined ? state.cwd : resolve(state.cwd, options.root);
   const { module: moduleLabel, file } = paths(filename, root);
   const moduleDirective = directiveOf(program.node.directives);
-  const byConfig = file !== null && !options.include.empty && options.include.matches(file) && !options.exclude.matches(file);
-  const mayHaveDirective = state.file.code.includes("use autometrics") || state.file.code.includes("use no autometrics");
+  const byConfig = selectsFile(options, file);
   // Nothing can be selected: leave the file as it is, without walking it.
-  if (!byConfig && !mayHaveDirective) return;
+  if (!byConfig && !mayHaveDirective(state.file.code)) return;
 
   const selectsByConfig = (label: string) => byConfig && (options.functions.empty || options.functions.matches(label));
   const { selected, touched, declared, usesImportMeta } = walkProgram(types, program.node, moduleDirective, selectsByConfig);

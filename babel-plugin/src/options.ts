@@ -129,6 +129,11 @@ function objective(value: unknown, option: string, buckets: readonly number[]): 
   };
 }
 
+/** Whether `include`/`exclude` select a file (its path relative to the root; null when it lies outside). */
+export function selectsFile(options: Options, file: string | null): boolean {
+  return file !== null && !options.include.empty && options.include.matches(file) && !options.exclude.matches(file);
+}
+
 /** Validates the plugin options; every problem is an `OptionError` naming the option. */
 export function parseOptions(raw: unknown): Options {
   const input = (raw ?? {}) as Record<string, unknown>;

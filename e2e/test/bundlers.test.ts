@@ -219,6 +219,40 @@ const CASES: Case[] = [
     clientFunctions: ["greet (src/greeting.js)"],
   },
   {
+    title: "esbuild (its JS API) with babel-plugin-autometrics/esbuild",
+    name: "esbuild-babel",
+    app: "esbuild-app",
+    out: "dist/babel",
+    builds: () => [["build.babel.mjs"]],
+    server: "dist/babel/server/server.js",
+    client: { dir: "dist/babel/client", runs: true },
+    series: SERVICE_SERIES,
+    serverFunctions: SERVICE_FUNCTIONS,
+    clientFunctions: ["greet (src/greeting.js)"],
+  },
+  {
+    title: "esbuild (its JS API) with swc-plugin-autometrics/esbuild",
+    name: "esbuild-swc",
+    app: "esbuild-app",
+    out: "dist/swc",
+    builds: () => [["build.swc.mjs"]],
+    server: "dist/swc/server/server.js",
+    client: { dir: "dist/swc/client", runs: true },
+    series: SERVICE_SERIES,
+    serverFunctions: SERVICE_FUNCTIONS,
+    clientFunctions: ["greet (src/greeting.js)"],
+  },
+  {
+    title: "tsup with babel-plugin-autometrics/esbuild in esbuildPlugins",
+    name: "tsup",
+    app: "esbuild-app",
+    out: "dist/tsup",
+    builds: () => [[bin("tsup", "tsup")]],
+    server: "dist/tsup/server.js",
+    series: SERVICE_SERIES,
+    serverFunctions: SERVICE_FUNCTIONS,
+  },
+  {
     title: "Rollup 4 and @rollup/plugin-babel with the Babel plugin",
     name: "rollup",
     app: "rollup-app",
@@ -236,7 +270,7 @@ describe("e2e: bundlers, each with its own way of adding a Babel or SWC plugin",
   let node: string;
 
   before(() => {
-    ensureInstalled(HOSTS, "Vite, webpack, Rspack and Rollup");
+    ensureInstalled(HOSTS, "Vite, webpack, Rspack, Rollup, esbuild and tsup");
     for (const workspace of ["runtime", "babel-plugin", "swc-plugin-wasm"]) installFromWorkspace(workspace);
     node = (nodeVersions() as { major: number; node: string }[]).find((v) => v.major === 22)!.node;
   });
