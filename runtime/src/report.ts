@@ -8,12 +8,18 @@ import { reported } from "./state";
 export function reportOnce(key: string, message: string, error?: unknown): void {
   if (reported.once.has(key)) return;
   reported.once.add(key);
-  const detail = error instanceof Error ? `: ${error.message}` : error === undefined ? "" : `: ${String(error)}`;
+  const detail = error instanceof Error ? `: ${withCode(error)}` : error === undefined ? "" : `: ${String(error)}`;
   try {
     console.warn(`[autometrics] ${message}${detail}`);
   } catch {
     // A broken console must not break the caller either.
   }
+}
+
+/** An error's message, with its code when the message does not name it (Bun's: "Failed to start server. Is port 9464 in use?"). */
+function withCode(error: Error): string {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
 }
 
 /** @internal Like `reportOnce`, for failures that recur (an exporter endpoint down): at most once per interval. */

@@ -135,14 +135,15 @@ describe("the metrics port against a slow client (slowloris), with ulimit -n 128
 
   it("keeps the app's own descriptors and scrapes working while 300 connections send headers that never end", async () => {
     const port = await freePort();
-    // The app opens a file every 20 ms, as an app serving requests does, and counts what fails.
+    // The app opens a file every 20 ms, as an app serving requests does, and counts what fails
+    // (its own file, or /dev/null where `-e` code has none: "[eval]" on Node, "<cwd>/[eval]" on Bun).
     const app = `
       const fs = require("node:fs");
       const { init, instrument } = require(${JSON.stringify(require.resolve("../dist/index.js"))});
       init({ exporter: { type: "prometheus", hostname: "127.0.0.1", port: ${port} }, detectBuildInfo: false });
       instrument("work", "src/work.js").run(() => 1);
       let failed = 0;
-      setInterval(() => { try { fs.closeSync(fs.openSync(__filename === "[eval]" ? "/dev/null" : __filename, "r")); } catch { failed++; } }, 20);
+      setInterval(() => { try { fs.closeSync(fs.openSync(fs.existsSync(__filename) ? __filename : "/dev/null", "r")); } catch { failed++; } }, 20);
       setInterval(() => console.log("failed " + failed), 500);
     `;
     const child = spawn("bash", ["-c", `ulimit -n 128 && exec "${process.execPath}" -e '${app.replace(/'/g, "'\\''")}'`], {

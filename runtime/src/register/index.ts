@@ -2,15 +2,15 @@
  * `node --import autometrics-runtime/register app.mjs` (or `--require`, or
  * through NODE_OPTIONS): instruments the files the plugin options select as
  * Node loads them, CommonJS and ECMAScript modules alike, with no build step.
+ * Under Bun (bunfig.toml's `preload`), the same through a Bun plugin.
  */
 import Module from "node:module";
 import { pathToFileURL } from "node:url";
-import { findCompilerOptions } from "../cli/config";
-import { defaultCacheDir } from "./cache";
+import { type BunPlugin, bunPlugin } from "./bun";
 import { problemOf } from "./compilers";
 import { Instrumenter, type Setup } from "./instrument";
 import { type LoadResult, instrumentLoaded } from "./load";
-import { envSetup } from "./settings";
+import { projectSetup } from "./settings";
 
 const REGISTERED = Symbol.for("autometrics-runtime.register");
 
@@ -25,6 +25,12 @@ function install(setup: Setup): void {
   // SWC prints files anew; Babel keeps each line where it was, so stack traces
   // need no source maps (and Node's way of printing them stays as it was).
   if (instrumenter.compiler.name === "swc") process.setSourceMapsEnabled(true);
+  const bun = (globalThis as { Bun?: { plugin(plugin: BunPlugin): unknown } }).Bun;
+  if (bun !== undefined) {
+    // Bun (from bunfig.toml's `preload`): a Bun plugin, as `autometrics-runtime/bun` gives Bun.build.
+    bun.plugin(bunPlugin(instrumenter, setup.root));
+    return;
+  }
   const sync = Module as unknown as SyncHooks;
   if (typeof sync.registerHooks === "function") {
     // Node 22.15 and later: one hook, in this thread, for `require` and `import`.
@@ -45,14 +51,8 @@ function main(): void {
   const state = globalThis as { [REGISTERED]?: true };
   if (state[REGISTERED]) return;
   state[REGISTERED] = true;
-  const root = process.cwd();
-  let setup: Setup;
   try {
-    const env = envSetup(process.env);
-    const found = findCompilerOptions(root);
-    const options = { ...found?.options, ...env.options };
-    setup = { root, options, compiler: env.compiler, cacheDir: env.cacheDir ?? defaultCacheDir(root) };
-    install(setup);
+    install(projectSetup(process.cwd(), {}, process.versions.bun !== undefined));
   } catch (error) {
     // Before the app runs: say what is wrong and stop, as a build would.
     console.error(`autometrics-runtime/register: ${problemOf(error)}`);

@@ -9,9 +9,12 @@ export interface Setup {
   options: Record<string, unknown>;
   compiler: string | undefined;
   cacheDir: string;
+  /** Also `.jsx` and `.tsx` files, which Bun runs (Node runs no JSX). */
+  jsx?: boolean;
 }
 
 const EXTENSIONS = new Set([".js", ".mjs", ".cjs", ".ts", ".mts", ".cts"]);
+const WITH_JSX = new Set([...EXTENSIONS, ".jsx", ".tsx"]);
 
 /**
  * Instruments the files Node loads, as the plugins would at build time:
@@ -26,6 +29,7 @@ export class Instrumenter {
   private readonly byConfig: boolean;
   private readonly ownExclude: boolean;
   private readonly prefix: string;
+  private readonly extensions: Set<string>;
   /** Compiling loads the compiler's own modules, which must not come back here. */
   private busy = false;
 
@@ -35,13 +39,19 @@ export class Instrumenter {
     this.byConfig = include !== undefined && !(Array.isArray(include) && include.length === 0);
     this.ownExclude = setup.options.exclude !== undefined;
     this.prefix = setup.root.endsWith(sep) ? setup.root : setup.root + sep;
+    this.extensions = setup.jsx ? WITH_JSX : EXTENSIONS;
     const salt = JSON.stringify([1, this.compiler.name, this.compiler.identity(), setup.root, setup.options]);
     this.cache = new DiskCache(setup.cacheDir, salt);
   }
 
+  /** Whether the options take over `exclude`, so that files in `node_modules` may be selected too. */
+  get selectsNodeModules(): boolean {
+    return this.ownExclude;
+  }
+
   /** Whether a file may hold something to instrument, before reading it. */
   wants(filename: string): boolean {
-    if (this.busy || !filename.startsWith(this.prefix) || !EXTENSIONS.has(extname(filename))) return false;
+    if (this.busy || !filename.startsWith(this.prefix) || !this.extensions.has(extname(filename))) return false;
     return this.ownExclude || !filename.includes(`${sep}node_modules${sep}`);
   }
 

@@ -1,3 +1,7 @@
+import { findCompilerOptions } from "../cli/config";
+import { defaultCacheDir } from "./cache";
+import type { Setup } from "./instrument";
+
 /** What the environment says to the load hook, each variable checked. */
 export interface EnvSetup {
   /** Merged over the options found in the project's Babel or SWC configuration. */
@@ -43,4 +47,16 @@ export function pluginOptionsFromJson(json: string, source: string): Record<stri
   }
   if (Object.hasOwn(parsed, "__proto__")) throw new Error(`${source}: "__proto__" is not a plugin option`);
   return { ...parsed };
+}
+
+/**
+ * The load hook's setup for the project at `root`: the options of its Babel or
+ * SWC configuration, then `given` (the Bun plugin's argument), then the
+ * environment's over them.
+ */
+export function projectSetup(root: string, given: Record<string, unknown> = {}, jsx = false): Setup {
+  const env = envSetup(process.env);
+  const found = findCompilerOptions(root);
+  const options = { ...found?.options, ...given, ...env.options };
+  return { root, options, compiler: env.compiler, cacheDir: env.cacheDir ?? defaultCacheDir(root), jsx };
 }
