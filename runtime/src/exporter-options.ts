@@ -5,7 +5,7 @@ import { PUSH_OPTIONS } from "./push/options";
 // `init()` (Node's, and the edge and browser entries'), each naming the field
 // at fault.
 
-const BUILD_INFO_KEYS = ["version", "commit", "branch", "repositoryUrl", "repositoryProvider"];
+const BUILD_INFO_KEYS = ["version", "commit", "branch", "repositoryUrl", "repositoryProvider", "clearmode"];
 /** The fields of each exporter. */
 export const EXPORTER_KEYS: Record<string, string[]> = {
   prometheus: ["type", "hostname", "port"],
@@ -93,6 +93,12 @@ export function checkBuildInfo(buildInfo: unknown): void {
     }
     if (value !== undefined && typeof value !== "string") {
       throw new AutometricsConfigError(`buildInfo.${key}`, `expected a string, got ${typeof value}`);
+    }
+    if (key === "clearmode" && value !== undefined && !["replace", "aggregate", "family", ""].includes(value)) {
+      throw new AutometricsConfigError(
+        "buildInfo.clearmode",
+        `expected "replace", "aggregate", "family" or "", got ${JSON.stringify(value)}`,
+      );
     }
   }
 }

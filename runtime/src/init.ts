@@ -184,7 +184,7 @@ export function init(options: InitOptions = {}): Autometrics {
   let entryEnded: (() => void) | null = null;
   let otel: { close(): Promise<void>; flush?(): Promise<void> } | undefined;
   if (spec?.type === "otlp") {
-    const started = startPush(spec, process.env, () => info, { unref: (timer) => (timer as NodeJS.Timeout).unref() });
+    const started = startPush(spec, process.env, () => runtime.buildInfo ?? info, { unref: (timer) => (timer as NodeJS.Timeout).unref() });
     otlp = started;
     if (afterRequest) entryEnded = afterEachRequest(() => started.flush(), process.env, process.cwd()) ?? null;
   } else if (spec?.type === "push-gateway") {

@@ -1,6 +1,8 @@
 /** What the edge and browser entries export besides their own `init`: the Node runtime's surface, recording as it does. */
 export { instrument } from "../functions";
 export { autometrics } from "../wrapper";
+export { Autometrics, AutometricsLegacy } from "../decorators";
+export { recordBuildInfo } from "../build-info";
 export { flush, withFlush } from "../flush";
 export { currentFrame } from "../context";
 export { ObjectiveLatency, ObjectivePercentile } from "../objectives";

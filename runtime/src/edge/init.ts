@@ -71,7 +71,8 @@ export function initOn(
   const previous = runtime.running;
   runtime.running = undefined;
   if (previous !== undefined) void previous.stop();
-  const pusher = spec === undefined ? undefined : start(spec, env, () => info);
+  // `recordBuildInfo` may replace build_info later: the push reads the one in use.
+  const pusher = spec === undefined ? undefined : start(spec, env, () => runtime.buildInfo ?? info);
   const instance = {
     stop: async () => pusher?.close(),
     flush: async () => pusher?.flush(),

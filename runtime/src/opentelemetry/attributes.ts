@@ -65,7 +65,7 @@ export function callAttributes(fn: FunctionHandle, of: FunctionAttributes, s: Ca
 
 /** @internal The attributes of `build_info`, as every OpenTelemetry path (the producer, the push) writes them. */
 export function buildInfoAttributes(info: ResolvedBuildInfo): Attributes {
-  return {
+  const attributes: Attributes = {
     version: info.version,
     commit: info.commit,
     branch: info.branch,
@@ -74,4 +74,6 @@ export function buildInfoAttributes(info: ResolvedBuildInfo): Attributes {
     "repository.provider": info.repositoryProvider,
     "autometrics.version": AUTOMETRICS_SPEC_VERSION,
   };
+  if (info.clearmode) attributes.clearmode = info.clearmode;
+  return attributes;
 }

@@ -111,7 +111,7 @@ function concurrencySamples(serviceName: string): Sample[] {
 
 /** The labels of `build_info`, in the order they are written. */
 export function buildInfoLabels(info: ReturnType<typeof getBuildInfo>): Record<string, string> {
-  return {
+  const labels: Record<string, string> = {
     version: info.version,
     commit: info.commit,
     branch: info.branch,
@@ -120,8 +120,12 @@ export function buildInfoLabels(info: ReturnType<typeof getBuildInfo>): Record<s
     repository_provider: info.repositoryProvider,
     autometrics_version: AUTOMETRICS_SPEC_VERSION,
   };
+  // Not a label of the specification: there only when set (an aggregating gateway's).
+  if (info.clearmode) labels.clearmode = info.clearmode;
+  return labels;
 }
 
+/** The specification's labels of `build_info` (`clearmode`, when set, comes after them). */
 export const BUILD_INFO_LABELS = Object.keys(buildInfoLabels({} as ReturnType<typeof getBuildInfo>));
 
 function buildInfoSamples(): Sample[] {

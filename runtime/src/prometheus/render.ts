@@ -177,7 +177,8 @@ function* gaugeLines(format: Format): Generator<string> {
 
 function* buildInfoLines(format: Format): Generator<string> {
   const labels = buildInfoLabels(getBuildInfo());
-  const text = BUILD_INFO_LABELS.map((n) => label(n, labels[n]!)).join(",");
+  const names = labels.clearmode === undefined ? BUILD_INFO_LABELS : [...BUILD_INFO_LABELS, "clearmode"];
+  const text = names.map((n) => label(n, labels[n]!)).join(",");
   yield `\nbuild_info{${text}${format.defaults(BUILD_INFO_LABELS)}} 1`;
 }
 
