@@ -47,18 +47,31 @@ export async function bundle(entry, options = {}) {
     target: "es2022",
     logLevel: "warning",
     plugins: [withoutNode],
+    // Browsers have neither: Parcel would bundle a polyfill for each free `process` or `Buffer`
+    // (and fail the build when it is not installed), though only Node-only paths read them.
+    ...(entry === "browser" ? { define: { process: "globalThis.process", Buffer: "globalThis.Buffer" } } : {}),
     ...options,
   });
 }
 
-/** esm/NAME.mjs: the CommonJS build dist/NAME.js, re-exported by name. */
+/**
+ * esm/NAME.mjs: the CommonJS build dist/NAME.js, re-exported by name. It reads
+ * the exports from the namespace's `default` where that is the CommonJS
+ * exports object (Node, webpack, esbuild), else from the namespace itself
+ * (Parcel, which honours the builds' `__esModule` and gives no `default`:
+ * none of the builds exports one).
+ */
 function esmEntry(name) {
   const names = Object.keys(createRequire(import.meta.url)(join(here, "dist", `${name}.js`)));
+  if (names.includes("default"))
+    throw new Error(`dist/${name}.js exports \`default\`, which esm/${name}.mjs cannot tell from the exports object`);
   mkdirSync(join(here, "esm"), { recursive: true });
   writeFileSync(
     join(here, "esm", `${name}.mjs`),
     `// ESM entry: re-exports the CommonJS build, so ESM and CommonJS importers share one state (written by bundle.mjs).\n` +
-      `import runtime from "../dist/${name}.js";\n\nexport const { ${names.join(", ")} } = runtime;\n`,
+      `import * as cjs from "../dist/${name}.js";\n\n` +
+      `const runtime = cjs.default ?? cjs;\n\n` +
+      `export const { ${names.join(", ")} } = runtime;\n`,
   );
 }
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runInNewContext } from "node:vm";
 import { ensureInstalled, nodeVersions } from "../../fixtures/harness/isolated-install.mjs";
@@ -38,8 +38,8 @@ function bin(pkg: string, name: string): string {
   return join(dir, typeof bins === "string" ? bins : bins[name]!);
 }
 
-/** Runs a build command in an app's folder (the folder the labels are relative to), failing with its output. */
-function build(node: string, app: string, args: string[]): Promise<void> {
+/** Runs a build command in an app's folder (the folder the labels are relative to): its output, or a failure with it. */
+function build(node: string, app: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(node, args, { cwd: join(HOSTS, app), env: { ...process.env, NODE_ENV: "production" } });
     let output = "";
@@ -47,14 +47,14 @@ function build(node: string, app: string, args: string[]): Promise<void> {
     child.stderr.on("data", (d) => (output += d));
     child.on("error", reject);
     child.on("close", (code) =>
-      code === 0 ? resolve() : reject(new Error(`${args.join(" ")} in ${app} exited with ${code}:\n${output}`)),
+      code === 0 ? resolve(output) : reject(new Error(`${args.join(" ")} in ${app} exited with ${code}:\n${output}`)),
     );
   });
 }
 
-/** The (function, module) pairs a bundle registers: the first call of each instrumented function's handle. */
+/** The (function, module) pairs a bundle registers: the first call of each instrumented function's handle (modules under src/, or a folder's src/). */
 function registrations(code: string): string[] {
-  const pairs = [...code.matchAll(/\(\s*(["'`])([\w.#]+)\1,\s*(["'`])(src\/[\w.]+)\3/g)].map((m) => `${m[2]} (${m[4]})`);
+  const pairs = [...code.matchAll(/\(\s*(["'`])([\w.#]+)\1,\s*(["'`])((?:[\w-]+\/)*src\/[\w.]+)\3/g)].map((m) => `${m[2]} (${m[4]})`);
   return [...new Set(pairs)].sort();
 }
 
@@ -99,6 +99,8 @@ interface Case {
   series: string[];
   serverFunctions: string[];
   clientFunctions?: string[];
+  /** What the build must not leave in the app's folder (a bundler's cache). */
+  leavesOut?: string[];
 }
 
 const VITE_SERIES = [
@@ -132,6 +134,21 @@ const rspackApi = (core: string, config: string) => `
       process.exit(1);
     }
   });`;
+
+/**
+ * Parcel's build, its cache under node_modules/.cache. Parcel's cache tracks
+ * files in its project root (the app's folder here, which has its own
+ * lockfile), not our packages one folder up: without --no-cache a build after
+ * the plugin changed keeps the old plugin's output.
+ */
+const parcel = () => [
+  bin("parcel", "parcel"),
+  "build",
+  "--no-autoinstall",
+  "--no-cache",
+  "--cache-dir",
+  join(HOSTS, "node_modules", ".cache", "parcel"),
+];
 
 const CASES: Case[] = [
   {
@@ -253,6 +270,19 @@ const CASES: Case[] = [
     serverFunctions: SERVICE_FUNCTIONS,
   },
   {
+    title: "Parcel 2 (@parcel/transformer-babel) with the Babel plugin in babel.config.json",
+    name: "parcel",
+    app: "parcel-app",
+    out: "dist",
+    builds: () => [parcel()],
+    server: "dist/server/server.js",
+    client: { dir: "dist/client", runs: true },
+    series: SERVICE_SERIES,
+    serverFunctions: SERVICE_FUNCTIONS,
+    clientFunctions: ["greet (src/greeting.js)"],
+    leavesOut: [".parcel-cache"],
+  },
+  {
     title: "Rollup 4 and @rollup/plugin-babel with the Babel plugin",
     name: "rollup",
     app: "rollup-app",
@@ -270,7 +300,7 @@ describe("e2e: bundlers, each with its own way of adding a Babel or SWC plugin",
   let node: string;
 
   before(() => {
-    ensureInstalled(HOSTS, "Vite, webpack, Rspack, Rollup, esbuild and tsup");
+    ensureInstalled(HOSTS, "Vite, webpack, Rspack, Rollup, esbuild, tsup and Parcel");
     for (const workspace of ["runtime", "babel-plugin", "swc-plugin-wasm"]) installFromWorkspace(workspace);
     node = (nodeVersions() as { major: number; node: string }[]).find((v) => v.major === 22)!.node;
   });
@@ -317,6 +347,54 @@ describe("e2e: bundlers, each with its own way of adding a Babel or SWC plugin",
           }
         });
       }
+
+      if (c.leavesOut) {
+        const paths = c.leavesOut;
+        it("leaves no cache in the app's folder", () => {
+          for (const path of paths) expect(existsSync(join(app, path)), path).to.equal(false);
+        });
+      }
     });
   }
+
+  describe("Parcel 2 in a monorepo: Babel runs in Parcel's project root, the lockfile's folder", () => {
+    /** The Parcel app without its lockfile, in a repository whose lockfile is at its top (under dist/, which git ignores). */
+    const repo = join(HOSTS, "dist", "parcel-monorepo");
+    const app = "dist/parcel-monorepo/app";
+    const server = () => readFileSync(join(HOSTS, app, "dist", "server", "server.js"), "utf8");
+    const rootConfig = (options: object) =>
+      writeFileSync(join(repo, "babel.config.json"), JSON.stringify({ plugins: [["autometrics", options]] }));
+
+    before(() => {
+      rmSync(repo, { recursive: true, force: true });
+      cpSync(join(HOSTS, "parcel-app"), join(HOSTS, app), {
+        recursive: true,
+        filter: (path) => !/[/\\](dist|package-lock\.json)$/.test(path),
+      });
+      writeFileSync(
+        join(repo, "package-lock.json"),
+        JSON.stringify({ name: "parcel-monorepo", lockfileVersion: 3, requires: true, packages: {} }),
+      );
+      // Parcel reads its resolver's options from the root's package.json only: the browser bundle gets the Node runtime without it.
+      writeFileSync(join(repo, "package.json"), JSON.stringify({ private: true, "@parcel/resolver-default": { packageExports: true } }));
+    });
+
+    it("does not read the app's own babel.config.json: nothing is instrumented, and Parcel says nothing", async () => {
+      const output = await build(node, app, parcel());
+      expect(registrations(server())).to.deep.equal([]);
+      expect(output).not.to.match(/babel/i);
+    });
+
+    it("reads babel.config.json at the root, with module labels relative to the root", async () => {
+      rootConfig({ include: ["app/src/**"] });
+      await build(node, app, parcel());
+      expect(registrations(server())).to.deep.equal(SERVICE_FUNCTIONS.map((f) => f.replace("(src/", "(app/src/")).sort());
+    });
+
+    it("labels modules relative to the app with the plugin's root option", async () => {
+      rootConfig({ root: "app", include: ["src/**"] });
+      await build(node, app, parcel());
+      expect(registrations(server())).to.deep.equal([...SERVICE_FUNCTIONS].sort());
+    });
+  });
 });
