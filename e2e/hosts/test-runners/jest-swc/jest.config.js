@@ -9,7 +9,8 @@ module.exports = {
         jsc: {
           parser: { syntax: "typescript" },
           experimental: {
-            plugins: [["swc-plugin-autometrics", { root: __dirname, include: ["src/**"], exclude: ["**/*.test.ts"] }]],
+            // biome-ignore format: the e2e test takes the plugin's entry out of this config by its line
+            plugins: [["swc-plugin-autometrics", { root: __dirname, include: ["src/**"], exclude: ["**/*.test.*", "**/*.spec.*", "**/__tests__/**"] }]],
           },
         },
       },
