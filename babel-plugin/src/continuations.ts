@@ -1,4 +1,5 @@
 import type { types as t } from "@babel/core";
+import { bare } from "./labels";
 
 /**
  * Callees that register a callback to run later (docs/transform.md, "Callers
@@ -23,8 +24,12 @@ const SCHEDULERS = new Set([
   "Promise",
 ]);
 
-/** Whether a call or `new` with this callee can register an asynchronous continuation. */
-export function schedules(callee: t.Node): boolean {
+/**
+ * Whether a call or `new` with this callee can register an asynchronous
+ * continuation (looking through parentheses and type-only wrappers).
+ */
+export function schedules(node: t.Node): boolean {
+  const callee = bare(node);
   if (callee.type === "Identifier") return SCHEDULERS.has(callee.name);
   if ((callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") && !callee.computed) {
     return callee.property.type === "Identifier" && SCHEDULERS.has(callee.property.name);

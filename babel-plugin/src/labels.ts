@@ -7,9 +7,10 @@ export interface Ancestry {
 }
 
 /**
- * The `function` label of a function, from the source as written
- * (docs/transform.md, "Eligible functions and their labels"), or null when it
- * has no name to go by (an anonymous inline callback).
+ * Parentheses and type-only wrappers (TypeScript's `as`, `satisfies`, `!`,
+ * `<T>x`; Flow's `(x: T)`): labels are read as if they were not there
+ * (docs/transform.md), as a host that strips types before the plugin runs
+ * (@swc/core) hands the code to the SWC plugin.
  */
 export const TRANSPARENT = new Set([
   "ParenthesizedExpression",
@@ -20,6 +21,13 @@ export const TRANSPARENT = new Set([
   "TypeCastExpression",
 ]);
 
+/** An expression without the transparent wrappers around it. */
+export function bare(node: t.Node): t.Node {
+  let inner = node;
+  while (TRANSPARENT.has(inner.type)) inner = (inner as t.ParenthesizedExpression).expression;
+  return inner;
+}
+
 /** The nearest ancestor that is not a transparent wrapper (parentheses, type assertions). */
 function meaningfulParent(path: Ancestry): Ancestry | null {
   let current: Ancestry | null = path.parentPath;
@@ -28,7 +36,8 @@ function meaningfulParent(path: Ancestry): Ancestry | null {
 }
 
 /** A property key as a label segment, or null when it is not static. */
-function keyName(key: t.Node, computed: boolean): string | null {
+function keyName(node: t.Node, computed: boolean): string | null {
+  const key = computed ? bare(node) : node;
   switch (key.type) {
     case "Identifier":
       return computed ? null : key.name;
@@ -48,12 +57,12 @@ function keyName(key: t.Node, computed: boolean): string | null {
 /** `a.b.c` for a static member chain; `exports.`/`module.exports.` and `this.` dropped, `.prototype.` collapsed. */
 function memberName(node: t.Node): string | null {
   const parts: string[] = [];
-  let current: t.Node = node;
+  let current: t.Node = bare(node);
   while (current.type === "MemberExpression" || current.type === "OptionalMemberExpression") {
     const part = keyName(current.property, current.computed);
     if (part === null) return null;
     parts.unshift(part);
-    current = current.object;
+    current = bare(current.object);
   }
   if (current.type === "Identifier") parts.unshift(current.name);
   else if (current.type !== "ThisExpression") return null;
@@ -72,8 +81,9 @@ function bindingName(path: Ancestry): string | null {
     case "VariableDeclarator":
       return node.id.type === "Identifier" ? node.id.name : null;
     case "AssignmentExpression": {
-      if (node.left.type === "Identifier") return node.left.name;
-      const name = memberName(node.left);
+      const left = bare(node.left);
+      if (left.type === "Identifier") return left.name;
+      const name = memberName(left);
       return name === "" ? "default" : name;
     }
     case "ExportDefaultDeclaration":
@@ -125,6 +135,11 @@ function isNextCacheWrapper(call: Ancestry): boolean {
   );
 }
 
+/**
+ * The `function` label of a function, from the source as written
+ * (docs/transform.md, "Eligible functions and their labels"), or null when it
+ * has no name to go by (an anonymous inline callback).
+ */
 export function labelOf(path: Ancestry): string | null {
   const node = path.node;
   switch (node.type) {

@@ -1,6 +1,6 @@
 import type { NodePath, types as t } from "@babel/core";
 import { declarationsNeedFunctionScope, hasLexicalDeclarations } from "./declarations";
-import { TRANSPARENT } from "./labels";
+import { bare } from "./labels";
 import type { ObjectiveSpec } from "./options";
 import type { FunctionFacts } from "./walk";
 
@@ -113,8 +113,7 @@ export interface Locals {
  * is, it would take the name `_r` (and a second run would label it so).
  */
 function unnamed(types: Types, value: t.Expression): t.Expression {
-  let inner: t.Node = value;
-  while (TRANSPARENT.has(inner.type)) inner = (inner as t.ParenthesizedExpression).expression;
+  const inner = bare(value);
   const anonymous =
     inner.type === "ArrowFunctionExpression" ||
     ((inner.type === "FunctionExpression" || inner.type === "ClassExpression") && inner.id == null);

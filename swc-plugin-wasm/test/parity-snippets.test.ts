@@ -400,6 +400,37 @@ const o = { k: (() => 1) as any, n: { m: <any>{ deep() {} } } };
 class K { field = (() => 1) as any; }
 const g = ((x: number): number => x) as unknown as (x: number) => number;`,
   },
+  {
+    name: "TypeScript: wrappers around assignment targets, member chains, computed keys and callees name nothing",
+    file: "src/w.ts",
+    code: `"use autometrics";
+x!.a = function () {};
+(x as any).b = () => {};
+(<any>x).c = () => {};
+(x satisfies object).d = () => {};
+((x as any).p! as any).q = () => {};
+(x as any).prototype.m = function () {};
+(x as any) = () => {};
+((module as any).exports as any).e = () => {};
+(exports as any).ex = () => {};
+(this as any).t = () => {};
+x[("k" as const)] = () => {};
+obj.f = (function () {}) as Handler;
+obj.g = <Handler>(() => {});
+const o = { [("s" as const)]: () => {}, n: ({ m() {} }) satisfies object };
+class K { [("c" as const)]() {} }
+function s1() { (setTimeout as any)(f); }
+function s2() { new (<any>Promise)(f); }
+function s3(p: any) { p!.then(f); }
+function s4() { setTimeout!(f); }`,
+  },
+  {
+    name: "TypeScript: export default through satisfies and as",
+    file: "src/d.ts",
+    code: `"use autometrics";
+export default (() => {}) satisfies X;
+export const named = (function () {}) as X;`,
+  },
 ];
 
 async function withSwc(snippet: Snippet, runPluginFirst: boolean): Promise<string> {

@@ -7,6 +7,8 @@
 
 use swc_core::ecma::ast::*;
 
+use crate::labels::bare;
+
 const SCHEDULERS: [&str; 15] = [
     "then",
     "catch",
@@ -25,17 +27,11 @@ const SCHEDULERS: [&str; 15] = [
     "Promise",
 ];
 
-fn unparen(mut e: &Expr) -> &Expr {
-    while let Expr::Paren(p) = e {
-        e = &p.expr;
-    }
-    e
-}
-
 /// Whether a call or `new` with this callee can register a continuation:
-/// an identifier, or a member with a static name, from the list.
+/// an identifier, or a member with a static name, from the list (looking
+/// through parentheses and type-only wrappers).
 pub fn schedules(callee: &Expr) -> bool {
-    let name = match unparen(callee) {
+    let name = match bare(callee) {
         Expr::Ident(i) => &i.sym,
         Expr::Member(MemberExpr { prop: MemberProp::Ident(p), .. }) => &p.sym,
         Expr::OptChain(OptChainExpr { base, .. }) => match &**base {

@@ -3,8 +3,10 @@
 //! property keys and static member chains. How they combine, from the
 //! enclosing binding, object or class, is in the walker ([`crate::walk`]).
 //!
-//! Parentheses are no nodes in Babel's AST, so they are looked through here
-//! wherever Babel would not see them.
+//! Parentheses and type-only wrappers are looked through everywhere ([`bare`]):
+//! a label is that of the code with its types stripped, whether the host
+//! strips them before the plugin runs (@swc/core's default) or after
+//! (`runPluginFirst`), as Babel's TypeScript preset does.
 
 use swc_core::ecma::ast::*;
 
@@ -14,18 +16,27 @@ fn str_value(s: &Str) -> String {
     s.value.to_string_lossy().into_owned()
 }
 
-fn unparen(mut e: &Expr) -> &Expr {
-    while let Expr::Paren(p) = e {
-        e = &p.expr;
+/// An expression without the parentheses and type-only wrappers around it
+/// (`as`, `satisfies`, `!`, `<T>x`, `as const`): `TRANSPARENT` of labels.ts.
+pub fn bare(mut e: &Expr) -> &Expr {
+    loop {
+        e = match e {
+            Expr::Paren(p) => &p.expr,
+            Expr::TsAs(x) => &x.expr,
+            Expr::TsSatisfies(x) => &x.expr,
+            Expr::TsNonNull(x) => &x.expr,
+            Expr::TsTypeAssertion(x) => &x.expr,
+            Expr::TsConstAssertion(x) => &x.expr,
+            _ => return e,
+        };
     }
-    e
 }
 
 /// `keyName` of labels.ts for a computed key (`computed` true) or a member
 /// property expression: string and number literals, templates without
 /// substitutions; identifiers only when not computed.
 pub fn computed_key_name(expr: &Expr) -> Option<String> {
-    match unparen(expr) {
+    match bare(expr) {
         Expr::Lit(Lit::Str(s)) => Some(str_value(s)),
         Expr::Lit(Lit::Num(n)) => Some(n.value.to_js_string()),
         Expr::Tpl(t) if t.exprs.is_empty() => {
@@ -72,7 +83,7 @@ pub fn member_name(member: &MemberExpr) -> Option<String> {
     let mut m = member;
     loop {
         parts.push(member_prop_name(&m.prop)?);
-        current = unparen(&m.obj);
+        current = bare(&m.obj);
         match current {
             Expr::Member(inner) => m = inner,
             _ => break,
@@ -111,14 +122,19 @@ pub fn assign_target_name(target: &AssignTarget) -> Option<String> {
         _ => return None,
     };
     let from_member = |m: &MemberExpr| member_name(m).map(|n| if n.is_empty() { "default".to_string() } else { n });
-    match simple {
-        SimpleAssignTarget::Ident(b) => Some(b.id.sym.to_string()),
-        SimpleAssignTarget::Member(m) => from_member(m),
-        SimpleAssignTarget::Paren(p) => match unparen(&p.expr) {
-            Expr::Ident(i) => Some(i.sym.to_string()),
-            Expr::Member(m) => from_member(m),
-            _ => None,
-        },
+    let wrapped = match simple {
+        SimpleAssignTarget::Ident(b) => return Some(b.id.sym.to_string()),
+        SimpleAssignTarget::Member(m) => return from_member(m),
+        SimpleAssignTarget::Paren(p) => &p.expr,
+        SimpleAssignTarget::TsAs(x) => &x.expr,
+        SimpleAssignTarget::TsSatisfies(x) => &x.expr,
+        SimpleAssignTarget::TsNonNull(x) => &x.expr,
+        SimpleAssignTarget::TsTypeAssertion(x) => &x.expr,
+        _ => return None,
+    };
+    match bare(wrapped) {
+        Expr::Ident(i) => Some(i.sym.to_string()),
+        Expr::Member(m) => from_member(m),
         _ => None,
     }
 }

@@ -107,7 +107,8 @@ impl Named {
     }
 }
 
-/// Parentheses and TypeScript assertions: not parents that name anything.
+/// Parentheses and TypeScript assertions: not parents that name anything
+/// ([`crate::labels::bare`], for a mutable expression).
 fn transparent(e: &mut Expr) -> &mut Expr {
     match e {
         Expr::Paren(p) => transparent(&mut p.expr),

@@ -17,6 +17,7 @@ use crate::{
     ast::{self, ArrowBlock, ArrowBody, Body},
     declarations::{declarations_need_function_scope, has_lexical_declarations, is_function_declaration},
     directives,
+    labels::bare,
     options::ObjectiveSpec,
     params::keep_parameter_redeclarations,
 };
@@ -276,19 +277,7 @@ fn async_shape(handle: &Handle, inner: ArrowBody, locals: &Locals) -> Vec<Stmt> 
 /// parentheses and type assertions): assigned to `_r` as it is, it would
 /// take the name `_r` (and a second run would label it so).
 fn unnamed(value: Box<Expr>) -> Box<Expr> {
-    let mut inner = &*value;
-    loop {
-        inner = match inner {
-            Expr::Paren(p) => &p.expr,
-            Expr::TsAs(x) => &x.expr,
-            Expr::TsSatisfies(x) => &x.expr,
-            Expr::TsNonNull(x) => &x.expr,
-            Expr::TsTypeAssertion(x) => &x.expr,
-            Expr::TsConstAssertion(x) => &x.expr,
-            _ => break,
-        };
-    }
-    let anonymous = match inner {
+    let anonymous = match bare(&value) {
         Expr::Arrow(_) => true,
         Expr::Fn(f) => f.ident.is_none(),
         Expr::Class(c) => c.ident.is_none(),

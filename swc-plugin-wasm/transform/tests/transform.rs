@@ -211,6 +211,37 @@ class K { constructor(private x: number) {} field = (() => 1) as any; }
     assert_eq!(labels, ["over", "Shape.describe", "a", "b", "o.k", "K.field"]);
 }
 
+/// Parentheses and type-only wrappers name nothing and hide nothing
+/// (docs/transform.md): around an assignment's target, any object of its
+/// member chain, a computed key or a callee, the labels and shapes are those
+/// of the code with its types stripped, as the host strips them by default.
+#[test]
+fn type_wrappers_seen_by_the_plugin_are_looked_through() {
+    let src = r#""use autometrics";
+x!.a = function () {};
+(x as any).b = () => {};
+(<any>x).c = () => {};
+(x satisfies object).d = () => {};
+((x as any).p! as any).q = () => {};
+(x as any).prototype.m = function () {};
+(x as any) = () => {};
+((module as any).exports as any).e = () => {};
+(this as any).t = () => {};
+x[("k" as const)] = () => {};
+const o = { [("s" as const)]: () => {} };
+obj.f = (function () {}) as Handler;
+function s1() { (setTimeout as any)(f); }
+function s2() { new (<any>Promise)(f); }
+function s3() { setTimeout!(f); }
+"#;
+    let out = transform(src, Some("/app/t.ts"), "{}", None);
+    let labels: Vec<String> =
+        registered(&out).into_iter().map(|r| r.split('"').nth(1).unwrap_or("").to_string()).collect();
+    let expected = ["x.a", "x.b", "x.c", "x.d", "x.p.q", "x.m", "x", "e", "t", "x.k", "o.s", "obj.f", "s1", "s2", "s3"];
+    assert_eq!(labels, expected);
+    assert_eq!(out.matches(".enterScoped()").count(), 3, "{out}");
+}
+
 /// A `var` that redeclares a parameter (or `arguments`) in a body that moves
 /// into an arrow (a scoped `async` function's), in the positions and shapes the
 /// corpus does not show (`keepParameterRedeclarations` of
