@@ -1,13 +1,16 @@
 // Scrape cost with many functions, each called from 7 callers:
 //   - one scrape of 100, 1,000 and 10,000 functions (each side in a process of
 //     its own, one after the other): the runtime writing it
-//     (metricsHandler, into memory), the previous shape (prom-client's registry.metrics()
-//     formatting the runtime's samples, which metricsRegistry().metrics() still
-//     does) and prom-client writing the same series recorded by hand; with the
-//     longest the event loop waited during the scrapes;
+//     (metricsHandler, into memory), registry.metrics() on the registry the
+//     runtime's metrics are on (which has the runtime write them), prom-client's
+//     own writing of the runtime's samples (what registry.metrics() did before,
+//     and what a registry the runtime does not know of, such as one made by
+//     Registry.merge, still does) and prom-client writing the same series
+//     recorded by hand; with the longest the event loop waited during the scrapes;
 //   - 20 concurrent scrapers for 5 s over HTTP against one process, and the
 //     latency an instrumented handler of that process sees meanwhile, for the
-//     runtime's handler and for one that calls registry.metrics() per scrape;
+//     runtime's handler, for one that calls registry.metrics() per scrape and
+//     for one that has prom-client write the runtime's samples per scrape;
 //   - heap per (function, caller) series, and after 10 million more calls.
 // Each case runs in a fresh process.
 //   node --expose-gc scrape.js [--quick] [--all-nodes]
@@ -110,6 +113,17 @@ async function timed(writers, rounds) {
   return result;
 }
 
+/**
+ * What prom-client's own `registry.metrics()` writes for `registry`: the
+ * registry seen through an object whose `getMetricsAsString` is prom-client's,
+ * as it is on a registry the runtime did not put its metrics on.
+ */
+function promClientWriting(registry) {
+  const own = Object.create(registry);
+  own.getMetricsAsString = promClient.Registry.prototype.getMetricsAsString;
+  return () => own.metrics();
+}
+
 /** The runtime's handler answering a scrape into memory: what it writes to a socket, without the socket. */
 function scrapeInto(am, headers = {}) {
   return new Promise((resolve) => {
@@ -163,8 +177,9 @@ function sdkRecorded(n) {
 
 /**
  * One side of a render case, in a process of its own (each side's series live
- * in its own heap, which a collector walks): `ours` (the runtime's handler, the
- * previous shape and the MetricProducer, on the same handles), `prom-client`
+ * in its own heap, which a collector walks): `ours` (the runtime's handler,
+ * registry.metrics(), prom-client's own writing of the runtime's samples and
+ * the MetricProducer, on the same handles), `prom-client`
  * or `sdk` (the same series recorded by hand).
  */
 async function renderCase(n, side) {
@@ -180,11 +195,14 @@ async function renderCase(n, side) {
   const { am, registry } = instrumentedApp(n);
   const producer = am.autometricsMetricProducer();
   const text = Buffer.concat(await scrapeInto(am)).toString();
+  const before = promClientWriting(registry);
+  if ((await registry.metrics()) !== text || (await before()) !== text) throw new Error("the writings differ");
   const gzipped = Buffer.concat(await scrapeInto(am, { "accept-encoding": "gzip" }));
   const result = await timed(
     {
       runtime: () => scrapeInto(am),
-      previous: () => registry.metrics(),
+      registry: () => registry.metrics(),
+      before,
       otelProducer: () => producer.collect(),
     },
     rounds,
@@ -192,19 +210,22 @@ async function renderCase(n, side) {
   return { n, lines: text.split("\n").length, bytes: Buffer.byteLength(text), gzipBytes: gzipped.byteLength, ...result };
 }
 
-/** The server of the concurrent case: the runtime's handler, the previous one, and an instrumented handler to probe. */
+/** The server of the concurrent case: the runtime's handler, registry.metrics(), prom-client's own writing, and an instrumented handler to probe. */
 async function serveCase(n) {
   const { am, registry, fns, callers } = instrumentedApp(n);
-  const previous = async (_req, res) => {
-    const body = await registry.metrics();
+  const serve = (metrics) => async (_req, res) => {
+    const body = await metrics();
     res.writeHead(200, { "Content-Type": registry.contentType, "Content-Length": Buffer.byteLength(body) });
     res.end(body);
   };
+  const viaRegistry = serve(() => registry.metrics());
+  const before = serve(promClientWriting(registry));
   const handle = am.instrument("handle", "src/server.js");
   let i = 0;
   const server = http.createServer((req, res) => {
     if (req.url === "/metrics") return am.metricsHandler(req, res);
-    if (req.url === "/previous") return void previous(req, res);
+    if (req.url === "/registry") return void viaRegistry(req, res);
+    if (req.url === "/before") return void before(req, res);
     handle.run(() => callers[i % CALLERS].run(() => fns[i++ % fns.length].run(() => 1)));
     res.end("ok");
   });
@@ -251,9 +272,15 @@ async function concurrentCase(n) {
   const child = spawn(process.execPath, [__filename, `--serve=${n}`], { stdio: ["ignore", "pipe", "inherit"] });
   const port = Number(await new Promise((resolve) => child.stdout.once("data", (d) => resolve(String(d).trim()))));
   const ms = quick ? 1500 : 5000;
-  await load(port, "/metrics", 500); // warm up both paths
-  await load(port, "/previous", 500);
-  const rows = { idle: await load(port, null, ms), runtime: await load(port, "/metrics", ms), previous: await load(port, "/previous", ms) };
+  await load(port, "/metrics", 500); // warm up each path
+  await load(port, "/registry", 500);
+  await load(port, "/before", 500);
+  const rows = {
+    idle: await load(port, null, ms),
+    runtime: await load(port, "/metrics", ms),
+    registry: await load(port, "/registry", ms),
+    before: await load(port, "/before", ms),
+  };
   child.kill();
   return rows;
 }
@@ -317,16 +344,17 @@ async function main() {
   const sizes = quick ? [100, 1000] : [100, 1000, 10_000];
   console.log(`## Scrapes (Node ${process.versions.node}; median ms of one scrape, the longest event-loop delay during them)\n`);
   console.log(
-    "| functions × 7 callers | lines | text | gzipped | runtime | previous shape | prom-client by hand | runtime / prom-client | longest wait: runtime | previous |",
+    "| functions × 7 callers | lines | text | gzipped | runtime | registry.metrics() | prom-client writing the runtime's samples (before) | prom-client by hand | runtime / by hand | registry.metrics() / by hand | before / by hand | longest wait: runtime | registry.metrics() | before |",
   );
-  console.log("|---|---|---|---|---|---|---|---|---|---|");
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
   const renders = [];
   for (const n of sizes) {
     const r = { ...inChild(`--render=${n}`), ...inChild(`--render=${n}`, "--side=prom-client"), ...inChild(`--render=${n}`, "--side=sdk") };
     renders.push(r);
     const mib = (b) => `${(b / 1048576).toFixed(2)} MiB`;
+    const ratio = (side) => (side.ms / r.promClient.ms).toFixed(2);
     console.log(
-      `| ${n.toLocaleString("en")} | ${r.lines.toLocaleString("en")} | ${mib(r.bytes)} | ${mib(r.gzipBytes)} | ${r.runtime.ms.toFixed(1)} | ${r.previous.ms.toFixed(1)} | ${r.promClient.ms.toFixed(1)} | ${(r.runtime.ms / r.promClient.ms).toFixed(2)} | ${r.runtime.blockedMs.toFixed(1)} ms | ${r.previous.blockedMs.toFixed(1)} ms |`,
+      `| ${n.toLocaleString("en")} | ${r.lines.toLocaleString("en")} | ${mib(r.bytes)} | ${mib(r.gzipBytes)} | ${r.runtime.ms.toFixed(1)} | ${r.registry.ms.toFixed(1)} | ${r.before.ms.toFixed(1)} | ${r.promClient.ms.toFixed(1)} | ${ratio(r.runtime)} | ${ratio(r.registry)} | ${ratio(r.before)} | ${r.runtime.blockedMs.toFixed(1)} ms | ${r.registry.blockedMs.toFixed(1)} ms | ${r.before.blockedMs.toFixed(1)} ms |`,
     );
   }
   console.log("\n## OpenTelemetry: one collection of the same series (median ms)\n");
@@ -338,12 +366,18 @@ async function main() {
     );
   console.log("\n## 20 concurrent scrapers (gzip) on 1,000 functions × 7 callers, and an instrumented handler probed every 10 ms\n");
   const c = await concurrentCase(1000);
+  const ENDPOINTS = {
+    idle: "no scrapes",
+    runtime: "metricsHandler",
+    registry: "registry.metrics() per scrape",
+    before: "prom-client writing the runtime's samples per scrape (before)",
+  };
   console.log("| endpoint | scrapes | scrape p50 | handler p50 | handler p99 | handler max |");
   console.log("|---|---|---|---|---|---|");
   for (const [name, row] of Object.entries(c)) {
     const ms = (x) => `${x.toFixed(1)} ms`;
     console.log(
-      `| ${name === "idle" ? "no scrapes" : name === "runtime" ? "metricsHandler" : "registry.metrics() per scrape (previous)"} | ${row.scrapes} | ${row.scrapes ? ms(row.scrapeP50) : "–"} | ${ms(row.probeP50)} | ${ms(row.probeP99)} | ${ms(row.probeMax)} |`,
+      `| ${ENDPOINTS[name]} | ${row.scrapes} | ${row.scrapes ? ms(row.scrapeP50) : "–"} | ${ms(row.probeP50)} | ${ms(row.probeP99)} | ${ms(row.probeMax)} |`,
     );
   }
   console.log("\n## Heap\n");

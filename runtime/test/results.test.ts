@@ -77,8 +77,9 @@ describe("results", () => {
     await null;
     expect(await counts(name)).to.deep.equal({ ok: 1, error: 0 });
     const { samples } = await scrape();
+    // Timed to settlement (30 ms), not to the return: no upper bound, which a loaded machine can pass.
     expect(one(samples, "function_calls_duration_seconds_bucket", { function: name, le: "0.025" }).value).to.equal(0);
-    expect(one(samples, "function_calls_duration_seconds_bucket", { function: name, le: "0.1" }).value).to.equal(1);
+    expect(one(samples, "function_calls_duration_seconds_bucket", { function: name, le: "+Inf" }).value).to.equal(1);
   });
 
   it("counts a rejected returned promise as error and leaves the rejection to the caller", async () => {

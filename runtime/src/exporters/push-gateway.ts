@@ -2,6 +2,7 @@ import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { Registry } from "prom-client";
 import { createMetrics } from "../prometheus/metrics";
+import { writeThrough } from "../prometheus/registry";
 import { reportThrottled } from "../report";
 
 export interface PushGatewayOptions {
@@ -34,6 +35,7 @@ export interface RunningPush {
 export function startPushGateway(options: PushGatewayOptions, serviceName: string): RunningPush {
   const registry = new Registry();
   for (const metric of createMetrics()) registry.registerMetric(metric as never);
+  writeThrough(registry);
   const groups = { job: options.jobName ?? serviceName, ...options.groupings };
   const path = Object.entries(groups)
     .map(([k, v]) => `/${encodeURIComponent(k)}/${encodeURIComponent(v)}`)

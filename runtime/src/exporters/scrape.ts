@@ -1,6 +1,7 @@
 import { createGzip } from "node:zlib";
 import type { Registry } from "prom-client";
 import { CollectedMetric } from "../prometheus/metrics";
+import { YIELD_AFTER, turn } from "../prometheus/registry";
 import { type Format, probeDefaults, renderMetric } from "../prometheus/render";
 import { metricsRegistry } from "../prometheus/tracker";
 import { getBuildInfo } from "../build-info";
@@ -36,9 +37,6 @@ async function answer(registry: Registry): Promise<Scrape> {
   return { contentType: registry.contentType, chunks, gzipped: () => (gzipped ??= gzip(chunks)) };
 }
 
-/** Lets the event loop run between slices of a large scrape. */
-const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /**
  * What `registry.metrics()` returns, with the autometrics metrics written by
  * render.ts in slices and everyone else's by prom-client, in the registry's
@@ -53,12 +51,17 @@ async function write(registry: Registry): Promise<Buffer[]> {
   const own = registry as unknown as { getMetricsAsString(metric: unknown): Promise<string> };
   // Each slice is encoded at once: its text, built by concatenation, is flattened there rather than all at the end.
   const chunks: Buffer[] = [];
+  let unyielded = 0;
   for (const [i, metric] of metrics.entries()) {
     if (i > 0) chunks.push(Buffer.from(openMetrics ? "\n" : "\n\n"));
     if (metric instanceof CollectedMetric) {
       for (const slice of renderMetric(metric, format)) {
+        if (unyielded > YIELD_AFTER) {
+          await turn();
+          unyielded = 0;
+        }
         chunks.push(Buffer.from(slice));
-        await turn();
+        unyielded += slice.length;
       }
     } else {
       // As registry.metrics() does: an OpenMetrics counter family drops `_total`.

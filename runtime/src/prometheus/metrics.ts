@@ -24,6 +24,9 @@ export type MetricKind = "counter" | "histogram" | "gauge" | "info";
  * `AggregatorRegistry` for Node `cluster`.
  */
 export class CollectedMetric {
+  /** The name it was made with: prom-client's registry renames a counter in OpenMetrics mode (`name` loses `_total`). */
+  readonly key: string;
+
   constructor(
     public name: string,
     readonly help: string,
@@ -32,7 +35,9 @@ export class CollectedMetric {
     readonly aggregator: Aggregator,
     private readonly collect: (serviceName: string) => Sample[],
     private readonly zero: () => void = () => {},
-  ) {}
+  ) {
+    this.key = name;
+  }
 
   get() {
     return {

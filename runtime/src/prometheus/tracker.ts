@@ -1,11 +1,10 @@
 import * as promClient from "prom-client";
 import { reportOnce } from "../report";
 import { createMetrics } from "./metrics";
+import { release, writeThrough } from "./registry";
 import { runtime } from "../state";
 
 const metrics = createMetrics();
-// The registry renames counters in OpenMetrics mode, so remember the keys they were added under.
-const keys = metrics.map((m) => m.name);
 
 /**
  * The prom-client registry the autometrics metrics are on: the default one
@@ -27,6 +26,7 @@ export function attach(registry: promClient.Registry): promClient.Registry {
       reportOnce(`register:${metric.name}`, `could not add ${metric.name} to the prom-client registry`, error);
     }
   }
+  writeThrough(registry);
   runtime.registry = registry;
   runtime.detached = false;
   return registry;
@@ -37,8 +37,11 @@ export function detach(): void {
   runtime.detached = true;
   const registry = runtime.registry;
   if (registry === null) return;
-  metrics.forEach((metric, i) => {
-    if (registry.getSingleMetric(keys[i]!) === (metric as unknown)) registry.removeSingleMetric(keys[i]!);
-  });
+  for (const metric of metrics) {
+    // Under the key it was added with: the registry renames counters in OpenMetrics mode (and the name comes back here).
+    if (registry.getSingleMetric(metric.key) === (metric as unknown)) registry.removeSingleMetric(metric.key);
+    metric.name = metric.key;
+  }
+  release(registry);
   runtime.registry = null;
 }
