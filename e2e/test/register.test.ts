@@ -164,6 +164,29 @@ describe("autometrics-runtime/register: no build step", function () {
     rmSync(cacheDir, { recursive: true, force: true });
   });
 
+  it("serves the app's metrics from the app's thread on Node 20, whose module-hooks thread runs the --require preloads too", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "am-register-preload-"));
+    const metricsPort = await freePort();
+    const runtime = JSON.stringify(require.resolve("autometrics-runtime"));
+    writeFileSync(
+      join(dir, "metrics.js"),
+      `require(${runtime}).init({ exporter: { type: "prometheus", hostname: "127.0.0.1", port: ${metricsPort} } });\n` +
+        `console.log("init in", require("node:worker_threads").isMainThread ? "the app's thread" : "another thread");\n`,
+    );
+    writeFileSync(join(dir, "app.js"), `const h = require(${runtime}).instrument("tick", "app.js");\nsetInterval(() => h.run(() => 1), 20);\n`);
+    const name = "preload-twice";
+    const register = require.resolve("autometrics-runtime/register");
+    processes.start(name, process.execPath, ["--require", register, "--require", "./metrics.js", "app.js"], {}, dir);
+    const scrape = async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    await processes.waitFor(name, async () => /function_calls_total\{[^}]*function="tick"[^}]*\} [1-9]/.test(await scrape()));
+    await processes.stop(name);
+    const output = readFileSync(join(LOGS, `${name}.log`), "utf8");
+    // The condition is real on this Node: the preload ran in a second thread, which exported nothing.
+    expect(output).to.contain("init in the app's thread").and.contain("init in another thread");
+    expect(output).not.to.contain("could not start");
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   describe("real packages' own test suites, run through the hook", function () {
     this.timeout(600_000);
     const WORK = join(__dirname, "..", ".run", "real");

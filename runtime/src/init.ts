@@ -13,6 +13,7 @@ import { checkBuildInfo, checkExporter } from "./exporter-options";
 import type { OtlpPushOptions, Pusher } from "./push/pusher";
 import { startPush } from "./push/start";
 import { attach, detach } from "./prometheus/tracker";
+import { inModuleHooksThread } from "./hooks-thread";
 import { reportOnce } from "./report";
 import { runtime, settings } from "./state";
 
@@ -149,11 +150,13 @@ function exemplarSource(): () => Record<string, string> | undefined {
  */
 export function init(options: InitOptions = {}): Autometrics {
   checkOptions(options);
-  const spec = options.exporter ?? exporterFromEnv(process.env);
+  const wanted = options.exporter ?? exporterFromEnv(process.env);
+  // Checked there as everywhere, but nothing is exported from a thread where the app is not.
+  const spec = inModuleHooksThread() ? undefined : wanted;
   let afterRequest = false;
-  if (spec?.type === "otlp") {
-    resolvePush(spec, process.env); // throws on a bad option or variable, before anything changes
-    afterRequest = flushesAfterRequest((spec as OtlpPushOptions).flushAfterRequest, process.env);
+  if (wanted?.type === "otlp") {
+    resolvePush(wanted, process.env); // throws on a bad option or variable, before anything changes
+    afterRequest = flushesAfterRequest((wanted as OtlpPushOptions).flushAfterRequest, process.env);
   }
   const exemplar = options.exemplars === true ? exemplarSource() : null;
   // Every objective is checked against new buckets before anything changes.

@@ -11,6 +11,7 @@ import { problemOf } from "./compilers";
 import { Instrumenter, type Setup } from "./instrument";
 import { type LoadResult, instrumentLoaded } from "./load";
 import { projectSetup } from "./settings";
+import { inModuleHooksThread } from "../hooks-thread";
 
 const REGISTERED = Symbol.for("autometrics-runtime.register");
 
@@ -49,7 +50,8 @@ function install(setup: Setup): void {
 
 function main(): void {
   const state = globalThis as { [REGISTERED]?: true };
-  if (state[REGISTERED]) return;
+  // The hooks thread gets its setup from this thread's `module.register` call.
+  if (state[REGISTERED] || inModuleHooksThread()) return;
   state[REGISTERED] = true;
   try {
     install(projectSetup(process.cwd(), {}, process.versions.bun !== undefined));
