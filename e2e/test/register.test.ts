@@ -173,7 +173,10 @@ describe("autometrics-runtime/register: no build step", function () {
       `require(${runtime}).init({ exporter: { type: "prometheus", hostname: "127.0.0.1", port: ${metricsPort} } });\n` +
         `console.log("init in", require("node:worker_threads").isMainThread ? "the app's thread" : "another thread");\n`,
     );
-    writeFileSync(join(dir, "app.js"), `const h = require(${runtime}).instrument("tick", "app.js");\nsetInterval(() => h.run(() => 1), 20);\n`);
+    writeFileSync(
+      join(dir, "app.js"),
+      `const h = require(${runtime}).instrument("tick", "app.js");\nsetInterval(() => h.run(() => 1), 20);\n`,
+    );
     const name = "preload-twice";
     const register = require.resolve("autometrics-runtime/register");
     processes.start(name, process.execPath, ["--require", register, "--require", "./metrics.js", "app.js"], {}, dir);
