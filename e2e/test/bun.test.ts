@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bunBinary } from "../../fixtures/harness/isolated-install.mjs";
-import { find, one, parseExposition } from "../../fixtures/harness/exposition";
+import { one, parseExposition, recordedCalls } from "../../fixtures/harness/exposition";
 import { freePort, listening } from "../../fixtures/harness/ports";
 import { Processes } from "../harness/processes";
 
@@ -35,17 +35,6 @@ const FUNCTIONS = [
   "handleRequest (src/server.ts)",
   "shout (src/shout.cjs)",
 ];
-
-/** The series with calls, as "function (module) <- caller (module): result count". */
-function recorded(text: string): string[] {
-  return find(parseExposition(text).samples, "function_calls_total")
-    .filter((s) => s.value > 0)
-    .map((s) => {
-      const caller = s.labels.caller_function ? `${s.labels.caller_function} (${s.labels.caller_module})` : "";
-      return `${s.labels.function} (${s.labels.module}) <- ${caller}: ${s.labels.result} ${s.value}`;
-    })
-    .sort();
-}
 
 /** The (function, module) pairs a bundle registers: the first call of each instrumented function's handle. */
 function registrations(code: string): string[] {
@@ -98,7 +87,7 @@ describe("e2e: Bun", function () {
 
   /** What every run must have recorded: the calls, callers, the objective and the service. */
   function checkMetrics(text: string): void {
-    expect(recorded(text)).to.deep.equal(SERIES);
+    expect(recordedCalls(text)).to.deep.equal(SERIES);
     const { samples } = parseExposition(text);
     expect(one(samples, "function_calls_total", { function: "getUser", caller_function: "handleRequest", result: "ok" }).labels).to.include(
       {
@@ -169,7 +158,7 @@ describe("e2e: Bun", function () {
         .findIndex((l) => l.includes("throw new RangeError")) + 1;
     expect(failed.stack).to.match(new RegExp(`at priceOf \\(.*lib/orders\\.js:${throwLine}:\\d+\\)`));
     // The same series as under Node (e2e/test/register.test.ts): the CommonJS module comes through createRequire.
-    expect(recorded(await get("/metrics", metricsPort))).to.deep.equal(
+    expect(recordedCalls(await get("/metrics", metricsPort))).to.deep.equal(
       [
         "placeOrder (lib/orders.js) <- handle (server.js): error 1",
         "placeOrder (lib/orders.js) <- handle (server.js): ok 1",

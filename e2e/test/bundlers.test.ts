@@ -4,7 +4,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, write
 import { join } from "node:path";
 import { runInNewContext } from "node:vm";
 import { ensureInstalled, nodeVersions } from "../../fixtures/harness/isolated-install.mjs";
-import { find, parseExposition } from "../../fixtures/harness/exposition";
+import { recordedCalls } from "../../fixtures/harness/exposition";
 import { freePort, listening } from "../../fixtures/harness/ports";
 import { Processes } from "../harness/processes";
 
@@ -62,17 +62,6 @@ function registrations(code: string): string[] {
 const NODE_ONLY = ["process_cpu_user_seconds_total", "AggregatorRegistry", "createRequire"];
 /** The message of the browser entry's Node-only exports. */
 const BROWSER_ENTRY = "from a Node process; here, push them";
-
-/** The series with calls, as "function (module) <- caller (module): result count". */
-function recorded(text: string): string[] {
-  return find(parseExposition(text).samples, "function_calls_total")
-    .filter((s) => s.value > 0)
-    .map((s) => {
-      const caller = s.labels.caller_function ? `${s.labels.caller_function} (${s.labels.caller_module})` : "";
-      return `${s.labels.function} (${s.labels.module}) <- ${caller}: ${s.labels.result} ${s.value}`;
-    })
-    .sort();
-}
 
 /** Two users found, one not: the handler answers 404 for it, so the lookups fail and the handler does not. */
 const REQUESTS = ["/users/1", "/users/2", "/users/9"];
@@ -328,7 +317,7 @@ describe("e2e: bundlers, each with its own way of adding a Babel or SWC plugin",
       });
 
       it("records each call under Node with the source's labels, relative to the app, and its caller", () => {
-        expect(recorded(metrics)).to.deep.equal([...c.series].sort());
+        expect(recordedCalls(metrics)).to.deep.equal([...c.series].sort());
       });
 
       if (c.client) {
