@@ -82,13 +82,23 @@ function autometrics(include, env = {}) {
 
 const instrumented = (variant) => variant !== "plain" && variant !== "otel";
 
-let nextPort = 41000 + (process.pid % 1000) * 10;
+/** `n` different ports nothing listens on now, from the system. */
+async function freePorts(n) {
+  const servers = await Promise.all(
+    Array.from({ length: n }, () => {
+      const server = require("node:net").createServer();
+      return new Promise((resolve, reject) => server.on("error", reject).listen(0, "127.0.0.1", () => resolve(server)));
+    }),
+  );
+  const ports = servers.map((server) => server.address().port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
 
 /** Starts a server; with `wrap`, under that command (callgrind). */
 async function start(node, server, variant, wrap = []) {
   const { flags, env } = VARIANTS[variant].start(server);
-  const port = nextPort++;
-  const metricsPort = nextPort++;
+  const [port, metricsPort] = await freePorts(2);
   const options = { cwd: HERE, env: { ...process.env, ...env, PORT: String(port), METRICS_PORT: String(metricsPort) } };
   // Under callgrind, V8 compiles and collects on the main thread, so the count is the same each run.
   const [command, ...args] = wrap.length ? [...wrap, node, "--single-threaded", ...flags, server.app] : [node, ...flags, server.app];
