@@ -9,9 +9,10 @@ export type ObjectiveKind = "success-rate" | "latency";
 /** The percentiles the shared autometrics rules file already covers, for both kinds. */
 export const SHARED_PERCENTILES = ["90", "95", "99", "99.9"];
 
-const WINDOWS = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"];
-// Page on a fast burn (2% of a 30-day budget in an hour), ticket on a slow one (10% in three days).
-const ALERTS = [
+/** The windows of the recorded error ratios (`slo:sli_error:ratio_rate<window>`). */
+export const WINDOWS = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"];
+/** The burn-rate alerts: page on a fast burn (2% of a 30-day budget in an hour), ticket on a slow one (10% in three days). */
+export const ALERTS = [
   {
     severity: "page",
     pairs: [

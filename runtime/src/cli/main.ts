@@ -19,7 +19,11 @@ Commands:
   dashboards   the autometrics Grafana dashboards
                --out DIR              where to write them (default: ./autometrics-dashboards)
   start        a local Prometheus scraping your app, with the autometrics rules and your objectives' loaded
-               autometrics start :PORT [HOST:PORT | URL …] [--port 9090] [--host 127.0.0.1] [--project DIR]
+               and the Explorer page on it: your functions' calls, errors, latency, objectives and callers
+               autometrics start :PORT [HOST:PORT | URL …] [--port 9090] [--explorer-port 6789]
+                 [--host 127.0.0.1] [--project DIR]
+               autometrics start --prometheus URL [--explorer-port 6789] [--project DIR]
+                 only the Explorer, on a Prometheus that already scrapes your app
 
 Plugin options come from the project's babel.config.js/.babelrc, .swcrc or next.config.{ts,js,mjs}, read as
 its build reads them: list, rules and start --project run babel.config.js (through Babel) and next.config.*
@@ -57,14 +61,23 @@ async function functionsOf(root: string, args: string[]): Promise<Listed[]> {
   return functions;
 }
 
-/** The project's objective percentiles that need rules (`all`: also those the shared rules file covers). */
-async function objectivePercentiles(root: string, args: string[], all: boolean): Promise<{ kind: ObjectiveKind; percentile: string }[]> {
+/** The objective percentiles of `functions` that need rules (`all`: also those the shared rules file covers). */
+function percentilesOf(functions: readonly Listed[], all: boolean): { kind: ObjectiveKind; percentile: string }[] {
   const percentiles: { kind: ObjectiveKind; percentile: string }[] = [];
-  for (const f of await functionsOf(root, args)) {
+  for (const f of functions) {
     if (f.objective?.successRate) percentiles.push({ kind: "success-rate", percentile: f.objective.successRate });
     if (f.objective?.latency) percentiles.push({ kind: "latency", percentile: f.objective.latency[1] });
   }
   return all ? percentiles : percentiles.filter((p) => !SHARED_PERCENTILES.includes(p.percentile));
+}
+
+/** A port number given as `name`, or `fallback`; said and undefined when it is not one. */
+function portFlag(args: string[], name: string, fallback: number): number | undefined {
+  const given = flag(args, name);
+  const port = Number(given ?? fallback);
+  if (Number.isInteger(port) && port >= 0 && port <= 65535 && given !== "") return port;
+  console.error(`autometrics start: ${name} ${given} is not a port number`);
+  return undefined;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -90,7 +103,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "rules": {
-      const yaml = generateRules(await objectivePercentiles(root, rest, rest.includes("--all")));
+      const yaml = generateRules(percentilesOf(await functionsOf(root, rest), rest.includes("--all")));
       const out = flag(rest, "--out");
       if (out) writeFileSync(out, yaml);
       else process.stdout.write(yaml);
@@ -105,27 +118,28 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "start": {
-      const targets = rest
-        .filter((a, i) => !a.startsWith("--") && !["--port", "--host", "--project", "--include", "--options"].includes(rest[i - 1] ?? ""))
-        .map(parseTarget);
-      if (targets.length === 0) {
+      const valued = ["--port", "--host", "--project", "--include", "--options", "--prometheus", "--explorer-port"];
+      const targets = rest.filter((a, i) => !a.startsWith("--") && !valued.includes(rest[i - 1] ?? "")).map(parseTarget);
+      const prometheus = flag(rest, "--prometheus");
+      if (targets.length === 0 && prometheus === undefined) {
         console.error("autometrics start: say what to scrape, e.g. `autometrics start :8080` (your app's /metrics)");
         return 2;
       }
+      const port = portFlag(rest, "--port", 9090);
+      const explorerPort = portFlag(rest, "--explorer-port", 6789);
+      if (port === undefined || explorerPort === undefined) return 2;
       const project = resolve(flag(rest, "--project") ?? ".");
-      const port = Number(flag(rest, "--port") ?? 9090);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) {
-        console.error(`autometrics start: --port ${flag(rest, "--port")} is not a port number`);
-        return 2;
-      }
+      const functions = await functionsOf(project, rest);
       const shared = join(__dirname, "..", "..", "conformance", "autometrics.rules.yml");
-      const wanted = await objectivePercentiles(project, rest, false);
-      return start(
+      const wanted = percentilesOf(functions, false);
+      return start({
         targets,
-        { shared, project: wanted.length > 0 ? generateRules(wanted) : undefined },
+        rules: { shared, project: wanted.length > 0 ? generateRules(wanted) : undefined },
         port,
-        flag(rest, "--host") ?? "127.0.0.1",
-      );
+        host: flag(rest, "--host") ?? "127.0.0.1",
+        prometheus,
+        explorer: { port: explorerPort, root: project, functions },
+      });
     }
     default:
       console.error(USAGE);

@@ -2,6 +2,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type Explorer, serveExplorer } from "./explorer";
+import type { Listed } from "./list";
 
 /** Where to scrape: `:8080`, `host:8080`, or a URL with its path (`http://host:8080/api/metrics`). */
 export interface Target {
@@ -56,18 +58,29 @@ const HOW_TO_GET = `autometrics start needs a \`prometheus\` binary on the PATH 
   macOS:          brew install prometheus
   anywhere:       https://prometheus.io/download/ (unpack it and put \`prometheus\` on the PATH)`;
 
+/** What `autometrics start` runs. */
+export interface StartOptions {
+  targets: Target[];
+  rules: { shared: string; project?: string };
+  /** Prometheus's port, and the host both servers listen on (loopback unless asked: they serve the app's metrics to whoever reaches them). */
+  port: number;
+  host?: string;
+  /** An existing Prometheus to use instead of starting one. */
+  prometheus?: string;
+  /** The Explorer page: its port (0: any free one) and what it shows. */
+  explorer: { port: number; root: string; functions: Listed[] };
+}
+
 /**
- * Runs Prometheus scraping `targets` with the autometrics recording and alert
- * rules loaded, prints where it is, and resolves with its exit code once it
- * has stopped: on Ctrl-C (or SIGTERM) it is stopped and its data removed.
+ * Runs Prometheus scraping the targets with the autometrics recording and
+ * alert rules loaded (or uses the one given), serves the Explorer page on it,
+ * prints where both are, and resolves with Prometheus's exit code once it has
+ * stopped: on Ctrl-C (or SIGTERM) it is stopped and its data removed.
  */
-/** Starts Prometheus on `host` (loopback unless asked: it serves the app's metrics to whoever reaches it) and `port`. */
-export async function start(
-  targets: Target[],
-  rules: { shared: string; project?: string },
-  port: number,
-  host = "127.0.0.1",
-): Promise<number> {
+export async function start(options: StartOptions): Promise<number> {
+  const host = options.host ?? "127.0.0.1";
+  if (options.prometheus !== undefined) return explore(options, options.prometheus.replace(/\/$/, ""), host);
+  const { targets, rules, port } = options;
   const binary = process.env.PROMETHEUS_BIN || "prometheus";
   const version = spawnSync(binary, ["--version"], { encoding: "utf8" });
   if (version.error !== undefined || version.status !== 0) {
@@ -82,7 +95,7 @@ export async function start(
     ruleFiles.push(join(dir, "objectives.rules.yml"));
   }
   writeFileSync(join(dir, "prometheus.yml"), prometheusConfig(targets, ruleFiles));
-  const url = `http://${host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
+  const url = `http://${shownHost(host)}:${port}`;
   const child = spawn(
     binary,
     [
@@ -101,10 +114,24 @@ export async function start(
   process.once("SIGTERM", stop);
   const ready = waitUntilReady(url, child);
   const exited = new Promise<number>((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal === "SIGTERM" ? 0 : 1))));
+  let explorer: Explorer | undefined;
   if (await ready) {
+    try {
+      explorer = await serveExplorer(
+        { root: options.explorer.root, functions: options.explorer.functions, prometheus: url },
+        options.explorer.port,
+        host,
+      );
+    } catch (error) {
+      console.error(`autometrics start: the Explorer cannot listen on port ${options.explorer.port}: ${(error as Error).message}`);
+      stop();
+    }
+  }
+  if (explorer !== undefined) {
     // One write, so whoever reads the output sees the links together.
     console.log(
       [
+        `Explorer:   ${explorer.url}`,
         `Prometheus is at ${url}, scraping ${targets.map((t) => `${t.scheme}://${t.address}${t.path}`).join(", ")} every 5 s,`,
         `with the autometrics rules${ruleFiles.length > 1 ? " and your objectives' rules" : ""}.`,
         `  targets:  ${url}/targets`,
@@ -115,11 +142,41 @@ export async function start(
     );
   }
   const code = await exited;
+  await explorer?.close();
   process.off("SIGINT", stop);
   process.off("SIGTERM", stop);
   cleanUp();
   if (code !== 0) console.error(`Prometheus exited with ${code}:\n${log.trim()}`);
-  return code;
+  return explorer === undefined && code === 0 ? 1 : code;
+}
+
+function shownHost(host: string): string {
+  return host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
+}
+
+/** Only the Explorer, on a Prometheus someone else runs, until Ctrl-C. */
+async function explore(options: StartOptions, prometheus: string, host: string): Promise<number> {
+  let explorer: Explorer;
+  try {
+    new URL(prometheus);
+    explorer = await serveExplorer(
+      { root: options.explorer.root, functions: options.explorer.functions, prometheus },
+      options.explorer.port,
+      host,
+    );
+  } catch (error) {
+    console.error(
+      `autometrics start: ${error instanceof TypeError ? `--prometheus ${prometheus} is not a URL` : `the Explorer cannot listen on port ${options.explorer.port}: ${(error as Error).message}`}`,
+    );
+    return 2;
+  }
+  console.log([`Explorer:   ${explorer.url}`, `reading Prometheus at ${prometheus}. Ctrl-C stops it.`].join("\n"));
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await explorer.close();
+  return 0;
 }
 
 async function waitUntilReady(url: string, child: ReturnType<typeof spawn>): Promise<boolean> {

@@ -1,0 +1,74 @@
+import type { Sample } from "./prometheus";
+
+/** A function as the build lists it (`autometrics list --json`). */
+export interface Listed {
+  function: string;
+  module: string;
+  line: number;
+  objective?: { name: string; successRate?: string; latency?: [string, string] };
+}
+
+export interface Manifest {
+  root: string;
+  functions: Listed[];
+  prometheus: string;
+}
+
+/** A function on the page: from the code, from Prometheus, or both. */
+export interface Fn {
+  key: string;
+  function: string;
+  module: string;
+  listed?: Listed;
+  /** Calls and errors per second over the window; undefined when Prometheus has no series of it. */
+  rate?: number;
+  errors?: number;
+}
+
+/** Calls from one function (or from outside any: `caller` ""), to another. */
+export interface Edge {
+  caller: string;
+  callee: string;
+  rate: number;
+  errors: number;
+}
+
+export const keyOf = (module: string, fn: string) => `${module}\u0000${fn}`;
+
+export interface Model {
+  functions: Map<string, Fn>;
+  edges: Edge[];
+  /** Functions Prometheus has series of that the code does not list. */
+  unlisted: Fn[];
+}
+
+/** The functions and their calls, from the manifest and the edges query. */
+export function buildModel(manifest: Manifest, samples: Sample[]): Model {
+  const functions = new Map<string, Fn>();
+  for (const listed of manifest.functions) {
+    const key = keyOf(listed.module, listed.function);
+    functions.set(key, { key, function: listed.function, module: listed.module, listed });
+  }
+  const edges = new Map<string, Edge>();
+  for (const { metric, value } of samples) {
+    if (!Number.isFinite(value)) continue;
+    const key = keyOf(metric.module ?? "", metric.function ?? "");
+    let fn = functions.get(key);
+    if (fn === undefined) {
+      fn = { key, function: metric.function ?? "", module: metric.module ?? "" };
+      functions.set(key, fn);
+    }
+    const failed = metric.result === "error" ? value : 0;
+    fn.rate = (fn.rate ?? 0) + value;
+    fn.errors = (fn.errors ?? 0) + failed;
+    const caller = metric.caller_function ? keyOf(metric.caller_module ?? "", metric.caller_function) : "";
+    const id = `${caller}\u0001${key}`;
+    const edge = edges.get(id) ?? { caller, callee: key, rate: 0, errors: 0 };
+    edge.rate += value;
+    edge.errors += failed;
+    edges.set(id, edge);
+  }
+  const unlisted = [...functions.values()].filter((f) => f.listed === undefined);
+  // An edge with no calls in the window is a series from before it: not drawn.
+  return { functions, edges: [...edges.values()].filter((e) => e.rate > 0), unlisted };
+}
