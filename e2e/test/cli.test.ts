@@ -248,7 +248,7 @@ describe("autometrics CLI", () => {
       processes.start("app", process.execPath, ["-e", app]);
       const child = spawn(
         process.execPath,
-        [CLI, "start", `127.0.0.1:${appPort}`, "--port", String(prometheusPort), "--project", project],
+        [CLI, "start", `127.0.0.1:${appPort}`, "--port", String(prometheusPort), "--explorer-port", "0", "--project", project],
         { stdio: ["ignore", "pipe", "pipe"] },
       );
       let out = "";
@@ -260,6 +260,14 @@ describe("autometrics CLI", () => {
         await processes.waitFor("app", async () => out.includes("Ctrl-C stops it"), 30_000);
         expect(out).to.contain(`Prometheus is at ${url}`);
         expect(out).to.contain(`http://127.0.0.1:${appPort}/metrics`).and.contain(`${url}/alerts`);
+        // The Explorer, on a port of the system's choosing, knows the project's functions.
+        const explorer = /Explorer: +(\S+)/.exec(out)![1]!;
+        const manifest = (await (await fetch(`${explorer}api/manifest`)).json()) as {
+          functions: { function: string }[];
+          prometheus: string;
+        };
+        expect(manifest.functions.map((f) => f.function)).to.deep.equal(["pay"]);
+        expect(manifest.prometheus).to.equal(url);
         const api = async (path: string) => ((await (await fetch(`${url}${path}`)).json()) as { data: any }).data;
         await processes.waitFor(
           "app",
@@ -298,6 +306,11 @@ describe("autometrics CLI", () => {
       const bad = spawnSync(process.execPath, [CLI, "start", "localhost"], { encoding: "utf8" });
       expect(bad.status).to.equal(1);
       expect(bad.stderr).to.contain('the target "localhost" has no port');
+      const port = spawnSync(process.execPath, [CLI, "start", ":8080", "--explorer-port", "web"], { encoding: "utf8" });
+      expect(port.status).to.equal(2);
+      expect(port.stderr).to.contain("--explorer-port web is not a port number");
+      const url = spawnSync(process.execPath, [CLI, "start", "--prometheus", "localhost:9090"], { encoding: "utf8" });
+      expect(url.stderr).to.contain("--prometheus localhost:9090 is not a URL");
     });
   });
 });

@@ -2,7 +2,8 @@ import { expect } from "chai";
 import * as babel from "@babel/core";
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { request } from "node:http";
+import { createServer, request } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -36,6 +37,11 @@ interface Listed {
 
 type Vector = { metric: Record<string, string>; value: [number, string] }[];
 
+/** What the page says of its refreshes (src/main.ts). */
+type Shown = { explorer: { done: { refreshes: number; runtime?: string } } };
+/** How many queries a page has sent to Prometheus. */
+const requests = (page: Page) =>
+  page.evaluate(() => (window as unknown as { explorer: { requestsSent(): number } }).explorer.requestsSent());
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("e2e: the Explorer page of `autometrics start`, in Chromium, on the Node service under load", function () {
@@ -248,11 +254,11 @@ describe("e2e: the Explorer page of `autometrics start`, in Chromium, on the Nod
   it("asks Prometheus a handful of queries per refresh, whatever the number of functions", async () => {
     await open("src/service.js", "buildReport");
     await sleep(500);
-    const before = await page.evaluate(() => (window as unknown as { explorer: { requestsSent(): number } }).explorer.requestsSent());
+    const before = await requests(page);
     await page.selectOption("#range", "3600");
     await page.waitForFunction((n) => (window as unknown as { explorer: { requestsSent(): number } }).explorer.requestsSent() > n, before);
     await sleep(1500);
-    const after = await page.evaluate(() => (window as unknown as { explorer: { requestsSent(): number } }).explorer.requestsSent());
+    const after = await requests(page);
     // The edges (list, rates and graph), four charts, the objective's windows and the alerts.
     expect(after - before).to.equal(7);
     expect((page as unknown as { errors: string[] }).errors).to.deep.equal([]);
@@ -273,6 +279,69 @@ describe("e2e: the Explorer page of `autometrics start`, in Chromium, on the Nod
     expect(admin.status).to.equal(404);
     const ok = await fetch(`${explorer}api/prometheus/api/v1/query?query=up`);
     expect(((await ok.json()) as { status: string }).status).to.equal("success");
+  });
+
+  it("filters by where the calls ran, when some came from browsers or edge code", async () => {
+    // What the collector's exporter serves for pushed calls (docs/where-code-runs.md): a `runtime` label on
+    // each point that did not run on the server. Counts grow with every scrape, as calls would.
+    let calls = 0;
+    const exporter = createServer((_req, res) => {
+      calls += 10;
+      const line = (fn: string, runtime?: string) =>
+        `function_calls_total{function="${fn}",module="src/shop.js",caller_function="",caller_module="",result="ok",service_name="shop"${runtime ? `,runtime="${runtime}"` : ""}} ${calls}`;
+      res.end(`# TYPE function_calls_total counter\n${line("checkout")}\n${line("addToCart", "browser")}\n${line("price", "edge")}\n`);
+    });
+    await new Promise<void>((resolve) => exporter.listen(0, "127.0.0.1", resolve));
+    const [port, explorerPort] = [await freePort(), await freePort()];
+    const target = `127.0.0.1:${(exporter.address() as AddressInfo).port}`;
+    rmSync(join(LOGS, "runtimes.log"), { force: true });
+    processes.start("runtimes", process.execPath, [
+      CLI,
+      "start",
+      target,
+      "--port",
+      String(port),
+      "--explorer-port",
+      String(explorerPort),
+      "--include",
+      "nothing/**",
+    ]);
+    const other = await browser.newPage();
+    try {
+      await processes.waitFor("runtimes", async () => readFileSync(join(LOGS, "runtimes.log"), "utf8").includes("Ctrl-C stops it"), 30_000);
+      // Prometheus needs two scrapes for a rate.
+      const rates = `http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent("count(rate(function_calls_total[1m]) > 0)")}`;
+      await processes.waitFor("runtimes", async () => JSON.stringify(await (await fetch(rates)).json()).includes('"3"]'), 40_000);
+      await other.goto(`http://127.0.0.1:${explorerPort}/`);
+      const seen = async (runtime: string) => {
+        const before = await other.evaluate(() => (window as unknown as Shown).explorer.done.refreshes);
+        await other.selectOption("#runtime", runtime);
+        await other.waitForFunction(
+          ([n, wanted]) => {
+            const { done } = (window as unknown as Shown).explorer;
+            return done.refreshes > (n as number) && done.runtime === (wanted === "*" ? undefined : wanted);
+          },
+          [before, runtime],
+        );
+        return (await other.$$eval("a.fn.unlisted, a.fn.seen", (a) => a.map((x) => x.getAttribute("data-function")))).sort();
+      };
+      await other.waitForSelector("#runtime-filter:not([hidden])");
+      expect(await seen("*")).to.have.length(3);
+      expect(await other.$$eval("#runtime option", (o) => o.map((x) => x.textContent))).to.deep.equal([
+        "anywhere",
+        "the server",
+        "browser",
+        "edge",
+      ]);
+      expect(await seen("browser")).to.deep.equal(["addToCart"]);
+      expect(await seen("edge")).to.deep.equal(["price"]);
+      expect(await seen("")).to.deep.equal(["checkout"]);
+      expect(await other.locator('a.fn[data-function="price"] .note').textContent()).to.equal("no calls in the server");
+    } finally {
+      await other.close();
+      await processes.stop("runtimes");
+      exporter.close();
+    }
   });
 
   describe("says what is wrong instead of showing empty charts", () => {

@@ -87,6 +87,7 @@ async function refresh(): Promise<void> {
   const window = windowFor(Math.min(step, 75));
   try {
     model = buildModel(manifest, await prometheus.query(queries.edges(window, runtime)));
+    offerRuntimes(model.runtimes);
   } catch (error) {
     ui.problems.replaceChildren(problem("error", (error as Error).message));
     model ??= buildModel(manifest, []);
@@ -114,6 +115,12 @@ async function refresh(): Promise<void> {
   ui.updated.textContent = `updated ${new Date().toLocaleTimeString()}`;
 }
 
+function drawTree(): void {
+  if (model === undefined) return;
+  const uncalled = runtime === undefined ? "not called yet" : `no calls in ${runtime === "" ? "the server" : runtime}`;
+  renderTree(ui.tree, [...model.functions.values()], ui.search.value, selectedKey(), (f) => hrefOf(f.module, f.function), uncalled);
+}
+
 async function render(
   model: Model,
   time: { start: number; end: number; step: number; window: string; range: number } | undefined,
@@ -122,7 +129,7 @@ async function render(
   const seen = functions.filter((f) => f.rate !== undefined).length;
   ui.counts.textContent = `${manifest.functions.length} in the code, ${seen} with calls`;
   const selected = selectedKey();
-  renderTree(ui.tree, functions, ui.search.value, selected, (f) => hrefOf(f.module, f.function));
+  drawTree();
   const fn = selected === undefined ? undefined : model.functions.get(selected);
   const linkTo = (key: string) => {
     const f = model.functions.get(key);
@@ -281,25 +288,41 @@ async function functionView(
   );
 }
 
-async function runtimes(): Promise<void> {
-  let values: string[];
-  try {
-    values = await prometheus.labelValues("runtime");
-  } catch {
-    return;
-  }
-  if (values.length === 0) return;
+/** The runtime filter's choices, once calls from somewhere other than the server have been seen. */
+function offerRuntimes(runtimes: string[]): void {
+  const offered = [...ui.runtime.options].slice(2).map((o) => o.value);
+  if (runtimes.length === 0 || runtimes.every((r) => offered.includes(r))) return;
+  const all = [...new Set([...offered, ...runtimes])].sort();
+  const chosen = ui.runtime.options.length > 0 ? ui.runtime.value : "*";
   ui.runtime.replaceChildren(
     h("option", { value: "*" }, "anywhere"),
     h("option", { value: "" }, "the server"),
-    ...values.map((v) => h("option", { value: v }, v)),
+    ...all.map((v) => h("option", { value: v }, v)),
   );
+  ui.runtime.value = chosen;
   ui.runtimeFilter.hidden = false;
 }
 
+/** Refreshes done, and the filter the last one used: what the tests wait for. */
+const done = { refreshes: 0, runtime: undefined as string | undefined };
+
 function schedule(): void {
-  const run = () => {
-    refreshing ??= refresh().finally(() => (refreshing = undefined));
+  let again = false;
+  // One refresh at a time; a change during one is shown by one more right after it.
+  const run = (): Promise<void> => {
+    if (refreshing !== undefined) {
+      again = true;
+      return refreshing;
+    }
+    const shown = runtime;
+    refreshing = refresh().finally(() => {
+      refreshing = undefined;
+      Object.assign(done, { refreshes: done.refreshes + 1, runtime: shown });
+      if (again) {
+        again = false;
+        void run();
+      }
+    });
     return refreshing;
   };
   ui.range.addEventListener("change", run);
@@ -307,10 +330,7 @@ function schedule(): void {
     runtime = ui.runtime.value === "*" ? undefined : ui.runtime.value;
     void run();
   });
-  ui.search.addEventListener(
-    "input",
-    () => model && renderTree(ui.tree, [...model.functions.values()], ui.search.value, selectedKey(), (f) => hrefOf(f.module, f.function)),
-  );
+  ui.search.addEventListener("input", drawTree);
   ui.search.addEventListener("keydown", (e) => {
     if (e.key === "Escape") {
       ui.search.value = "";
@@ -332,10 +352,9 @@ async function main(): Promise<void> {
     );
     return;
   }
-  void runtimes();
   schedule();
 }
 
-// For the tests and the bench: how many queries the page has sent.
-(window as unknown as { explorer: object }).explorer = { requestsSent: prometheus.requestsSent };
+// For the tests and the bench: how many queries the page has sent, and the refreshes done.
+(window as unknown as { explorer: object }).explorer = { requestsSent: prometheus.requestsSent, done };
 void main();

@@ -40,6 +40,8 @@ export interface Model {
   edges: Edge[];
   /** Functions Prometheus has series of that the code does not list. */
   unlisted: Fn[];
+  /** Where calls ran other than the server (the `runtime` label's values: "browser", "edge"). */
+  runtimes: string[];
 }
 
 /** The functions and their calls, from the manifest and the edges query. */
@@ -50,7 +52,9 @@ export function buildModel(manifest: Manifest, samples: Sample[]): Model {
     functions.set(key, { key, function: listed.function, module: listed.module, listed });
   }
   const edges = new Map<string, Edge>();
+  const runtimes = new Set<string>();
   for (const { metric, value } of samples) {
+    if (metric.runtime) runtimes.add(metric.runtime);
     if (!Number.isFinite(value)) continue;
     const key = keyOf(metric.module ?? "", metric.function ?? "");
     let fn = functions.get(key);
@@ -70,5 +74,5 @@ export function buildModel(manifest: Manifest, samples: Sample[]): Model {
   }
   const unlisted = [...functions.values()].filter((f) => f.listed === undefined);
   // An edge with no calls in the window is a series from before it: not drawn.
-  return { functions, edges: [...edges.values()].filter((e) => e.rate > 0), unlisted };
+  return { functions, edges: [...edges.values()].filter((e) => e.rate > 0), unlisted, runtimes: [...runtimes].sort() };
 }

@@ -77,7 +77,3 @@ export interface Target {
 export async function targets(): Promise<Target[]> {
   return (await api<{ activeTargets: Target[] }>("targets")).activeTargets;
 }
-
-export async function labelValues(label: string): Promise<string[]> {
-  return api<string[]>(`label/${label}/values`);
-}

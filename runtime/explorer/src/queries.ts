@@ -16,9 +16,13 @@ export function runtimeMatcher(runtime: string | undefined): string {
   return runtime === undefined ? "" : `, runtime=${literal(runtime)}`;
 }
 
-/** Calls per second on each caller → function edge, by result: the function list, its rates and the call graph in one query. */
+/**
+ * Calls per second on each caller → function edge, by result and where the
+ * calls ran: the function list, its rates, the call graph and the runtime
+ * filter's choices in one query.
+ */
 export function edges(window: string, runtime?: string): string {
-  return `sum by (function, module, caller_function, caller_module, result) (rate({${CALLS}${runtimeMatcher(runtime)}}[${window}]))`;
+  return `sum by (function, module, caller_function, caller_module, result, runtime) (rate({${CALLS}${runtimeMatcher(runtime)}}[${window}]))`;
 }
 
 function select(fn: string, module: string, runtime?: string): string {

@@ -11,6 +11,8 @@ export function renderTree(
   search: string,
   selected: string | undefined,
   href: (fn: Fn) => string,
+  /** What a function with no series says: "not called yet", or that it did not run where the filter looks. */
+  uncalled = "not called yet",
 ): void {
   const words = search.toLowerCase().split(/\s+/).filter(Boolean);
   const matches = (fn: Fn) => words.every((w) => `${fn.module} ${fn.function}`.toLowerCase().includes(w));
@@ -32,7 +34,7 @@ export function renderTree(
       const state = fn.rate === undefined ? "never" : fn.listed === undefined ? "unlisted" : "seen";
       const note =
         state === "never"
-          ? h("span", { class: "note" }, "not called yet")
+          ? h("span", { class: "note" }, uncalled)
           : h(
               "span",
               { class: "note" },

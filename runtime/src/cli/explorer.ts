@@ -13,7 +13,7 @@ const ASSETS: Record<string, [file: string, type: string]> = {
 };
 
 /** The read-only parts of Prometheus's HTTP API the page asks for; nothing that writes or deletes. */
-const PROXIED = /^\/api\/v1\/(query|query_range|alerts|rules|targets|label\/[a-zA-Z_][a-zA-Z0-9_]*\/values|status\/buildinfo)$/;
+const PROXIED = /^\/api\/v1\/(query|query_range|alerts|targets)$/;
 
 /** What the page learns from `/api/manifest`. */
 export interface Manifest {

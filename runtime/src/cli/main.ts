@@ -6,7 +6,7 @@ import { type ObjectiveKind, SHARED_PERCENTILES, generateRules } from "../rules"
 import { pluginOptionsFromJson } from "../register/settings";
 import { findPluginOptions } from "./config";
 import { type Listed, listFunctions, objectiveConflicts } from "./list";
-import { parseTarget, start } from "./start";
+import { isPrometheusUrl, parseTarget, start } from "./start";
 
 const USAGE = `Usage: autometrics <command> [project directory] [options]
 
@@ -123,6 +123,10 @@ async function main(argv: string[]): Promise<number> {
       const prometheus = flag(rest, "--prometheus");
       if (targets.length === 0 && prometheus === undefined) {
         console.error("autometrics start: say what to scrape, e.g. `autometrics start :8080` (your app's /metrics)");
+        return 2;
+      }
+      if (prometheus !== undefined && !isPrometheusUrl(prometheus)) {
+        console.error(`autometrics start: --prometheus ${prometheus} is not a URL (expected http://HOST:PORT)`);
         return 2;
       }
       const port = portFlag(rest, "--port", 9090);

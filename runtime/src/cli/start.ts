@@ -58,6 +58,11 @@ const HOW_TO_GET = `autometrics start needs a \`prometheus\` binary on the PATH 
   macOS:          brew install prometheus
   anywhere:       https://prometheus.io/download/ (unpack it and put \`prometheus\` on the PATH)`;
 
+/** Whether `--prometheus` names a Prometheus the Explorer can ask: an http(s) URL. */
+export function isPrometheusUrl(url: string): boolean {
+  return /^https?:\/\/[^/]/.test(url) && URL.canParse(url);
+}
+
 /** What `autometrics start` runs. */
 export interface StartOptions {
   targets: Target[];
@@ -158,16 +163,13 @@ function shownHost(host: string): string {
 async function explore(options: StartOptions, prometheus: string, host: string): Promise<number> {
   let explorer: Explorer;
   try {
-    new URL(prometheus);
     explorer = await serveExplorer(
       { root: options.explorer.root, functions: options.explorer.functions, prometheus },
       options.explorer.port,
       host,
     );
   } catch (error) {
-    console.error(
-      `autometrics start: ${error instanceof TypeError ? `--prometheus ${prometheus} is not a URL` : `the Explorer cannot listen on port ${options.explorer.port}: ${(error as Error).message}`}`,
-    );
+    console.error(`autometrics start: the Explorer cannot listen on port ${options.explorer.port}: ${(error as Error).message}`);
     return 2;
   }
   console.log([`Explorer:   ${explorer.url}`, `reading Prometheus at ${prometheus}. Ctrl-C stops it.`].join("\n"));
