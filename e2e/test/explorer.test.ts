@@ -155,6 +155,7 @@ describe("e2e: the Explorer page of `autometrics start`, in Chromium, on the Nod
   });
 
   it("draws a function's charts from Prometheus, with its rate as PromQL gives it", async () => {
+    await page.selectOption("#range", "300");
     await open("src/service.js", "getUser");
     for (const chart of ["rate", "error-ratio", "latency"])
       expect(Number(await page.getAttribute(`figure[data-chart="${chart}"]`, "data-points")), chart).to.be.greaterThan(0);

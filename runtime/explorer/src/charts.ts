@@ -64,9 +64,13 @@ export function renderChart(spec: ChartSpec, data: uPlot.AlignedData, queryLink:
     plot.append(h("p", { class: "empty" }, spec.empty));
     return figure;
   }
-  requestAnimationFrame(() => {
-    const width = Math.max(plot.clientWidth, 280);
-    new uPlot(
+  // Drawn once the figure is on the page and has a width, and redrawn to fit when that changes.
+  let chart: uPlot | undefined;
+  new ResizeObserver(() => {
+    const width = plot.clientWidth;
+    if (width === 0) return;
+    if (chart !== undefined) return chart.setSize({ width, height: 180 });
+    chart = new uPlot(
       {
         width,
         height: 180,
@@ -88,7 +92,7 @@ export function renderChart(spec: ChartSpec, data: uPlot.AlignedData, queryLink:
       data,
       plot,
     );
-  });
+  }).observe(plot);
   return figure;
 }
 

@@ -44,9 +44,9 @@ function edgeTable(
 }
 
 /** Who calls the function and whom it calls, with the rate and error ratio of each edge. */
-export function renderNeighbours(model: Model, fn: Fn, href: (key: string) => string | undefined): HTMLElement {
-  const callers = model.edges.filter((e) => e.callee === fn.key);
-  const callees = model.edges.filter((e) => e.caller === fn.key);
+export function renderNeighbours(model: Model, edges: Edge[], fn: Fn, href: (key: string) => string | undefined): HTMLElement {
+  const callers = edges.filter((e) => e.callee === fn.key);
+  const callees = edges.filter((e) => e.caller === fn.key);
   return h(
     "section",
     { class: "neighbours", "aria-labelledby": "calls-title" },
@@ -56,35 +56,37 @@ export function renderNeighbours(model: Model, fn: Fn, href: (key: string) => st
 }
 
 /**
- * The whole service's call graph: functions in columns by their distance
+ * The whole service's call graph (`edges` undefined: too big to ask for): functions in columns by their distance
  * from the calls that come from outside, an arrow per edge, as wide as its
  * rate; each function links to its view.
  */
-export function renderServiceGraph(model: Model, href: (key: string) => string | undefined): HTMLElement {
-  const nodes = new Set<string>();
-  for (const e of model.edges) {
-    nodes.add(e.callee);
-    if (e.caller !== "") nodes.add(e.caller);
-  }
+export function renderServiceGraph(model: Model, edges: Edge[] | undefined, href: (key: string) => string | undefined): HTMLElement {
   const title = h("h3", { id: "graph-title" }, "Call graph");
-  if (nodes.size === 0) return h("section", { class: "graph" }, title, h("p", { class: "note" }, "No calls in this window."));
-  if (nodes.size > MAX_DRAWN)
-    return h(
+  const tooMany = (count: number) =>
+    h(
       "section",
       { class: "graph" },
       title,
       h(
         "p",
         { class: "note" },
-        `${nodes.size} functions called each other in this window: too many to draw. Open a function to see its callers and callees.`,
+        `${count} functions were called in this window: too many to draw. Open a function to see its callers and callees.`,
       ),
     );
+  if (edges === undefined) return tooMany([...model.functions.values()].filter((f) => f.rate).length);
+  const nodes = new Set<string>();
+  for (const e of edges) {
+    nodes.add(e.callee);
+    if (e.caller !== "") nodes.add(e.caller);
+  }
+  if (nodes.size === 0) return h("section", { class: "graph" }, title, h("p", { class: "note" }, "No calls in this window."));
+  if (nodes.size > MAX_DRAWN) return tooMany(nodes.size);
   // Depth: the longest chain of calls from outside (capped: calls can be recursive).
   const depth = new Map<string, number>();
   for (const n of nodes) depth.set(n, 0);
   for (let round = 0; round < nodes.size; round++) {
     let changed = false;
-    for (const e of model.edges) {
+    for (const e of edges) {
       if (e.caller === "" || e.caller === e.callee) continue;
       const d = Math.min((depth.get(e.caller) ?? 0) + 1, nodes.size);
       if (d > (depth.get(e.callee) ?? 0) && d < 12) {
@@ -109,7 +111,7 @@ export function renderServiceGraph(model: Model, href: (key: string) => string |
   svg.setAttribute("width", String(width));
   svg.setAttribute("role", "img");
   svg.setAttribute("aria-label", `Call graph of ${nodes.size} functions`);
-  const top = Math.max(...model.edges.map((e) => e.rate), 1e-9);
+  const top = Math.max(...edges.map((e) => e.rate), 1e-9);
   const el = (tag: string, attrs: Record<string, string | number>) => {
     const e = document.createElementNS(SVG, tag);
     for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
@@ -129,7 +131,7 @@ export function renderServiceGraph(model: Model, href: (key: string) => string |
   const defs = el("defs", {});
   defs.append(marker);
   svg.append(defs);
-  for (const e of model.edges) {
+  for (const e of edges) {
     if (e.caller === "") continue;
     const [from, to] = [at.get(e.caller)!, at.get(e.callee)!];
     const [x1, y1] = [from.x + boxW, from.y + boxH / 2];

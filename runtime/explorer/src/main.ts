@@ -2,8 +2,8 @@ import "uplot/dist/uPlot.min.css";
 import "./style.css";
 import { COLOURS, type ChartSpec, UNITS, align, renderChart } from "./charts";
 import { h, percent, rate } from "./dom";
-import { renderNeighbours, renderServiceGraph } from "./graph";
-import { type Fn, type Manifest, type Model, buildModel, keyOf } from "./model";
+import { MAX_DRAWN, renderNeighbours, renderServiceGraph } from "./graph";
+import { type Edge, type Fn, type Manifest, type Model, buildModel, edgesOf, keyOf } from "./model";
 import { renderObjective } from "./objectives";
 import * as prometheus from "./prometheus";
 import * as queries from "./queries";
@@ -86,12 +86,12 @@ async function refresh(): Promise<void> {
   const step = Math.max(5, Math.round(range / 240));
   const window = windowFor(Math.min(step, 75));
   try {
-    model = buildModel(manifest, await prometheus.query(queries.edges(window, runtime)));
+    model = buildModel(manifest, await prometheus.query(queries.calls(window, runtime)));
     offerRuntimes(model.runtimes);
   } catch (error) {
     ui.problems.replaceChildren(problem("error", (error as Error).message));
     model ??= buildModel(manifest, []);
-    render(model, undefined);
+    await render(model, undefined);
     return;
   }
   if (manifest.functions.length === 0)
@@ -101,7 +101,7 @@ async function refresh(): Promise<void> {
         `No instrumented function was found in ${manifest.root}: is that the app's directory (--project), and are its plugin options there?`,
       ),
     );
-  if (model.edges.length === 0) problems.push(await explainEmpty());
+  if (![...model.functions.values()].some((f) => f.rate !== undefined)) problems.push(await explainEmpty());
   if (model.unlisted.length > 0 && manifest.functions.length > 0)
     problems.push(
       problem(
@@ -135,11 +135,26 @@ async function render(
     const f = model.functions.get(key);
     return f ? hrefOf(f.module, f.function) : undefined;
   };
-  if (fn === undefined || time === undefined) {
-    ui.detail.replaceChildren(overview(functions), renderServiceGraph(model, linkTo));
+  if (time === undefined) return;
+  if (fn === undefined) {
+    // The whole service's edges only when there are few enough functions to draw.
+    const edges = seen <= MAX_DRAWN ? await edgesOrProblem(queries.edges(time.window, runtime)) : undefined;
+    ui.detail.replaceChildren(overview(functions), edges instanceof HTMLElement ? edges : renderServiceGraph(model, edges, linkTo));
     return;
   }
-  ui.detail.replaceChildren(await functionView(fn, time), renderNeighbours(model, fn, linkTo));
+  const [view, edges] = await Promise.all([
+    functionView(fn, time),
+    edgesOrProblem(queries.edges(time.window, runtime, { fn: fn.function, module: fn.module })),
+  ]);
+  ui.detail.replaceChildren(view, edges instanceof HTMLElement ? edges : renderNeighbours(model, edges, fn, linkTo));
+}
+
+async function edgesOrProblem(expr: string): Promise<Edge[] | HTMLElement> {
+  try {
+    return edgesOf(await prometheus.query(expr));
+  } catch (error) {
+    return problem("error", (error as Error).message);
+  }
 }
 
 function overview(functions: Fn[]): HTMLElement {
@@ -235,10 +250,9 @@ async function functionView(
     },
   ];
   const objective = fn.listed?.objective;
-  const [results, ratios, alerts] = await Promise.all([
+  const [results, ratios] = await Promise.all([
     Promise.all(specs.map((s) => prometheus.queryRange(s.query, time.start, time.end, time.step).catch((e: Error) => e))),
     objective ? prometheus.query(queries.objectiveRatios(objective.name)).catch((e: Error) => e) : [],
-    objective ? prometheus.alerts().catch(() => []) : [],
   ]);
   const figures = specs.map((spec, i) => {
     const result = results[i]!;
@@ -280,11 +294,7 @@ async function functionView(
       h("dd", {}, `the last ${time.window}`),
     ),
     h("div", { class: "charts" }, ...figures),
-    objective
-      ? ratios instanceof Error
-        ? h("p", { class: "problem error" }, ratios.message)
-        : renderObjective(objective, ratios, alerts)
-      : null,
+    objective ? (ratios instanceof Error ? h("p", { class: "problem error" }, ratios.message) : renderObjective(objective, ratios)) : null,
   );
 }
 

@@ -37,42 +37,48 @@ export const keyOf = (module: string, fn: string) => `${module}\u0000${fn}`;
 
 export interface Model {
   functions: Map<string, Fn>;
-  edges: Edge[];
   /** Functions Prometheus has series of that the code does not list. */
   unlisted: Fn[];
   /** Where calls ran other than the server (the `runtime` label's values: "browser", "edge"). */
   runtimes: string[];
 }
 
-/** The functions and their calls, from the manifest and the edges query. */
+/** The functions and their calls, from the manifest and the calls query. */
 export function buildModel(manifest: Manifest, samples: Sample[]): Model {
   const functions = new Map<string, Fn>();
   for (const listed of manifest.functions) {
     const key = keyOf(listed.module, listed.function);
     functions.set(key, { key, function: listed.function, module: listed.module, listed });
   }
-  const edges = new Map<string, Edge>();
   const runtimes = new Set<string>();
   for (const { metric, value } of samples) {
-    if (metric.runtime) runtimes.add(metric.runtime);
     if (!Number.isFinite(value)) continue;
+    if (metric.runtime) runtimes.add(metric.runtime);
     const key = keyOf(metric.module ?? "", metric.function ?? "");
     let fn = functions.get(key);
     if (fn === undefined) {
       fn = { key, function: metric.function ?? "", module: metric.module ?? "" };
       functions.set(key, fn);
     }
-    const failed = metric.result === "error" ? value : 0;
     fn.rate = (fn.rate ?? 0) + value;
-    fn.errors = (fn.errors ?? 0) + failed;
-    const caller = metric.caller_function ? keyOf(metric.caller_module ?? "", metric.caller_function) : "";
-    const id = `${caller}\u0001${key}`;
-    const edge = edges.get(id) ?? { caller, callee: key, rate: 0, errors: 0 };
-    edge.rate += value;
-    edge.errors += failed;
-    edges.set(id, edge);
+    fn.errors = (fn.errors ?? 0) + (metric.result === "error" ? value : 0);
   }
   const unlisted = [...functions.values()].filter((f) => f.listed === undefined);
-  // An edge with no calls in the window is a series from before it: not drawn.
-  return { functions, edges: [...edges.values()].filter((e) => e.rate > 0), unlisted, runtimes: [...runtimes].sort() };
+  return { functions, unlisted, runtimes: [...runtimes].sort() };
+}
+
+/** The edges of the edges query; one with no calls in the window is a series from before it, and left out. */
+export function edgesOf(samples: Sample[]): Edge[] {
+  const edges = new Map<string, Edge>();
+  for (const { metric, value } of samples) {
+    if (!Number.isFinite(value)) continue;
+    const callee = keyOf(metric.module ?? "", metric.function ?? "");
+    const caller = metric.caller_function ? keyOf(metric.caller_module ?? "", metric.caller_function) : "";
+    const id = `${caller}\u0001${callee}`;
+    const edge = edges.get(id) ?? { caller, callee, rate: 0, errors: 0 };
+    edge.rate += value;
+    edge.errors += metric.result === "error" ? value : 0;
+    edges.set(id, edge);
+  }
+  return [...edges.values()].filter((e) => e.rate > 0);
 }

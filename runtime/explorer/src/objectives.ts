@@ -1,14 +1,14 @@
 import { ALERTS, WINDOWS } from "../../src/rules";
 import { h, percent } from "./dom";
 import type { Listed } from "./model";
-import type { Alert, Sample } from "./prometheus";
+import type { Sample } from "./prometheus";
 
 export type Status = "ok" | "ticket" | "page" | "no-data";
 
 const SHOWN: Record<Status, [symbol: string, words: string]> = {
   ok: ["✓", "within budget"],
-  ticket: ["▲", "burning its budget (ticket)"],
-  page: ["■", "burning its budget fast (page)"],
+  ticket: ["▲", "burning its budget: its ticket alert fires"],
+  page: ["■", "burning its budget fast: its page alert fires"],
   "no-data": ["…", "no data yet (the rules need a call a minute)"],
 };
 
@@ -24,10 +24,10 @@ export function statusOf(ratios: Map<string, number>, budget: number): Status {
 
 /**
  * The function's objective: for each kind it has (success rate, latency), the
- * error budget's burn rate over each window the alert rules use, the status
- * they give, and the objective's alerts that are firing.
+ * error budget's burn rate over each window the alert rules use, and the
+ * status they give: which of its alerts fire.
  */
-export function renderObjective(objective: NonNullable<Listed["objective"]>, samples: Sample[], alerts: Alert[]): HTMLElement {
+export function renderObjective(objective: NonNullable<Listed["objective"]>, samples: Sample[]): HTMLElement {
   const kinds: { kind: string; percentile: string; what: string }[] = [];
   if (objective.successRate)
     kinds.push({ kind: "success-rate", percentile: objective.successRate, what: `${objective.successRate}% of calls succeed` });
@@ -63,7 +63,6 @@ export function renderObjective(objective: NonNullable<Listed["objective"]>, sam
       }),
     );
   });
-  const firing = alerts.filter((a) => a.labels.objective_name === objective.name && a.state === "firing");
   return h(
     "section",
     { class: "objective", "aria-labelledby": "objective-title" },
@@ -85,12 +84,5 @@ export function renderObjective(objective: NonNullable<Listed["objective"]>, sam
       ),
       h("tbody", {}, ...rows),
     ),
-    firing.length > 0
-      ? h(
-          "p",
-          { class: "firing", role: "status" },
-          `Firing: ${firing.map((a) => `${a.labels.alertname} (${a.labels.severity})`).join(", ")}`,
-        )
-      : h("p", { class: "note" }, "No alert of this objective is firing."),
   );
 }

@@ -61,14 +61,6 @@ export async function queryRange(expr: string, start: number, end: number, step:
   return data.result.map((r) => ({ metric: r.metric, values: r.values.map(([t, v]) => [t, number(v)]) }));
 }
 
-export interface Alert {
-  labels: Labels;
-  state: string;
-}
-export async function alerts(): Promise<Alert[]> {
-  return (await api<{ alerts: Alert[] }>("alerts")).alerts;
-}
-
 export interface Target {
   scrapeUrl: string;
   health: string;

@@ -16,13 +16,19 @@ export function runtimeMatcher(runtime: string | undefined): string {
   return runtime === undefined ? "" : `, runtime=${literal(runtime)}`;
 }
 
-/**
- * Calls per second on each caller → function edge, by result and where the
- * calls ran: the function list, its rates, the call graph and the runtime
- * filter's choices in one query.
- */
-export function edges(window: string, runtime?: string): string {
-  return `sum by (function, module, caller_function, caller_module, result, runtime) (rate({${CALLS}${runtimeMatcher(runtime)}}[${window}]))`;
+/** Calls per second of each function, by result and where the calls ran: the function list and the runtime filter's choices. */
+export function calls(window: string, runtime?: string): string {
+  return `sum by (function, module, result, runtime) (rate({${CALLS}${runtimeMatcher(runtime)}}[${window}]))`;
+}
+
+/** Calls per second on each caller → function edge, by result: the whole service's, or those to and from one function. */
+export function edges(window: string, runtime?: string, around?: { fn: string; module: string }): string {
+  const rate = (matchers: string) => `rate({${CALLS}${matchers}${runtimeMatcher(runtime)}}[${window}])`;
+  const selected =
+    around === undefined
+      ? rate("")
+      : `${rate(`, function=${literal(around.fn)}, module=${literal(around.module)}`)} or ${rate(`, caller_function=${literal(around.fn)}, caller_module=${literal(around.module)}`)}`;
+  return `sum by (function, module, caller_function, caller_module, result) (${selected})`;
 }
 
 function select(fn: string, module: string, runtime?: string): string {

@@ -13,7 +13,7 @@ const ASSETS: Record<string, [file: string, type: string]> = {
 };
 
 /** The read-only parts of Prometheus's HTTP API the page asks for; nothing that writes or deletes. */
-const PROXIED = /^\/api\/v1\/(query|query_range|alerts|targets)$/;
+const PROXIED = /^\/api\/v1\/(query|query_range|targets)$/;
 
 /** What the page learns from `/api/manifest`. */
 export interface Manifest {
