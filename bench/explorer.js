@@ -70,7 +70,19 @@ async function measure(browser, n) {
     spawn(process.execPath, ["-e", APP], { env: { ...process.env, PORT: String(appPort), N: String(n) }, stdio: "ignore" }),
     spawn(
       process.execPath,
-      [CLI, "start", `127.0.0.1:${appPort}`, "--port", String(promPort), "--explorer-port", String(explorerPort), "--project", dir, "--include", "src/**"],
+      [
+        CLI,
+        "start",
+        `127.0.0.1:${appPort}`,
+        "--port",
+        String(promPort),
+        "--explorer-port",
+        String(explorerPort),
+        "--project",
+        dir,
+        "--include",
+        "src/**",
+      ],
       { stdio: "ignore" },
     ),
   ];
@@ -96,14 +108,29 @@ async function measure(browser, n) {
         if (r.url().includes("/api/prometheus/")) biggest = Math.max(biggest, (await r.body().catch(() => Buffer.alloc(0))).length);
       });
       await page.goto(url);
-      await page.waitForFunction((want) => window.explorer?.done.refreshes >= 1 && document.querySelectorAll("a.fn.seen").length === want, n + CALLERS, { timeout: 30_000 });
+      await page.waitForFunction(
+        (want) => window.explorer?.done.refreshes >= 1 && document.querySelectorAll("a.fn.seen").length === want,
+        n + CALLERS,
+        { timeout: 30_000 },
+      );
       listShown.push(await page.evaluate(() => performance.now()));
       if (process.env.EXPLORER_TIMINGS && i === 0)
-        console.log(n, await page.evaluate(() => performance.getEntriesByType("resource").map((e) => `${e.name.replace(/^.*\//, "")} ${Math.round(e.startTime)}+${Math.round(e.duration)}`)));
+        console.log(
+          n,
+          await page.evaluate(() =>
+            performance
+              .getEntriesByType("resource")
+              .map((e) => `${e.name.replace(/^.*\//, "")} ${Math.round(e.startTime)}+${Math.round(e.duration)}`),
+          ),
+        );
       const start = await page.evaluate(() => performance.now());
       const before = await page.evaluate(() => window.explorer.requestsSent());
       await page.evaluate(() => (location.hash = "#m=src%2Fmodule7.js&f=function7"));
-      await page.waitForFunction(() => Number(document.querySelector('figure[data-chart="rate"]')?.getAttribute("data-points")) > 0, undefined, { timeout: 30_000 });
+      await page.waitForFunction(
+        () => Number(document.querySelector('figure[data-chart="rate"]')?.getAttribute("data-points")) > 0,
+        undefined,
+        { timeout: 30_000 },
+      );
       await page.waitForFunction(() => document.querySelector('figure[data-chart="rate"] canvas') !== null);
       viewShown.push((await page.evaluate(() => performance.now())) - start);
       queries = (await page.evaluate(() => window.explorer.requestsSent())) - before;
@@ -129,8 +156,12 @@ async function main() {
   } finally {
     await browser.close();
   }
-  console.log(`\nThe Explorer with N functions × ${CALLERS} callers (median of ${LOADS} loads in headless Chromium; node ${process.version})\n`);
-  console.log("| functions | (function, caller) series | list shown after load | a function's view drawn | queries per refresh | biggest answer |");
+  console.log(
+    `\nThe Explorer with N functions × ${CALLERS} callers (median of ${LOADS} loads in headless Chromium; node ${process.version})\n`,
+  );
+  console.log(
+    "| functions | (function, caller) series | list shown after load | a function's view drawn | queries per refresh | biggest answer |",
+  );
   console.log("|---:|---:|---:|---:|---:|---:|");
   for (const r of rows)
     console.log(
