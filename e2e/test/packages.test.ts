@@ -4,7 +4,7 @@
  * from the registry, and used the way the README's quick start says.
  */
 import { expect } from "chai";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isolatedDir } from "../harness/isolated-dir";
@@ -144,6 +144,42 @@ describe("the packages, packed and installed outside the repository", function (
     } finally {
       renameSync(`${babel}.away`, babel);
       rmSync(join(project, ".swcrc"));
+    }
+  });
+
+  it("the CLI's Explorer: its page, script and styles ship in the package, nothing fetched from elsewhere", async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        join(project, "node_modules", ".bin", "autometrics"),
+        "start",
+        "--prometheus",
+        "http://127.0.0.1:9",
+        "--explorer-port",
+        "0",
+        "--include",
+        "src/**",
+      ],
+      { cwd: project, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    try {
+      let out = "";
+      child.stdout!.on("data", (d) => (out += d));
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout!.on("data", () => /Explorer: +(\S+)/.test(out) && resolve(/Explorer: +(\S+)/.exec(out)![1]!));
+        child.once("exit", (code) => reject(new Error(`autometrics start exited with ${code}: ${out}`)));
+      });
+      const page = await (await fetch(url)).text();
+      expect([...page.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1])).to.deep.equal(["explorer.css", "explorer.js"]);
+      for (const asset of ["explorer.js", "explorer.css"]) {
+        const answer = await fetch(new URL(asset, url));
+        expect(answer.status, asset).to.equal(200);
+        expect((await answer.text()).length, asset).to.be.greaterThan(1000);
+      }
+      const manifest = (await (await fetch(new URL("api/manifest", url))).json()) as { functions: { function: string }[] };
+      expect(manifest.functions.map((f) => f.function)).to.deep.equal(["total", "price"]);
+    } finally {
+      child.kill("SIGINT");
     }
   });
 
