@@ -1,18 +1,5 @@
+import type { Listed, Manifest } from "../../src/manifest";
 import type { Sample } from "./prometheus";
-
-/** A function as the build lists it (`autometrics list --json`). */
-export interface Listed {
-  function: string;
-  module: string;
-  line: number;
-  objective?: { name: string; successRate?: string; latency?: [string, string] };
-}
-
-export interface Manifest {
-  root: string;
-  functions: Listed[];
-  prometheus: string;
-}
 
 /** A function on the page: from the code, from Prometheus, or both. */
 export interface Fn {

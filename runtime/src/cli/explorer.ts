@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import type { Listed } from "./list";
+import type { Manifest } from "../manifest";
 
 /** The page's files, built by runtime/bundle.mjs from runtime/explorer/. */
 const PAGE = join(__dirname, "..", "explorer");
@@ -14,16 +14,6 @@ const ASSETS: Record<string, [file: string, type: string]> = {
 
 /** The read-only parts of Prometheus's HTTP API the page asks for; nothing that writes or deletes. */
 const PROXIED = /^\/api\/v1\/(query|query_range|targets)$/;
-
-/** What the page learns from `/api/manifest`. */
-export interface Manifest {
-  /** The project directory, to link a function to its source. */
-  root: string;
-  /** Every function the build instruments, as `autometrics list --json` gives them. */
-  functions: Listed[];
-  /** Where Prometheus is, for the links that open a chart's query there. */
-  prometheus: string;
-}
 
 export interface Explorer {
   url: string;

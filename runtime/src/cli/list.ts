@@ -1,17 +1,10 @@
 import { readFileSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
+import type { Listed } from "../manifest";
 import { type Compiler, chooseCompiler, problemOf } from "../register/compilers";
 
 /** What the CLI and the editor need a compiler for, in the error when there is none. */
 const READING = "reading the code";
-
-/** One function the plugins would instrument. */
-export interface Listed {
-  function: string;
-  module: string;
-  line: number;
-  objective?: { name: string; successRate?: string; latency?: [string, string] };
-}
 
 const SOURCE = /\.(js|jsx|ts|tsx|mjs|cjs|mts|cts)$/;
 

@@ -5,7 +5,8 @@ import { queriesFor, prometheusLink } from "../queries";
 import { type ObjectiveKind, SHARED_PERCENTILES, generateRules } from "../rules";
 import { pluginOptionsFromJson } from "../register/settings";
 import { findPluginOptions } from "./config";
-import { type Listed, listFunctions, objectiveConflicts } from "./list";
+import type { Listed } from "../manifest";
+import { listFunctions, objectiveConflicts } from "./list";
 import { isPrometheusUrl, parseTarget, start } from "./start";
 
 const USAGE = `Usage: autometrics <command> [project directory] [options]

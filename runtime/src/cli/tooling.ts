@@ -4,5 +4,6 @@
  * a file, and the queries and links for a function.
  */
 export { findPluginOptions, type FoundConfig } from "./config";
-export { listSource, type Listed } from "./list";
+export { listSource } from "./list";
+export type { Listed } from "../manifest";
 export { queriesFor, prometheusLink } from "../queries";
