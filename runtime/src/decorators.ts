@@ -1,16 +1,8 @@
 import type { FunctionHandle } from "./function-handle";
 import type { Autometrics as Running } from "./init";
+import { type OptionType, checkOptionTypes } from "./option-types";
 import { reportOnce } from "./report";
-import {
-  type AutometricsOptions,
-  type HandleSource,
-  WRAPPER_OPTIONS,
-  callerModule,
-  checkOptions,
-  optionError,
-  register,
-  wrapFunction,
-} from "./wrapper";
+import { type AutometricsOptions, type HandleSource, WRAPPER_OPTIONS, callerModule, optionError, register, wrapFunction } from "./wrapper";
 
 /** Options of `@Autometrics()` on a method. */
 export interface AutometricsMethodDecoratorOptions extends Omit<AutometricsOptions, "static"> {
@@ -25,7 +17,7 @@ export type AutometricsClassDecoratorOptions = Omit<AutometricsOptions, "static"
 export type AutometricsDecoratorOptions = AutometricsMethodDecoratorOptions;
 
 /** The wrapper's options but `static` (a decorator knows), and `skip`. */
-const DECORATOR_OPTIONS: Readonly<Record<string, string>> = {
+const DECORATOR_OPTIONS: Readonly<Record<string, OptionType>> = {
   ...Object.fromEntries(Object.entries(WRAPPER_OPTIONS).filter(([key]) => key !== "static")),
   skip: "boolean",
 };
@@ -262,7 +254,7 @@ export function Autometrics(options: AutometricsDecoratorOptions = {}) {
   if (Object.hasOwn(options, "static")) {
     throw optionError("static", "decorators know whether a method is static, and label both kinds `Class.method` as the plugins do");
   }
-  checkOptions(options, DECORATOR_OPTIONS);
+  checkOptionTypes(options, DECORATOR_OPTIONS, optionError);
   const module = options.moduleName ?? callerModule(Autometrics);
   return function autometricsDecorator(target: any, key?: any, descriptor?: any): any {
     if (isStandardContext(key)) return standard(target, key, options, module);

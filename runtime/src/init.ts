@@ -1,5 +1,6 @@
 import * as promClient from "prom-client";
 import { type BuildInfo, resolveBuildInfo } from "./build-info";
+import { type OptionType, checkOptionTypes } from "./option-types";
 import { AutometricsConfigError } from "./errors";
 import { disableCluster, enableCluster } from "./exporters/cluster";
 import { type PrometheusExporterOptions, type RunningExporter, startPrometheusExporter } from "./exporters/prometheus-server";
@@ -65,15 +66,15 @@ export interface Autometrics {
   shutdown(): Promise<void>;
 }
 
-const OPTION_TYPES: Record<keyof InitOptions, string> = {
+const OPTION_TYPES: Record<keyof InitOptions, OptionType> = {
   tracker: "string",
   registry: "object",
   meterProvider: "object",
   exporter: "object",
   cluster: "boolean",
-  buckets: "object",
+  buckets: "array",
   trackConcurrency: "boolean",
-  trackCallers: 'boolean or "exact"',
+  trackCallers: { is: (v) => typeof v === "boolean" || v === "exact", expected: 'true, false or "exact"' },
   exemplars: "boolean",
   serviceName: "string",
   buildInfo: "object",
@@ -83,21 +84,7 @@ function checkOptions(options: InitOptions): void {
   if (typeof options !== "object" || options === null) {
     throw new AutometricsConfigError("init", `expected an options object, got ${options === null ? "null" : typeof options}`);
   }
-  for (const [key, value] of Object.entries(options)) {
-    const type = OPTION_TYPES[key as keyof InitOptions];
-    if (type === undefined) {
-      throw new AutometricsConfigError(key, `unknown option (known: ${Object.keys(OPTION_TYPES).join(", ")})`);
-    }
-    if (key === "trackCallers") {
-      if (value !== undefined && typeof value !== "boolean" && value !== "exact") {
-        throw new AutometricsConfigError(key, `expected true, false or "exact", got ${JSON.stringify(value)}`);
-      }
-      continue;
-    }
-    if (value !== undefined && (typeof value !== type || value === null)) {
-      throw new AutometricsConfigError(key, `expected a ${type}, got ${value === null ? "null" : typeof value}`);
-    }
-  }
+  checkOptionTypes(options, OPTION_TYPES, (option, problem) => new AutometricsConfigError(option, problem));
   if (options.registry !== undefined && !(options.registry instanceof promClient.Registry)) {
     throw new AutometricsConfigError(
       "registry",

@@ -1,5 +1,6 @@
 import type { FunctionHandle, FunctionOptions } from "./function-handle";
 import { instrument } from "./functions";
+import { type OptionType, checkOptionTypes, describe } from "./option-types";
 
 /** Options of the manual wrapper, as in `@autometrics/autometrics`. */
 export interface AutometricsOptions extends FunctionOptions {
@@ -20,7 +21,7 @@ export interface AutometricsOptions extends FunctionOptions {
 type AnyFunction = (this: any, ...args: any[]) => any;
 
 /** @internal Each option the wrapper takes, and the type it must have. */
-export const WRAPPER_OPTIONS: Readonly<Record<keyof AutometricsOptions, "string" | "boolean" | "object" | "function">> = {
+export const WRAPPER_OPTIONS: Readonly<Record<keyof AutometricsOptions, OptionType>> = {
   functionName: "string",
   moduleName: "string",
   className: "string",
@@ -31,29 +32,9 @@ export const WRAPPER_OPTIONS: Readonly<Record<keyof AutometricsOptions, "string"
   recordSuccessIf: "function",
 };
 
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return typeof value;
-}
-
 /** @internal The error for a bad option, worded as the plugins and `init()` word theirs. */
 export function optionError(option: string, problem: string): TypeError {
   return new TypeError(`autometrics: invalid option \`${option}\`: ${problem}`);
-}
-
-/**
- * @internal Checks `options` against `known` (name → type): an unknown
- * option, or one of the wrong type, throws a `TypeError` naming it.
- */
-export function checkOptions(options: object, known: Readonly<Record<string, string>>): void {
-  for (const [key, value] of Object.entries(options)) {
-    const type = known[key];
-    if (type === undefined) throw optionError(key, `unknown option (known: ${Object.keys(known).join(", ")})`);
-    if (value === undefined) continue;
-    const ok = type === "object" ? typeof value === "object" && value !== null && !Array.isArray(value) : typeof value === type;
-    if (!ok) throw optionError(key, `expected ${type === "object" ? "an object" : `a ${type}`}, got ${describe(value)}`);
-  }
 }
 
 /** @internal Registers a function, with its objective checked (a bad one is an `AutometricsConfigError`). */
@@ -81,7 +62,7 @@ export function autometrics<F extends AnyFunction>(optionsOrFn: AutometricsOptio
   if (typeof options !== "object") {
     throw new TypeError(`autometrics: expected an options object or a function, got ${describe(options)}`);
   }
-  checkOptions(options, WRAPPER_OPTIONS);
+  checkOptionTypes(options, WRAPPER_OPTIONS, optionError);
   if (typeof fn !== "function") {
     throw new TypeError(`autometrics: expected a function to instrument, got ${typeof fn}`);
   }
