@@ -1,30 +1,20 @@
 import { expect } from "chai";
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, sep } from "node:path";
 import { transformSync } from "@babel/core";
 import { type Autometrics, type KnownFunction, ingestHandler, init } from "autometrics-runtime";
 import { build, type Metafile, type Plugin } from "esbuild";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "../harness/chromium";
 import { parseExposition } from "../../fixtures/harness/exposition";
 import { type Collector, startCollector } from "../harness/collector";
 import { Processes } from "../harness/processes";
 
 const APP = join(__dirname, "..", "apps", "browser-page");
 const CLI = join(__dirname, "..", "..", "runtime", "dist", "cli", "main.js");
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
-/** Headless, and nothing that reaches for the internet (closed here). */
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 /** The server's name: the ingest forwards the pages' calls as its own, whatever name a page gives. */
 const SERVICE = "shop";
 /** The name the page gives its own `init()` (src/main.js). */
@@ -146,9 +136,8 @@ describe("a page in Chromium, built with the Babel plugin, pushing through inges
 
   before(async () => {
     // Fails, never skips, without a browser: nothing else here can check the browser entry.
-    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium (.ci/setup does) or set CHROMIUM`);
     collector = await startCollector(processes, "collector");
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
 
     // At build time: the bundle, and the functions pages may report, as the docs tell users to list them.
     page = await bundlePage();

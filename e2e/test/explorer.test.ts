@@ -6,7 +6,8 @@ import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "../harness/chromium";
 import { freePort } from "../../fixtures/harness/ports";
 import { Processes } from "../harness/processes";
 import { requireBinary } from "../harness/prometheus";
@@ -17,16 +18,6 @@ const LOGS = join(__dirname, "..", ".logs", "explorer");
 /** The README links these: `UPDATE_SCREENSHOTS=1` writes them there too. */
 const SCREENSHOTS = join(__dirname, "..", "..", "docs", "images");
 const CLI = join(__dirname, "..", "..", "runtime", "dist", "cli", "main.js");
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const RULE_WINDOWS = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"];
 
 interface Listed {
@@ -124,7 +115,7 @@ describe("e2e: the Explorer page of `autometrics start`, in Chromium, on the Nod
         (await query('slo:sli_error:ratio_rate5m{objective_name="reports"}')).length > 0,
       90_000,
     );
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
