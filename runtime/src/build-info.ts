@@ -1,6 +1,5 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { runtime } from "./state";
 
 /** The `build_info` labels; every field is optional and defaults to "". */
 export interface BuildInfo {
@@ -21,6 +20,15 @@ export interface BuildInfo {
 
 /** @internal The labels as exported: every label of the specification, and `clearmode` only when set. */
 export type ResolvedBuildInfo = Required<Omit<BuildInfo, "clearmode">> & { clearmode?: "replace" | "aggregate" | "family" };
+
+/**
+ * @internal build_info in use: set by `init()` and `recordBuildInfo` (a new
+ * object at each change, so the push and the producers see that it changed),
+ * else detected by the first `getBuildInfo()`; `resetRuntime()` clears it.
+ */
+export const inUse = {
+  buildInfo: undefined as ResolvedBuildInfo | undefined,
+};
 
 /** The service name when nothing names it (OpenTelemetry's convention; `@autometrics/autometrics` said "AUTOMETRICS_TYPESCRIPT_SERVICE"). */
 export const DEFAULT_SERVICE_NAME = "unknown_service";
@@ -142,7 +150,7 @@ export function recordBuildInfo(info: RecordedBuildInfo): void {
     if (given.clearmode === "") delete next.clearmode;
     else next.clearmode = given.clearmode;
   }
-  runtime.buildInfo = next; // a new object: the push and the producers see that it changed
+  inUse.buildInfo = next; // a new object: the push and the producers see that it changed
 }
 
 /** "github", "gitlab", "bitbucket" from a repository URL, or undefined. */
@@ -345,5 +353,5 @@ function configValue(raw: string): string {
 
 /** @internal build_info, detected on first use unless `init()` set it. */
 export function getBuildInfo(): ResolvedBuildInfo {
-  return (runtime.buildInfo ??= resolveBuildInfo());
+  return (inUse.buildInfo ??= resolveBuildInfo());
 }

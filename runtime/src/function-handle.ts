@@ -17,10 +17,8 @@ import {
 import { isControlFlow } from "./control-flow";
 import { type Objective, type ResolvedObjective, resolveObjective } from "./objectives";
 import { append, defineSlots } from "./own";
-import type { Attributes, FunctionAttributes } from "./opentelemetry/attributes";
-import type { LabelText } from "./prometheus/render";
 import { reportOnce } from "./report";
-import { settings } from "./state";
+import { DEFAULT_BUCKETS } from "./spec";
 import {
   type CallContext,
   keepTrace,
@@ -32,6 +30,20 @@ import {
   traceStart,
   tracedInFlight,
 } from "./tracing";
+
+/** @internal The settings before any `init()`. */
+export const defaultSettings = () => ({
+  buckets: DEFAULT_BUCKETS as readonly number[],
+  /** Track `function_calls_concurrent` for every function, not only those that ask. */
+  trackConcurrency: false,
+  /** Returns exemplar labels for the active trace, or undefined; null when exemplars are off. */
+  exemplar: null as null | (() => Record<string, string> | undefined),
+  /** Called when a call with no instrumented caller ends (a request's handler): the push after each request; null when off. */
+  entryEnded: null as null | (() => void),
+});
+
+/** @internal Run-time settings that the handles read, on the hot path too; changed only by `init()`. */
+export const settings = defaultSettings();
 
 /** Per-function options, shared by the plugins' output and the manual wrapper. */
 export interface FunctionOptions {
@@ -57,12 +69,15 @@ export class CallerSeries {
   error = 0;
   okExemplar: Exemplar | undefined = undefined;
   errorExemplar: Exemplar | undefined = undefined;
-  /** The series' labels as a scrape writes them, and the function's label text they were written with. */
+  // The exporters' caches are kept here, so that a collection finds them with
+  // no lookup, and typed where they are made: the core does not import the
+  // exporters that read them.
+  /** The series' labels as a scrape writes them, and the function's label text they were written with (prometheus/render.ts). */
   labelText: string | undefined = undefined;
-  labelTextOf: LabelText | undefined = undefined;
-  /** Its `ok` and `error` attributes as the OpenTelemetry producer hands them over, and its function's they were made with. */
-  attributes: [Attributes, Attributes] | undefined = undefined;
-  attributesOf: FunctionAttributes | undefined = undefined;
+  labelTextOf: unknown = undefined;
+  /** Its `ok` and `error` attributes as the OpenTelemetry producer hands them over, and its function's they were made with (opentelemetry/attributes.ts). */
+  attributes: unknown = undefined;
+  attributesOf: unknown = undefined;
   constructor(readonly caller: Frame | null) {}
 }
 
@@ -175,10 +190,10 @@ export class FunctionHandle implements Frame {
   count = 0;
   /** @internal */
   exemplars: (Exemplar | undefined)[] | null = null;
-  /** @internal The labels as a scrape writes them (prometheus/render.ts). */
-  labelText: LabelText | undefined = undefined;
-  /** @internal The attributes as the OpenTelemetry producer hands them over (opentelemetry/producer.ts). */
-  attributes: FunctionAttributes | undefined = undefined;
+  /** @internal The labels as a scrape writes them, typed in prometheus/render.ts (see CallerSeries). */
+  labelText: unknown = undefined;
+  /** @internal The attributes as the OpenTelemetry producer hands them over, typed in opentelemetry/attributes.ts. */
+  attributes: unknown = undefined;
   private readonly recordErrorIf: ((result: any) => boolean) | undefined;
   private readonly recordSuccessIf: ((error: unknown) => boolean) | undefined;
 

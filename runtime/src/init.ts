@@ -1,5 +1,5 @@
 import * as promClient from "prom-client";
-import { type BuildInfo, resolveBuildInfo } from "./build-info";
+import { type BuildInfo, inUse, resolveBuildInfo } from "./build-info";
 import { type OptionType, checkOptionTypes } from "./option-types";
 import { AutometricsConfigError } from "./errors";
 import { disableCluster, enableCluster } from "./exporters/cluster";
@@ -14,9 +14,10 @@ import { checkBuildInfo, checkExporter } from "./exporter-options";
 import type { OtlpPushOptions, Pusher } from "./push/pusher";
 import { startPush } from "./push/start";
 import { attach, detach } from "./prometheus/tracker";
+import { settings } from "./function-handle";
 import { inModuleHooksThread } from "./hooks-thread";
 import { reportOnce } from "./report";
-import { runtime, settings } from "./state";
+import { runtime } from "./state";
 
 export type ExporterOptions = PrometheusExporterOptions | OtlpPushOptions | OtlpExporterOptions | PushGatewayOptions;
 
@@ -160,7 +161,7 @@ export function init(options: InitOptions = {}): Autometrics {
   if (exemplar !== null && tracker === "prometheus") registry.setContentType(promClient.Registry.OPENMETRICS_CONTENT_TYPE as never);
   applyRecording();
   const info = resolveBuildInfo({ ...options.buildInfo, serviceName: options.serviceName }, process.env, options.detectBuildInfo !== false);
-  runtime.buildInfo = info;
+  inUse.buildInfo = info;
   if (options.cluster === true) enableCluster();
   else disableCluster();
 
@@ -174,7 +175,7 @@ export function init(options: InitOptions = {}): Autometrics {
   let entryEnded: (() => void) | null = null;
   let otel: { close(): Promise<void>; flush?(): Promise<void> } | undefined;
   if (spec?.type === "otlp") {
-    const started = startPush(spec, process.env, () => runtime.buildInfo ?? info, { unref: (timer) => (timer as NodeJS.Timeout).unref() });
+    const started = startPush(spec, process.env, () => inUse.buildInfo ?? info, { unref: (timer) => (timer as NodeJS.Timeout).unref() });
     otlp = started;
     if (afterRequest) entryEnded = afterEachRequest(() => started.flush(), process.env, process.cwd()) ?? null;
   } else if (spec?.type === "push-gateway") {

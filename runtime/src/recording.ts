@@ -1,7 +1,8 @@
 import { setAsyncCallers } from "./context";
 import { AutometricsConfigError } from "./errors";
 import { checkBuckets } from "./objectives";
-import { functions, settings } from "./state";
+import { settings } from "./function-handle";
+import { functions } from "./state";
 
 /** The `init()` options that decide how calls are recorded, the same on every platform. */
 export interface RecordingOptions {

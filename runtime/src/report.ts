@@ -1,4 +1,8 @@
-import { reported } from "./state";
+/** @internal What was reported, so each failure is said once (or once per interval). */
+export const reported = {
+  once: new Set<string>(),
+  at: new Map<string, number>(),
+};
 
 /**
  * Failures inside metrics code are reported once per kind and swallowed:

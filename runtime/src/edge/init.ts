@@ -1,4 +1,4 @@
-import { type BuildInfo, type ResolvedBuildInfo, resolveBuildInfo } from "../build-info";
+import { type BuildInfo, type ResolvedBuildInfo, inUse, resolveBuildInfo } from "../build-info";
 import { AutometricsConfigError } from "../errors";
 import { checkBuildInfo, checkExporter } from "../exporter-options";
 import { exporterFromEnv, resolvePush } from "../push/options";
@@ -66,13 +66,13 @@ export function initOn(
   const applyRecording = prepareRecording(options);
   applyRecording();
   const info = resolveBuildInfo({ ...options.buildInfo, serviceName: options.serviceName }, env, false, "");
-  runtime.buildInfo = info;
+  inUse.buildInfo = info;
 
   const previous = runtime.running;
   runtime.running = undefined;
   if (previous !== undefined) void previous.stop();
   // `recordBuildInfo` may replace build_info later: the push reads the one in use.
-  const pusher = spec === undefined ? undefined : start(spec, env, () => runtime.buildInfo ?? info);
+  const pusher = spec === undefined ? undefined : start(spec, env, () => inUse.buildInfo ?? info);
   const instance = {
     stop: async () => pusher?.close(),
     flush: async () => pusher?.flush(),

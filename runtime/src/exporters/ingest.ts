@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { getBuildInfo } from "../build-info";
 import { AutometricsConfigError } from "../errors";
-import { CallerSeries, FunctionHandle } from "../function-handle";
+import { CallerSeries, FunctionHandle, settings } from "../function-handle";
 import { type Attributes, buildInfoAttributes, callAttributes, functionAttributes } from "../opentelemetry/attributes";
 import type { Objective } from "../objectives";
 import { encodeProtobuf } from "../push/encode";
@@ -10,7 +10,6 @@ import { resolvePush } from "../push/options";
 import type { OtlpPushOptions } from "../push/pusher";
 import type { HistogramPoint, NumberPoint, Snapshot } from "../push/snapshot";
 import { reportThrottled } from "../report";
-import { settings } from "../state";
 
 /** One function the build instrumented, as `autometrics list --json` prints it. */
 export interface KnownFunction {

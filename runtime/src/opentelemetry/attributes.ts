@@ -18,7 +18,7 @@ export interface FunctionAttributes {
 
 /** @internal */
 export function functionAttributes(fn: FunctionHandle, service: string): FunctionAttributes {
-  const known = fn.attributes;
+  const known = fn.attributes as FunctionAttributes | undefined; // only this function writes it
   if (known !== undefined && known.service === service && known.objective === fn.objective) return known;
   const latency = fn.objective?.latencyThreshold ? fn.objective : undefined;
   const attributes: FunctionAttributes = {
@@ -41,7 +41,7 @@ export function functionAttributes(fn: FunctionHandle, service: string): Functio
 /** A caller series' `ok` and `error` attributes, kept on it while its function's stay the same. */
 /** @internal */
 export function callAttributes(fn: FunctionHandle, of: FunctionAttributes, s: CallerSeries): [Attributes, Attributes] {
-  let pair = s.attributesOf === of ? s.attributes : undefined;
+  let pair = s.attributesOf === of ? (s.attributes as [Attributes, Attributes]) : undefined; // only this function writes them
   if (pair === undefined) {
     const success = fn.objective?.successPercentile ? fn.objective : undefined;
     const attributes = {

@@ -79,7 +79,7 @@ export interface LabelText {
 }
 
 function labelText(fn: FunctionHandle, serviceName: string): LabelText {
-  const cached = fn.labelText;
+  const cached = fn.labelText as LabelText | undefined; // only this function writes it
   if (cached !== undefined && cached.serviceName === serviceName && cached.objective === fn.objective) return cached;
   const base = `${label("function", fn.function)},${label("module", fn.module)},${label("service_name", serviceName)}`;
   const success = fn.objective?.successPercentile ? fn.objective : undefined;
