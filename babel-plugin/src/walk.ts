@@ -2,31 +2,11 @@ import type { types as t } from "@babel/core";
 import { schedules } from "./continuations";
 import { type Directive, type SourceDirective, directiveOf, functionDirectives } from "./directives";
 import { type Ancestry, labelOf } from "./labels";
-import { isInstrumented } from "./wrap";
+import { type FunctionFacts, isInstrumented } from "./wrap";
 
 /** Functions left alone unless their own directive asks: constructors, accessors. */
 function onRequestOnly(node: t.Function): boolean {
   return (node.type === "ClassMethod" || node.type === "ClassPrivateMethod" || node.type === "ObjectMethod") && node.kind !== "method";
-}
-
-/** An `await` of a function's own, and where it stands, for the rewrite. */
-export interface AwaitSite {
-  node: t.AwaitExpression;
-  container: Record<string | number, unknown>;
-  key: string | number;
-}
-
-/** What the selecting walk learns about a function's own code (not its nested functions'). */
-export interface FunctionFacts {
-  /** It can register asynchronous continuations itself (docs/transform.md, "Callers across asynchronous boundaries"). */
-  scoped: boolean;
-  returns: t.ReturnStatement[];
-  /** Its own `await`s, outermost first. */
-  awaits: AwaitSite[];
-  /** The `catch` and `finally` blocks of its own that an `await` can throw into. */
-  resumes: Set<t.BlockStatement>;
-  /** It awaits where no call can go: `for await`, `await using`. */
-  unpausable: boolean;
 }
 
 export interface Selected {

@@ -2,7 +2,26 @@ import type { NodePath, types as t } from "@babel/core";
 import { declarationsNeedFunctionScope, hasLexicalDeclarations } from "./declarations";
 import { bare } from "./labels";
 import type { ObjectiveSpec } from "./options";
-import type { FunctionFacts } from "./walk";
+
+/** An `await` of a function's own, and where it stands, for the rewrite. */
+export interface AwaitSite {
+  node: t.AwaitExpression;
+  container: Record<string | number, unknown>;
+  key: string | number;
+}
+
+/** What the selecting walk learns about a function's own code (not its nested functions'). */
+export interface FunctionFacts {
+  /** It can register asynchronous continuations itself (docs/transform.md, "Callers across asynchronous boundaries"). */
+  scoped: boolean;
+  returns: t.ReturnStatement[];
+  /** Its own `await`s, outermost first. */
+  awaits: AwaitSite[];
+  /** The `catch` and `finally` blocks of its own that an `await` can throw into. */
+  resumes: Set<t.BlockStatement>;
+  /** It awaits where no call can go: `for await`, `await using`. */
+  unpausable: boolean;
+}
 
 type Types = typeof t;
 
