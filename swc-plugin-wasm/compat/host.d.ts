@@ -1,12 +1,17 @@
 export type Host = "@swc/core" | "next" | "@rspack/core";
 
-/** A Wasm build the package ships: its swc_core, module request and file, and the oldest release of each host it runs in. */
+/**
+ * A Wasm build the package ships: its swc_core, module request and file, the
+ * oldest release of each host it runs in, and for a build on a host's own AST
+ * (before @swc/core 1.15 and Next 16.1) the last one ("1.13.x": any patch).
+ */
 export interface Build {
   swcCore: string;
   ast: string;
   request: string;
   file: string;
-  minimum: Record<Host, string>;
+  minimum: Partial<Record<Host, string>>;
+  last?: Partial<Record<Host, string>>;
 }
 
 /** The builds, newest first. */

@@ -2,9 +2,9 @@
 // Which SWC hosts the plugin's Wasm build runs in, which build a host gets,
 // and a check that says so in words before a host fails on the first file with
 // its own error (or none). The ranges are the measured ones (compat/range.mjs,
-// the README's table) for the `swc_core` of each build (Cargo.toml, and
-// ast27/Cargo.toml); a plugin rebuilt against another `swc_core` can set
-// AUTOMETRICS_SKIP_HOST_CHECK=1.
+// the README's table) for the `swc_core` of each build (Cargo.toml,
+// ast27/Cargo.toml and ast14/Cargo.toml); a plugin rebuilt against another
+// `swc_core` can set AUTOMETRICS_SKIP_HOST_CHECK=1.
 
 const { join } = require("node:path");
 
@@ -18,8 +18,11 @@ const HOST_NAMES = { "@swc/core": "@swc/core", next: "Next.js", "@rspack/core": 
  * `swc_ecma_ast`) each is built on, its module request (a package export,
  * which Turbopack and webpack resolve from the project) and file, and the
  * oldest release of each host it runs in. A build runs in later releases too,
- * as far as SWC keeps plugins portable (`swc_ast_unknown`); a host gets the
- * newest build it can run.
+ * as far as SWC keeps plugins portable (`swc_ast_unknown`), unless it has a
+ * `last` release (a minor's, `x` for any patch): hosts before @swc/core 1.15
+ * and Next 16.1 read a plugin's program only on their own AST, so a build for
+ * them runs in that AST's releases alone. A host gets the newest build it can
+ * run; a host no build lists (Rspack for the AST 14 build) gets none of it.
  */
 const BUILDS = [
   {
@@ -36,6 +39,14 @@ const BUILDS = [
     file: "swc_plugin_autometrics_ast27.wasm",
     minimum: { "@swc/core": "1.15.0", next: "16.1.0", "@rspack/core": "1.7.0" },
   },
+  {
+    swcCore: "35",
+    ast: "14",
+    request: `${PLUGIN}/ast14`,
+    file: "swc_plugin_autometrics_ast14.wasm",
+    minimum: { "@swc/core": "1.12.0", next: "15.2.0" },
+    last: { "@swc/core": "1.13.x", next: "16.0.x" },
+  },
 ];
 
 function parse(version) {
@@ -49,6 +60,31 @@ function atLeast(version, minimum) {
   if (!v || !min) return true;
   for (let i = 0; i < 3; i++) if (v[i] !== min[i]) return v[i] > min[i];
   return true;
+}
+
+/** Whether `version` is at most `last` ("1.13.x": any patch of 1.13). */
+function atMost(version, last) {
+  const v = parse(version);
+  const [major, minor, patch] = String(last).split(".");
+  if (!v) return true;
+  const l = [Number(major), Number(minor), patch === "x" ? Number.POSITIVE_INFINITY : Number(patch)];
+  for (let i = 0; i < 3; i++) if (v[i] !== l[i]) return v[i] < l[i];
+  return true;
+}
+
+/** Whether `build` runs in `host` at `version`. */
+function runs(build, host, version) {
+  const minimum = build.minimum[host];
+  const last = build.last?.[host];
+  return minimum !== undefined && atLeast(version, minimum) && (last === undefined || atMost(version, last));
+}
+
+/** The hosts `build` runs in, in words: "@swc/core 1.15.0 and later, …", "Next.js 15.2.0 to 16.0.x". */
+function rangeOf(build) {
+  const hosts = Object.entries(build.minimum).map(([h, v]) =>
+    build.last?.[h] ? `${HOST_NAMES[h]} ${v} to ${build.last[h]}` : `${HOST_NAMES[h]} ${v} and later`,
+  );
+  return hosts.length === 1 ? hosts[0] : `${hosts.slice(0, -1).join(", ")} and ${hosts.at(-1)}`;
 }
 
 function known(host) {
@@ -69,20 +105,23 @@ function installedVersion(host, from = process.cwd()) {
 function buildFor(host, version) {
   known(host);
   if (version === undefined) return BUILDS[0];
-  return BUILDS.find((b) => atLeast(version, b.minimum[host]));
+  return BUILDS.find((b) => runs(b, host, version));
 }
 
 /** Why no build runs in `host` at `version`, in words; undefined when one does. */
 function incompatibility(host, version) {
   const name = known(host);
   if (buildFor(host, version)) return undefined;
-  const oldest = BUILDS[BUILDS.length - 1];
-  const minimum = oldest.minimum[host];
-  const hosts = Object.entries(oldest.minimum).map(([h, v]) => `${HOST_NAMES[h]} ${v} and later`);
+  // The build whose releases come next after this version's (else the newest), and the older ones for this host.
+  const forHost = BUILDS.filter((b) => b.minimum[host] !== undefined);
+  const next = forHost.findLast((b) => !atLeast(version, b.minimum[host])) ?? forHost[0];
+  const builds = forHost.filter((b) => b === next || atLeast(next.minimum[host], b.minimum[host]));
+  const built = builds.map((b) => `swc_core ${b.swcCore} (swc_ecma_ast ${b.ast}), which runs in ${rangeOf(b)}`);
+  const minimum = next.minimum[host];
   const install = host === "next" ? `next@^${minimum}` : `-D ${host}@^${minimum}`;
   return (
-    `${PLUGIN} ${VERSION} cannot run in ${name} ${version}: its Wasm plugin is built on swc_core ${oldest.swcCore} ` +
-    `(swc_ecma_ast ${oldest.ast}), which runs in ${hosts.slice(0, -1).join(", ")} and ${hosts.at(-1)}; older hosts fail on the first file. ` +
+    `${PLUGIN} ${VERSION} cannot run in ${name} ${version}: its Wasm plugin is built on ${built.join(", and on ")}; ` +
+    "other hosts fail on the first file. " +
     `Install ${name} ${minimum} or later (npm install ${install}). ` +
     `(AUTOMETRICS_SKIP_HOST_CHECK=1 skips this check, for a plugin rebuilt for this host.)`
   );

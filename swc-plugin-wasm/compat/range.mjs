@@ -5,7 +5,7 @@
 //     instrumented), then the whole corpus: each case's output.swc.js, error.txt
 //     and, run with Node, expected.json (corpus-worker.ts);
 //   - Next: `next build` of a tiny app with the plugin in experimental.swcPlugins
-//     (Turbopack from 16.0, webpack before, or --bundler=webpack), that its server
+//     (Turbopack from 16.0, webpack before, or --bundler webpack|turbopack), that its server
 //     output is instrumented, and that its route, under `next start`, records a
 //     series on /metrics.
 // Prints a Markdown table, keeps every measurement in results.json (a subset run
@@ -15,8 +15,9 @@
 //   node swc-plugin-wasm/compat/range.mjs                      the whole matrix (about 25 min here)
 //   node swc-plugin-wasm/compat/range.mjs --swc 1.15.x,1.16.x   some @swc/core minors (or exact releases), no Next
 //   node swc-plugin-wasm/compat/range.mjs --next 16.4 --write   one Next minor, then the README
-//   --wasm label=path[,label=path]  other builds of the plugin (default: the two it ships, main and ast27)
+//   --wasm label=path[,label=path]  other builds of the plugin (default: the three it ships, main, ast27 and ast14)
 //   --bundler webpack                Next 16 with webpack instead of Turbopack
+//   --bundler turbopack              Next 15 with `next build --turbopack` instead of webpack
 //   --table                          print and --write the table from results.json without measuring
 //   --results FILE                   keep the measurements in FILE instead of results.json (experimental builds)
 import { spawn, spawnSync } from "node:child_process";
@@ -35,9 +36,9 @@ let RESULTS = join(COMPAT, "results.json");
 const README = join(PACKAGE, "README.md");
 const MARKERS = ["<!-- compat-table:start (swc-plugin-wasm/compat/range.mjs --write) -->", "<!-- compat-table:end -->"];
 
-/** The default matrix: the last @swc/core before plugins became portable (1.15.0), every minor since, their first and last patches; Next 15.5, every 16.x, and 16.1.0 (where the AST 27 build starts). */
-export const DEFAULT_SWC = ["1.13.x", "1.14.x", "1.15.0", "1.15.x", "1.16.0", "1.16.x"];
-export const DEFAULT_NEXT = ["15.5", "16.0", "16.1.0", "16.1", "16.2", "16.3", "16.4.0", "16.4"];
+/** The default matrix: where the AST 14 build starts (@swc/core 1.12.0, Next 15.2.0), the last @swc/core before plugins became portable (1.15.0), every minor since, their first and last patches; Next 15.5, every 16.x, and 16.1.0 (where the AST 27 build starts). */
+export const DEFAULT_SWC = ["1.12.0", "1.13.x", "1.14.x", "1.15.0", "1.15.x", "1.16.0", "1.16.x"];
+export const DEFAULT_NEXT = ["15.2.0", "15.5", "16.0", "16.1.0", "16.1", "16.2", "16.3", "16.4.0", "16.4"];
 
 function parseArgs(argv) {
   const args = { swc: undefined, next: undefined, wasm: undefined, write: false, table: false, bundler: "default" };
@@ -70,10 +71,12 @@ function parseArgs(argv) {
   args.swc ??= [];
   args.next ??= [];
   if (!["default", "turbopack", "webpack"].includes(args.bundler)) throw new Error(`--bundler ${args.bundler}: turbopack or webpack`);
-  const shipped = [`main=${join(PACKAGE, "swc_plugin_autometrics.wasm")}`, `ast27=${join(PACKAGE, "swc_plugin_autometrics_ast27.wasm")}`];
+  const shipped = ["main", "ast27", "ast14"].map(
+    (b) => `${b}=${join(PACKAGE, `swc_plugin_autometrics${b === "main" ? "" : `_${b}`}.wasm`)}`,
+  );
   const builds = (args.wasm ?? shipped).map((entry) => {
     const [label, path] = entry.includes("=") ? entry.split(/=(.*)/s) : [basename(entry, ".wasm"), entry];
-    if (!existsSync(path)) throw new Error(`${path} is missing (build both: npm run build -w swc-plugin-wasm)`);
+    if (!existsSync(path)) throw new Error(`${path} is missing (build them: npm run build -w swc-plugin-wasm)`);
     return { label, path, sha: createHash("sha256").update(readFileSync(path)).digest("hex").slice(0, 12) };
   });
   return { ...args, builds };
@@ -448,7 +451,7 @@ async function main() {
   console.log(`\n${table.note}\n\n${table.markdown}`);
   if (args.write) {
     // The README shows the builds the package ships.
-    writeReadme(renderTable(results, ["main", "ast27"]));
+    writeReadme(renderTable(results, ["main", "ast27", "ast14"]));
     console.log(`\n[compat] wrote the table into ${relative(process.cwd(), README)}`);
   }
 }

@@ -31,7 +31,7 @@ struct Build {
     runs_in: &'static str,
 }
 
-const BUILDS: [Build; 2] = [
+const BUILDS: [Build; 3] = [
     Build {
         request: "swc-plugin-autometrics",
         ast: "29",
@@ -42,24 +42,37 @@ const BUILDS: [Build; 2] = [
         ast: "27",
         runs_in: "@swc/core 1.15.0 to 1.15.x, Next.js 16.1.0 to 16.3.x and Rspack 1.7.0 to 2.1.x",
     },
+    Build {
+        request: "swc-plugin-autometrics/ast14",
+        ast: "14",
+        runs_in: "@swc/core 1.12.0 to 1.13.x and Next.js 15.2.0 to 16.0.x",
+    },
 ];
 
 /// Why this build stops on a program it cannot read, and what to name instead.
 fn unreadable_program() -> String {
-    let ast27 = env!("CARGO_PKG_NAME").ends_with("_ast27");
-    let (this, other) = if ast27 { (&BUILDS[1], &BUILDS[0]) } else { (&BUILDS[0], &BUILDS[1]) };
+    let name = env!("CARGO_PKG_NAME");
+    let this = BUILDS.iter().position(|b| name.ends_with(&format!("_ast{}", b.ast))).unwrap_or(0);
+    // "For <hosts>, name "<build>" instead; for <hosts>, name "<build>"".
+    let others: Vec<String> = (0..BUILDS.len())
+        .filter(|&i| i != this)
+        .enumerate()
+        .map(|(n, i)| {
+            let (first, instead) = if n == 0 { ("For", " instead") } else { ("for", "") };
+            format!("{first} {}, name \"{}\"{instead}", BUILDS[i].runs_in, BUILDS[i].request)
+        })
+        .collect();
     let swc_core = swc_core::diagnostics::get_core_engine_diagnostics().package_semver;
     format!(
         "swc-plugin-autometrics {} cannot read the program this host sent: \"{}\" is its build on swc_core {swc_core} \
-         (swc_ecma_ast {}), which runs in {}. For {}, name \"{}\" instead, or take the path from plugin() of \
+         (swc_ecma_ast {}), which runs in {}. {}, or take the path from plugin() of \
          swc-plugin-autometrics/compat (withAutometrics in next.config), which picks the build for the installed \
-         host and says what to install when neither runs there.",
+         host and says what to install when none runs there.",
         env!("CARGO_PKG_VERSION"),
-        this.request,
-        this.ast,
-        this.runs_in,
-        other.runs_in,
-        other.request,
+        BUILDS[this].request,
+        BUILDS[this].ast,
+        BUILDS[this].runs_in,
+        others.join("; "),
     )
 }
 

@@ -1,17 +1,19 @@
 /**
- * The hosts on either side of the plugin's two builds, for real, from their
+ * The hosts on either side of the plugin's three builds, for real, from their
  * isolated installs (compat/hosts/, installed from the registry on first use):
  * @swc/core 1.15.47 and Next 16.3.8, which cannot load the default build and
- * get the one on swc_ecma_ast 27; @swc/core 1.14.0 and Next 16.0.11, which
- * load neither. What a host says by itself, and what the package does and
- * says through swc-plugin-autometrics/compat and withAutometrics. The whole
- * matrix of hosts is compat/range.mjs.
+ * get the one on swc_ecma_ast 27; @swc/core 1.13.21 and Next 15.5.29 and
+ * 16.0.11, hosts before CBOR, which get the one on swc_ecma_ast 14; @swc/core
+ * 1.14.0 and Next 15.1.12, which load none. What a host says by itself, and what the
+ * package does and says through swc-plugin-autometrics/compat and
+ * withAutometrics. The whole matrix of hosts is compat/range.mjs; a Next 15.5
+ * app built and served with the AST 14 build is e2e/test/next15.test.ts.
  */
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { RUN_DIR, WASM, WASM_AST27 } from "./swc";
+import { RUN_DIR, WASM, WASM_AST14, WASM_AST27 } from "./swc";
 
 const PACKAGE = join(__dirname, "..");
 const HOST = join(PACKAGE, "compat", "host.js");
@@ -20,23 +22,28 @@ const COMPILERS = join(PACKAGE, "..", "runtime", "dist", "register", "compilers.
 /** The AST 27 build's hosts. */
 const SWC_CORE = "1.15.47";
 const NEXT = "16.3.8";
-/** Older than both builds. */
+/** The AST 14 build's hosts (before CBOR). */
+const PRE_CBOR_SWC_CORE = "1.13.21";
+const PRE_CBOR_NEXT = "15.5.29";
+const PRE_CBOR_NEXT_16 = "16.0.11";
+/** Hosts no build runs in: @swc/core between the AST 14 build's and the AST 27 build's, a Next older than the AST 14 build's. */
 const OLD_SWC_CORE = "1.14.0";
-const OLD_NEXT = "16.0.11";
+const OLD_NEXT = "15.1.12";
 
 type Build = { swcCore: string; ast: string; request: string; minimum: Record<string, string> };
 const { BUILDS } = require(HOST) as { BUILDS: Build[] };
 
-/** The words of a build that cannot read the host's program: the plugin, the build's hosts (as compat/host.js has them), the other build. */
+/** The words of a build that cannot read the host's program: the plugin, the hosts of every build (as compat/host.js has them), the build to name instead. */
 function expectUnreadable(out: string, build: Build, other: Build) {
   const version = require(join(PACKAGE, "package.json")).version;
   expect(out).to.contain(`swc-plugin-autometrics ${version} cannot read the program this host sent`);
   expect(out).to.contain(`"${build.request}" is its build on swc_core ${build.swcCore}.`);
   expect(out).to.contain(`(swc_ecma_ast ${build.ast})`);
-  for (const b of [build, other]) {
+  for (const b of BUILDS) {
     expect(out).to.contain(`@swc/core ${b.minimum["@swc/core"]}`);
     expect(out).to.contain(`Next.js ${b.minimum.next}`);
-    expect(out).to.contain(`Rspack ${b.minimum["@rspack/core"]}`);
+    if (b.minimum["@rspack/core"]) expect(out).to.contain(`Rspack ${b.minimum["@rspack/core"]}`);
+    if (b !== build) expect(out).to.contain(`name "${b.request}"`);
   }
   expect(out).to.contain(`name "${other.request}" instead`);
   expect(out).not.to.contain("Failed to deserialize program received from host");
@@ -48,15 +55,37 @@ function node(cwd: string, args: string[], env: Record<string, string> = {}) {
   return { out: `${r.stdout}\n${r.stderr}`, status: r.status };
 }
 
-describe("the plugin's two builds and the hosts each runs in", () => {
+/** The whole corpus through `wasm` in the @swc/core of `host` (compat/corpus-worker.ts): every case but `failures` exact. */
+function expectCorpus(host: string, wasm: string, run: string, failures: string[]) {
+  const runDir = join(RUN_DIR, run);
+  rmSync(runDir, { recursive: true, force: true });
+  mkdirSync(runDir, { recursive: true });
+  const worker = join(PACKAGE, "compat", "corpus-worker.ts");
+  const { out } = node(runDir, ["-r", require.resolve("tsx/cjs"), worker, host, wasm, runDir]);
+  const result = JSON.parse(
+    out
+      .trim()
+      .split("\n")
+      .findLast((l) => l.startsWith("{")) ?? "{}",
+  );
+  expect(result.failures, out).to.deep.equal(failures);
+  expect(result.loads).to.equal(true);
+  expect(result.output[0] + failures.length)
+    .to.equal(result.output[1])
+    .and.be.greaterThan(40);
+  expect(result.errors[0]).to.equal(result.errors[1]).and.be.greaterThan(10);
+  expect(result.series[0]).to.equal(result.series[1]).and.be.greaterThan(40);
+}
+
+describe("the plugin's three builds and the hosts each runs in", () => {
   const hosts: Record<string, string> = {};
 
   before(async function () {
-    // The first run installs the four hosts from the registry.
+    // The first run installs the seven hosts from the registry.
     this.timeout(20 * 60_000);
     const { ensureHost } = (await import("../compat/hosts.mjs")) as { ensureHost: (host: string, version: string) => string };
-    for (const version of [SWC_CORE, OLD_SWC_CORE]) hosts[`@swc/core@${version}`] = ensureHost("@swc/core", version);
-    for (const version of [NEXT, OLD_NEXT]) hosts[`next@${version}`] = ensureHost("next", version);
+    for (const version of [SWC_CORE, PRE_CBOR_SWC_CORE, OLD_SWC_CORE]) hosts[`@swc/core@${version}`] = ensureHost("@swc/core", version);
+    for (const version of [NEXT, PRE_CBOR_NEXT, PRE_CBOR_NEXT_16, OLD_NEXT]) hosts[`next@${version}`] = ensureHost("next", version);
   });
 
   const transform = (plugin: string) => `
@@ -83,22 +112,24 @@ describe("the plugin's two builds and the hosts each runs in", () => {
 
     it("gives, through the AST 27 build, every corpus case's output, error and series", function () {
       this.timeout(10 * 60_000);
-      const runDir = join(RUN_DIR, "compat-ast27");
-      rmSync(runDir, { recursive: true, force: true });
-      mkdirSync(runDir, { recursive: true });
-      const worker = join(PACKAGE, "compat", "corpus-worker.ts");
-      const { out } = node(runDir, ["-r", require.resolve("tsx/cjs"), worker, hosts[`@swc/core@${SWC_CORE}`]!, WASM_AST27, runDir]);
-      const result = JSON.parse(
-        out
-          .trim()
-          .split("\n")
-          .findLast((l) => l.startsWith("{")) ?? "{}",
+      expectCorpus(hosts[`@swc/core@${SWC_CORE}`]!, WASM_AST27, "compat-ast27", []);
+    });
+  });
+
+  describe(`@swc/core ${PRE_CBOR_SWC_CORE}`, () => {
+    it("gets the AST 14 build from swc-plugin-autometrics/compat's plugin(), which compiles", () => {
+      const dir = hosts[`@swc/core@${PRE_CBOR_SWC_CORE}`]!;
+      expect(node(dir, ["-e", `console.log(${checked})`]).out.trim()).to.equal(WASM_AST14);
+      expect(node(dir, ["-e", transform(checked)]).out).to.contain("compiled true");
+    });
+
+    it("gives, through the AST 14 build, every corpus case's output (two with a comment above the import), error and series", function () {
+      this.timeout(10 * 60_000);
+      // This host's printer puts a module's leading comment above the import the plugin adds, as swc_core 35's does (transform/tests/fixtures.rs).
+      const placed = ["behaviour/object-accessors-on-request", "objectives/in-source-tsx"].map(
+        (c) => `${c}: output differs from output.swc.js only in where the host puts comments`,
       );
-      expect(result.failures, out).to.deep.equal([]);
-      expect(result.loads).to.equal(true);
-      expect(result.output[0]).to.equal(result.output[1]).and.be.greaterThan(40);
-      expect(result.errors[0]).to.equal(result.errors[1]).and.be.greaterThan(10);
-      expect(result.series[0]).to.equal(result.series[1]).and.be.greaterThan(40);
+      expectCorpus(hosts[`@swc/core@${PRE_CBOR_SWC_CORE}`]!, WASM_AST14, "compat-ast14", placed);
     });
   });
 
@@ -111,16 +142,23 @@ describe("the plugin's two builds and the hosts each runs in", () => {
       console.log("compiled", out.includes("_instrument"));
     } catch (e) { console.log("refused:", e.message); }`;
 
-  it(`gives the load hook and the CLI the AST 27 build under @swc/core ${SWC_CORE}, and refuses ${OLD_SWC_CORE} in words`, () => {
-    expect(node(hosts[`@swc/core@${SWC_CORE}`]!, ["-e", loadTime(hosts[`@swc/core@${SWC_CORE}`]!)]).out).to.contain("compiled true");
+  it(`gives the load hook and the CLI the AST 27 build under @swc/core ${SWC_CORE}, the AST 14 one under ${PRE_CBOR_SWC_CORE}, and refuses ${OLD_SWC_CORE} in words`, () => {
+    for (const version of [SWC_CORE, PRE_CBOR_SWC_CORE]) {
+      expect(node(hosts[`@swc/core@${version}`]!, ["-e", loadTime(hosts[`@swc/core@${version}`]!)]).out, version).to.contain(
+        "compiled true",
+      );
+    }
     const { out } = node(hosts[`@swc/core@${OLD_SWC_CORE}`]!, ["-e", loadTime(hosts[`@swc/core@${OLD_SWC_CORE}`]!)]);
     expect(out).to.contain(`refused: swc-plugin-autometrics 0.1.0 cannot run in @swc/core ${OLD_SWC_CORE}:`);
     expect(out).to.contain("npm install -D @swc/core@^1.15.0");
   });
 
-  it(`gives Next ${NEXT} the AST 27 build through withAutometrics, by its package export`, () => {
+  it(`gives Next ${NEXT} the AST 27 build and Next ${PRE_CBOR_NEXT} and ${PRE_CBOR_NEXT_16} the AST 14 one through withAutometrics, by their package exports`, () => {
     const check = `console.log(require(${JSON.stringify(join(PACKAGE, "next.js"))}).withAutometrics({}).experimental.swcPlugins[0][0])`;
     expect(node(hosts[`next@${NEXT}`]!, ["-e", check]).out.trim()).to.equal("swc-plugin-autometrics/ast27");
+    for (const version of [PRE_CBOR_NEXT, PRE_CBOR_NEXT_16]) {
+      expect(node(hosts[`next@${version}`]!, ["-e", check]).out.trim(), version).to.equal("swc-plugin-autometrics/ast14");
+    }
   });
 
   it(`refuses @swc/core ${OLD_SWC_CORE} before compiling: the plugin, the host's version, what to install`, () => {
@@ -130,6 +168,7 @@ describe("the plugin's two builds and the hosts each runs in", () => {
     ]);
     expect(out).to.contain(`refused: AUTOMETRICS_INCOMPATIBLE_HOST swc-plugin-autometrics 0.1.0 cannot run in @swc/core ${OLD_SWC_CORE}:`);
     expect(out).to.contain("built on swc_core 75 (swc_ecma_ast 27)");
+    expect(out).to.contain("and on swc_core 35 (swc_ecma_ast 14)");
     expect(out).to.contain("npm install -D @swc/core@^1.15.0");
     expect(out).not.to.contain("failed:");
   });
@@ -152,7 +191,8 @@ describe("the plugin's two builds and the hosts each runs in", () => {
     });
     expect(status).to.not.equal(0);
     expect(out).to.contain(`swc-plugin-autometrics 0.1.0 cannot run in Next.js ${OLD_NEXT}:`);
-    expect(out).to.contain("npm install next@^16.1.0");
+    expect(out).to.contain("built on swc_core 35 (swc_ecma_ast 14)");
+    expect(out).to.contain("npm install next@^15.2.0");
     // At the config, before any compilation.
     expect(out).not.to.contain("AST schema version");
     expect(Date.now() - started).to.be.below(60_000);

@@ -44,9 +44,10 @@ describe("swc-plugin-autometrics/next", () => {
     expect(JSON.parse(out)).to.deep.equal(["autometrics-runtime", "prom-client"]);
   });
 
-  it("is what Next resolves: the package name leads to the Wasm module, /ast27 to the other build", () => {
+  it("is what Next resolves: the package name leads to the Wasm module, /ast27 and /ast14 to the other builds", () => {
     expect(require.resolve("swc-plugin-autometrics")).to.match(/swc_plugin_autometrics\.wasm$/);
     expect(require.resolve("swc-plugin-autometrics/ast27")).to.match(/swc_plugin_autometrics_ast27\.wasm$/);
+    expect(require.resolve("swc-plugin-autometrics/ast14")).to.match(/swc_plugin_autometrics_ast14\.wasm$/);
   });
 
   describe("the project's Next", () => {
@@ -71,7 +72,7 @@ describe("swc-plugin-autometrics/next", () => {
       );
     };
 
-    it("gets the build it runs: the default from 16.4.0, the AST 27 one for 16.1 to 16.3", () => {
+    it("gets the build it runs: the default from 16.4.0, the AST 27 one for 16.1 to 16.3, the AST 14 one for 15.2 to 16.0", () => {
       for (const [version, request] of [
         ["16.4.6", "swc-plugin-autometrics"],
         ["16.4.0", "swc-plugin-autometrics"],
@@ -79,6 +80,10 @@ describe("swc-plugin-autometrics/next", () => {
         ["16.3.8", "swc-plugin-autometrics/ast27"],
         ["16.1.7", "swc-plugin-autometrics/ast27"],
         ["16.1.0", "swc-plugin-autometrics/ast27"],
+        ["16.0.11", "swc-plugin-autometrics/ast14"],
+        ["16.0.0", "swc-plugin-autometrics/ast14"],
+        ["15.5.29", "swc-plugin-autometrics/ast14"],
+        ["15.2.0", "swc-plugin-autometrics/ast14"],
       ]) {
         const { status, stdout, stderr } = configure(version!);
         expect(status, stderr).to.equal(0);
@@ -86,15 +91,16 @@ describe("swc-plugin-autometrics/next", () => {
       }
     });
 
-    it("older than both builds fails in words: the plugin, Next's version, what to install", () => {
-      const { status, stderr } = configure("16.0.11");
+    it("older than every build fails in words: the plugin, Next's version, what to install", () => {
+      const { status, stderr } = configure("15.1.12");
       expect(status).to.equal(1);
-      expect(stderr).to.contain("swc-plugin-autometrics 0.1.0 cannot run in Next.js 16.0.11: its Wasm plugin is built on swc_core 75");
-      expect(stderr).to.contain("npm install next@^16.1.0");
+      expect(stderr).to.contain("swc-plugin-autometrics 0.1.0 cannot run in Next.js 15.1.12: its Wasm plugin is built on swc_core 35");
+      expect(stderr).to.contain("which runs in @swc/core 1.12.0 to 1.13.x and Next.js 15.2.0 to 16.0.x");
+      expect(stderr).to.contain("npm install next@^15.2.0");
     });
 
     it("AUTOMETRICS_SKIP_HOST_CHECK=1 skips the check, for a plugin rebuilt for that Next", () => {
-      const { status, stdout } = configure("16.0.11", { AUTOMETRICS_SKIP_HOST_CHECK: "1" });
+      const { status, stdout } = configure("15.1.12", { AUTOMETRICS_SKIP_HOST_CHECK: "1" });
       expect(status).to.equal(0);
       expect(JSON.parse(stdout)).to.deep.equal({ swcPlugins: [["swc-plugin-autometrics", {}]] });
     });

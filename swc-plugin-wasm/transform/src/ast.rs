@@ -1,8 +1,16 @@
-//! The AST types that differ between the two `swc_ecma_ast` versions the
-//! plugin is built on: 29 (the default build) and 27 (feature `ast27`, the
-//! build for hosts before @swc/core 1.16 and Next.js 16.4; `../ast27/`).
-//! The rest of the crate names these, never the version's own types.
+//! The AST types that differ between the `swc_ecma_ast` versions the plugin
+//! is built on: 29 (the default build), 27 (feature `ast27`, the build for
+//! @swc/core 1.15 and Next.js 16.1 to 16.3; `../ast27/`) and 14 (feature
+//! `ast14`, which implies `ast27`: the build for Next.js 15.2 to 16.0 and
+//! @swc/core 1.12 and 1.13, hosts before CBOR; `../ast14/`). The rest of the
+//! crate names these, never the version's own types.
 
+/// The value of a string literal and the cooked text of a template: WTF-8
+/// (lone surrogates kept) from AST 17 on, a string before.
+#[cfg(feature = "ast14")]
+pub use swc_core::atoms::Atom as StrValue;
+#[cfg(not(feature = "ast14"))]
+pub use swc_core::atoms::Wtf8Atom as StrValue;
 #[cfg(not(feature = "ast27"))]
 pub use swc_core::ecma::ast::{
     ArrowFunctionBody as ArrowBody, ArrowFunctionBody::FunctionBody as ArrowBlock, FunctionBody as Body,
@@ -19,4 +27,12 @@ pub fn body(span: Span, stmts: Vec<Stmt>) -> Body {
     return Body { span, ctxt: Default::default(), stmts };
     #[cfg(not(feature = "ast27"))]
     return Body { span, stmts };
+}
+
+/// A [`StrValue`] as text, a lone surrogate as U+FFFD.
+pub fn text(value: &StrValue) -> std::borrow::Cow<'_, str> {
+    #[cfg(feature = "ast14")]
+    return std::borrow::Cow::Borrowed(value);
+    #[cfg(not(feature = "ast14"))]
+    return value.to_string_lossy();
 }

@@ -100,7 +100,7 @@ fn directive_text(stmt: &Stmt) -> Option<std::borrow::Cow<'_, str>> {
     match &s.raw {
         Some(raw) if raw.len() >= 2 => Some(std::borrow::Cow::Borrowed(&raw[1..raw.len() - 1])),
         Some(_) => None,
-        None => Some(s.value.to_string_lossy()),
+        None => Some(crate::ast::text(&s.value)),
     }
 }
 

@@ -13,7 +13,7 @@ use swc_core::ecma::ast::*;
 use swc_core::ecma::utils::number::ToJsString;
 
 fn str_value(s: &Str) -> String {
-    s.value.to_string_lossy().into_owned()
+    crate::ast::text(&s.value).into_owned()
 }
 
 /// An expression without the parentheses and type-only wrappers around it
@@ -40,7 +40,7 @@ pub fn computed_key_name(expr: &Expr) -> Option<String> {
         Expr::Lit(Lit::Str(s)) => Some(str_value(s)),
         Expr::Lit(Lit::Num(n)) => Some(n.value.to_js_string()),
         Expr::Tpl(t) if t.exprs.is_empty() => {
-            t.quasis.first().and_then(|q| q.cooked.as_ref()).map(|c| c.to_string_lossy().into_owned())
+            t.quasis.first().and_then(|q| q.cooked.as_ref()).map(|c| crate::ast::text(c).into_owned())
         }
         _ => None,
     }

@@ -11,6 +11,9 @@
 //! - `<case>: idempotent`: running the transform over that output again
 //!   changes nothing.
 //!
+//! On AST 14 (`../ast14`), whose printer places some comments elsewhere, an
+//! output that differs from `output.swc.js` only in its line comments passes.
+//!
 //! `UPDATE=1` rewrites the `output.swc.js` files (review the diff). A custom
 //! harness (`harness = false`) so that every case on disk is a test without a
 //! rebuild; arguments filter by substring, as libtest's do.
@@ -228,9 +231,18 @@ fn check_output(case: &Case, update: bool) -> Result<(), String> {
     let expected = fs::read_to_string(&file).map_err(|e| e.to_string())?;
     if actual == expected {
         Ok(())
+    } else if cfg!(feature = "ast14") && without_comments(&actual) == without_comments(&expected) {
+        // swc_core 35's printer puts a module's leading comment above the
+        // import the plugin adds, not below it (as Next 15 prints it too).
+        Ok(())
     } else {
         Err(diff(&expected, &actual))
     }
+}
+
+/// The code without its line comments and blank lines (compat/corpus-worker.ts's `withoutComments`).
+fn without_comments(code: &str) -> Vec<&str> {
+    code.lines().filter(|line| !(line.trim().is_empty() || line.trim_start().starts_with("//"))).collect()
 }
 
 fn check_idempotent(case: &Case) -> Result<(), String> {
@@ -273,7 +285,7 @@ fn main() {
         return;
     }
     let update = std::env::var("UPDATE").is_ok_and(|v| v == "1");
-    // The repository's fixtures/, above wherever these sources are built from (../ast27 builds them too).
+    // The repository's fixtures/, above wherever these sources are built from (../ast27 and ../ast14 build them too).
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR"))
         .ancestors()
         .map(|dir| dir.join("fixtures"))

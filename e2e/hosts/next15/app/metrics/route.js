@@ -1,0 +1,7 @@
+import { metricsResponse } from "autometrics-runtime";
+
+export const dynamic = "force-dynamic";
+
+export async function GET() {
+  return metricsResponse();
+}
