@@ -21,7 +21,9 @@
 // crate's `ast27` feature, written to swc_plugin_autometrics_ast27.wasm;
 // `--ast=14` for the build on swc_core 35 (swc_ecma_ast 14), for hosts before
 // CBOR (Next 15.2 to 16.0, @swc/core 1.12 and 1.13): ast14/, feature `ast14`,
-// swc_plugin_autometrics_ast14.wasm.
+// swc_plugin_autometrics_ast14.wasm; `--ast=17` for the build on swc_core 46
+// (swc_ecma_ast 17), for @swc/core 1.14, also before CBOR: ast17/, feature
+// `ast17`, swc_plugin_autometrics_ast17.wasm.
 //
 // `node build.mjs --lint` checks the workspace's Rust the same way: `cargo fmt
 // --check` (rustfmt.toml at the root) and `cargo clippy -D warnings` over every
@@ -49,18 +51,18 @@ const TARGET = "wasm32-wasip1";
 // `--crate=NAME --out=FILE` builds another plugin crate of the workspace (the bench's empty plugin).
 const option = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const AST = option("ast");
-if (AST !== undefined && AST !== "27" && AST !== "14") fail(`unknown --ast=${AST} (27, 14, or none for the default build)`);
+if (AST !== undefined && !["27", "17", "14"].includes(AST)) fail(`unknown --ast=${AST} (27, 17, 14, or none for the default build)`);
 const CRATE = option("crate") ?? (AST ? `swc_plugin_autometrics_ast${AST}` : "swc_plugin_autometrics");
 const TRANSFORM = AST ? `autometrics_swc_transform_ast${AST}` : "autometrics_swc_transform";
 const here = dirname(fileURLToPath(import.meta.url));
 const workspace = AST ? join(here, `ast${AST}`) : here;
 const output = option("out") ?? join(here, `${CRATE}.wasm`);
 const targetDir = process.env.AUTOMETRICS_CARGO_TARGET_DIR || join(homedir(), ".cache", "autometrics", "cargo-target");
-// swc_core 35's proxies declare the host's functions without a module
-// (`wasm_import_module`), which wasm-ld then rejects as undefined: the AST 14
-// build links as rustc did when that swc_core was current, importing them
-// from "env".
-const SWC_CFG = `--cfg=swc_ast_unknown${AST === "14" ? " -C link-arg=--allow-undefined" : ""}`;
+// swc_core 35's and 46's proxies declare the host's functions without a
+// module (`wasm_import_module`), which wasm-ld then rejects as undefined: the
+// AST 14 and AST 17 builds link as rustc did when those swc_cores were
+// current, importing them from "env".
+const SWC_CFG = `--cfg=swc_ast_unknown${AST === "14" || AST === "17" ? " -C link-arg=--allow-undefined" : ""}`;
 const DEBIAN_PACKAGES = "rustc-web cargo-web rust-web-src lld wasi-libc";
 
 const log = (message) => console.log(`[swc-plugin-wasm] ${message}`);
@@ -176,6 +178,7 @@ function sourcesHash() {
     join(here, "src"),
     join(here, "transform"),
     join(here, "ast27"),
+    join(here, "ast17"),
     join(here, "ast14"),
   ])
     add(path);

@@ -3,8 +3,8 @@
 // and a check that says so in words before a host fails on the first file with
 // its own error (or none). The ranges are the measured ones (compat/range.mjs,
 // the README's table) for the `swc_core` of each build (Cargo.toml,
-// ast27/Cargo.toml and ast14/Cargo.toml); a plugin rebuilt against another
-// `swc_core` can set AUTOMETRICS_SKIP_HOST_CHECK=1.
+// ast27/Cargo.toml, ast17/Cargo.toml and ast14/Cargo.toml); a plugin rebuilt
+// against another `swc_core` can set AUTOMETRICS_SKIP_HOST_CHECK=1.
 
 const { join } = require("node:path");
 
@@ -22,7 +22,8 @@ const HOST_NAMES = { "@swc/core": "@swc/core", next: "Next.js", "@rspack/core": 
  * `last` release (a minor's, `x` for any patch): hosts before @swc/core 1.15
  * and Next 16.1 read a plugin's program only on their own AST, so a build for
  * them runs in that AST's releases alone. A host gets the newest build it can
- * run; a host no build lists (Rspack for the AST 14 build) gets none of it.
+ * run; a host no build lists (Rspack for the AST 17 and AST 14 builds, Next
+ * for the AST 17 one) gets none of it.
  */
 const BUILDS = [
   {
@@ -38,6 +39,14 @@ const BUILDS = [
     request: `${PLUGIN}/ast27`,
     file: "swc_plugin_autometrics_ast27.wasm",
     minimum: { "@swc/core": "1.15.0", next: "16.1.0", "@rspack/core": "1.7.0" },
+  },
+  {
+    swcCore: "46",
+    ast: "17",
+    request: `${PLUGIN}/ast17`,
+    file: "swc_plugin_autometrics_ast17.wasm",
+    minimum: { "@swc/core": "1.14.0" },
+    last: { "@swc/core": "1.14.x" },
   },
   {
     swcCore: "35",

@@ -15,7 +15,7 @@
 //   node swc-plugin-wasm/compat/range.mjs                      the whole matrix (about 25 min here)
 //   node swc-plugin-wasm/compat/range.mjs --swc 1.15.x,1.16.x   some @swc/core minors (or exact releases), no Next
 //   node swc-plugin-wasm/compat/range.mjs --next 16.4 --write   one Next minor, then the README
-//   --wasm label=path[,label=path]  other builds of the plugin (default: the three it ships, main, ast27 and ast14)
+//   --wasm label=path[,label=path]  other builds of the plugin (default: the four it ships, main, ast27, ast17 and ast14)
 //   --bundler webpack                Next 16 with webpack instead of Turbopack
 //   --bundler turbopack              Next 15 with `next build --turbopack` instead of webpack
 //   --table                          print and --write the table from results.json without measuring
@@ -71,7 +71,7 @@ function parseArgs(argv) {
   args.swc ??= [];
   args.next ??= [];
   if (!["default", "turbopack", "webpack"].includes(args.bundler)) throw new Error(`--bundler ${args.bundler}: turbopack or webpack`);
-  const shipped = ["main", "ast27", "ast14"].map(
+  const shipped = ["main", "ast27", "ast17", "ast14"].map(
     (b) => `${b}=${join(PACKAGE, `swc_plugin_autometrics${b === "main" ? "" : `_${b}`}.wasm`)}`,
   );
   const builds = (args.wasm ?? shipped).map((entry) => {
@@ -451,7 +451,7 @@ async function main() {
   console.log(`\n${table.note}\n\n${table.markdown}`);
   if (args.write) {
     // The README shows the builds the package ships.
-    writeReadme(renderTable(results, ["main", "ast27", "ast14"]));
+    writeReadme(renderTable(results, ["main", "ast27", "ast17", "ast14"]));
     console.log(`\n[compat] wrote the table into ${relative(process.cwd(), README)}`);
   }
 }

@@ -31,7 +31,7 @@ struct Build {
     runs_in: &'static str,
 }
 
-const BUILDS: [Build; 3] = [
+const BUILDS: [Build; 4] = [
     Build {
         request: "swc-plugin-autometrics",
         ast: "29",
@@ -42,6 +42,7 @@ const BUILDS: [Build; 3] = [
         ast: "27",
         runs_in: "@swc/core 1.15.0 to 1.15.x, Next.js 16.1.0 to 16.3.x and Rspack 1.7.0 to 2.1.x",
     },
+    Build { request: "swc-plugin-autometrics/ast17", ast: "17", runs_in: "@swc/core 1.14.0 to 1.14.x" },
     Build {
         request: "swc-plugin-autometrics/ast14",
         ast: "14",

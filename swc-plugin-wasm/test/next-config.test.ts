@@ -44,9 +44,10 @@ describe("swc-plugin-autometrics/next", () => {
     expect(JSON.parse(out)).to.deep.equal(["autometrics-runtime", "prom-client"]);
   });
 
-  it("is what Next resolves: the package name leads to the Wasm module, /ast27 and /ast14 to the other builds", () => {
+  it("is what Next resolves: the package name leads to the Wasm module, /ast27, /ast17 and /ast14 to the other builds", () => {
     expect(require.resolve("swc-plugin-autometrics")).to.match(/swc_plugin_autometrics\.wasm$/);
     expect(require.resolve("swc-plugin-autometrics/ast27")).to.match(/swc_plugin_autometrics_ast27\.wasm$/);
+    expect(require.resolve("swc-plugin-autometrics/ast17")).to.match(/swc_plugin_autometrics_ast17\.wasm$/);
     expect(require.resolve("swc-plugin-autometrics/ast14")).to.match(/swc_plugin_autometrics_ast14\.wasm$/);
   });
 

@@ -7,9 +7,11 @@ import { type Case, type Compile, type RunResult, compileAndRun } from "../../fi
 export const WASM = join(__dirname, "..", "swc_plugin_autometrics.wasm");
 /** The build on swc_ecma_ast 27, for older hosts (`node build.mjs --ast=27`). */
 export const WASM_AST27 = join(__dirname, "..", "swc_plugin_autometrics_ast27.wasm");
+/** The build on swc_ecma_ast 17, for @swc/core 1.14 (`node build.mjs --ast=17`). */
+export const WASM_AST17 = join(__dirname, "..", "swc_plugin_autometrics_ast17.wasm");
 /** The build on swc_ecma_ast 14, for hosts before CBOR (`node build.mjs --ast=14`). */
 export const WASM_AST14 = join(__dirname, "..", "swc_plugin_autometrics_ast14.wasm");
-for (const wasm of [WASM, WASM_AST27, WASM_AST14])
+for (const wasm of [WASM, WASM_AST27, WASM_AST17, WASM_AST14])
   if (!existsSync(wasm)) throw new Error(`${wasm} is missing: build it first (npm run build, or npm test)`);
 
 export const RUN_DIR = join(__dirname, ".run");

@@ -1,9 +1,11 @@
 //! The AST types that differ between the `swc_ecma_ast` versions the plugin
 //! is built on: 29 (the default build), 27 (feature `ast27`, the build for
-//! @swc/core 1.15 and Next.js 16.1 to 16.3; `../ast27/`) and 14 (feature
-//! `ast14`, which implies `ast27`: the build for Next.js 15.2 to 16.0 and
-//! @swc/core 1.12 and 1.13, hosts before CBOR; `../ast14/`). The rest of the
-//! crate names these, never the version's own types.
+//! @swc/core 1.15 and Next.js 16.1 to 16.3; `../ast27/`), 17 (feature
+//! `ast17`, which implies `ast27` and needs nothing else: the build for
+//! @swc/core 1.14, before CBOR; `../ast17/`) and 14 (feature `ast14`, which
+//! implies `ast27`: the build for Next.js 15.2 to 16.0 and @swc/core 1.12 and
+//! 1.13, hosts before CBOR; `../ast14/`). The rest of the crate names these,
+//! never the version's own types.
 
 /// The value of a string literal and the cooked text of a template: WTF-8
 /// (lone surrogates kept) from AST 17 on, a string before.

@@ -242,7 +242,7 @@ impl Pass for Autometrics {
 }
 
 /// `fixtures/<path>` of the repository, above wherever these sources are
-/// built from (`../ast27` and `../ast14` build them too).
+/// built from (`../ast27`, `../ast17` and `../ast14` build them too).
 #[cfg(test)]
 fn fixture(path: &str) -> std::path::PathBuf {
     let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
