@@ -3,11 +3,13 @@
  * (swc_ecma_ast 14): an app (hosts/next15, Next from the npm registry apart
  * from the workspaces' Next 16) whose next.config.js uses withAutometrics,
  * which names the plugin's AST 14 build. Built with webpack and with
- * `next build --turbopack`, served by `next start`, scraped.
+ * `next build --turbopack`, served by `next start`, scraped. And Next 15.1,
+ * which no build of the Wasm plugin runs in: the same app through Babel
+ * (hosts/next15-babel).
  */
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { cpSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ensureInstalled } from "../../fixtures/harness/isolated-install.mjs";
 import { recordedCalls } from "../../fixtures/harness/exposition";
@@ -16,6 +18,7 @@ import { installPacked } from "../harness/pack";
 import { Processes } from "../harness/processes";
 
 const APP = join(__dirname, "..", "hosts", "next15");
+const BABEL_APP = join(__dirname, "..", "hosts", "next15-babel");
 const NEXT = join(APP, "node_modules", "next", "dist", "bin", "next");
 const env = { NEXT_TELEMETRY_DISABLED: "1" };
 
@@ -24,6 +27,10 @@ before(function () {
   ensureInstalled(APP, "Next.js 15.5");
   installPacked(APP, "runtime");
   installPacked(APP, "swc-plugin-wasm");
+  ensureInstalled(BABEL_APP, "Next.js 15.1");
+  installPacked(BABEL_APP, "runtime");
+  installPacked(BABEL_APP, "babel-plugin");
+  for (const dir of ["app", "lib"]) cpSync(join(APP, dir), join(BABEL_APP, dir), { recursive: true });
 });
 
 for (const bundler of ["webpack", "turbopack"]) {
@@ -80,3 +87,39 @@ for (const bundler of ["webpack", "turbopack"]) {
     });
   });
 }
+
+describe("e2e: the same app on Next.js 15.1, which no Wasm build runs in, through Babel (.babelrc, as Next documents it)", function () {
+  this.timeout(300_000);
+  const next = join(BABEL_APP, "node_modules", "next", "dist", "bin", "next");
+  const processes = new Processes(join(__dirname, "..", ".logs", "next15-babel"));
+  let base: string;
+
+  before(async () => {
+    rmSync(join(BABEL_APP, ".next"), { recursive: true, force: true });
+    const built = spawnSync(process.execPath, [next, "build"], { cwd: BABEL_APP, env: { ...process.env, ...env }, encoding: "utf8" });
+    if (built.status !== 0) throw new Error(`next build failed:\n${built.stdout}\n${built.stderr}`);
+    // Next says when a Babel config replaces its SWC.
+    expect(built.stdout + built.stderr).to.match(/babel/i);
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    processes.start("next", process.execPath, [next, "start", "-p", String(port), "-H", "127.0.0.1"], env, BABEL_APP);
+    await processes.waitFor("next", async () => (await fetch(`${base}/metrics`)).ok, 30_000);
+    for (let id = 1; id <= 10; id++) await fetch(`${base}/api/users/${id}`);
+    for (let i = 0; i < 3; i++) await fetch(`${base}/`);
+  });
+  after(async () => processes.stopAll());
+
+  it("answers as written and records the same series as the SWC builds", async () => {
+    expect(await (await fetch(`${base}/api/users/3`)).json()).to.deep.equal({ id: 3, name: "user-3" });
+    expect((await fetch(`${base}/api/users/20`)).status).to.equal(404);
+    const series = recordedCalls(await (await fetch(`${base}/metrics`)).text());
+    expect(series).to.include.members([
+      "GET (app/api/users/[id]/route.js) <- : ok 12",
+      "findUser (lib/users.js) <- GET (app/api/users/[id]/route.js): ok 10",
+      "findUser (lib/users.js) <- GET (app/api/users/[id]/route.js): error 2",
+      "formatName (lib/users.js) <- findUser (lib/users.js): ok 10",
+      "greeting (app/page.js) <- Page (app/page.js): ok 3",
+    ]);
+    expect(series.some((s) => s.startsWith("Page (app/page.js) <- : ok"))).to.equal(true);
+  });
+});
