@@ -33,6 +33,29 @@ before(function () {
   for (const dir of ["app", "lib"]) cpSync(join(APP, dir), join(BABEL_APP, dir), { recursive: true });
 });
 
+/**
+ * `next build` (with `args`) in `app`, then `next start`; makes ten user lookups (the tenth a 404) and
+ * three page loads, and resolves with the server's address. `checkBuild` reads the build's output.
+ */
+async function buildAndServe(
+  app: string,
+  next: string,
+  args: string[],
+  appEnv: Record<string, string>,
+  processes: Processes,
+  checkBuild: (output: string) => void = () => {},
+): Promise<string> {
+  const built = spawnSync(process.execPath, [next, "build", ...args], { cwd: app, env: { ...process.env, ...appEnv }, encoding: "utf8" });
+  if (built.status !== 0) throw new Error(`next build ${args.join(" ")} failed:\n${built.stdout}\n${built.stderr}`);
+  checkBuild(built.stdout + built.stderr);
+  const base = `http://127.0.0.1:${await freePort()}`;
+  processes.start("next", process.execPath, [next, "start", "-p", new URL(base).port, "-H", "127.0.0.1"], appEnv, app);
+  await processes.waitFor("next", async () => (await fetch(`${base}/metrics`)).ok, 30_000);
+  for (let id = 1; id <= 10; id++) await fetch(`${base}/api/users/${id}`);
+  for (let i = 0; i < 3; i++) await fetch(`${base}/`);
+  return base;
+}
+
 for (const bundler of ["webpack", "turbopack"]) {
   describe(`e2e: a Next.js 15.5 app through withAutometrics and the SWC plugin's AST 14 build (${bundler})`, function () {
     this.timeout(300_000);
@@ -43,18 +66,7 @@ for (const bundler of ["webpack", "turbopack"]) {
 
     before(async () => {
       rmSync(join(APP, distDir), { recursive: true, force: true });
-      const built = spawnSync(process.execPath, [NEXT, "build", ...(bundler === "turbopack" ? ["--turbopack"] : [])], {
-        cwd: APP,
-        env: { ...process.env, ...appEnv },
-        encoding: "utf8",
-      });
-      if (built.status !== 0) throw new Error(`next build (${bundler}) failed:\n${built.stdout}\n${built.stderr}`);
-      const port = await freePort();
-      base = `http://127.0.0.1:${port}`;
-      processes.start("next", process.execPath, [NEXT, "start", "-p", String(port), "-H", "127.0.0.1"], appEnv, APP);
-      await processes.waitFor("next", async () => (await fetch(`${base}/metrics`)).ok, 30_000);
-      for (let id = 1; id <= 10; id++) await fetch(`${base}/api/users/${id}`);
-      for (let i = 0; i < 3; i++) await fetch(`${base}/`);
+      base = await buildAndServe(APP, NEXT, bundler === "turbopack" ? ["--turbopack"] : [], appEnv, processes);
     });
     after(async () => processes.stopAll());
 
@@ -96,16 +108,10 @@ describe("e2e: the same app on Next.js 15.1, which no Wasm build runs in, throug
 
   before(async () => {
     rmSync(join(BABEL_APP, ".next"), { recursive: true, force: true });
-    const built = spawnSync(process.execPath, [next, "build"], { cwd: BABEL_APP, env: { ...process.env, ...env }, encoding: "utf8" });
-    if (built.status !== 0) throw new Error(`next build failed:\n${built.stdout}\n${built.stderr}`);
-    // Next says when a Babel config replaces its SWC.
-    expect(built.stdout + built.stderr).to.match(/babel/i);
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    processes.start("next", process.execPath, [next, "start", "-p", String(port), "-H", "127.0.0.1"], env, BABEL_APP);
-    await processes.waitFor("next", async () => (await fetch(`${base}/metrics`)).ok, 30_000);
-    for (let id = 1; id <= 10; id++) await fetch(`${base}/api/users/${id}`);
-    for (let i = 0; i < 3; i++) await fetch(`${base}/`);
+    base = await buildAndServe(BABEL_APP, next, [], env, processes, (output) =>
+      // Next says when a Babel config replaces its SWC.
+      expect(output).to.match(/babel/i),
+    );
   });
   after(async () => processes.stopAll());
 
