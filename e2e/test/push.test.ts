@@ -168,8 +168,12 @@ describe("pushing to a real OpenTelemetry Collector (runtime/collector/collector
         (r) => `${r.metric.__name__} ${r.value[1]}`,
       );
     // The dashboards' queries work on what the collector exposes: the request rate, joined with build_info's commit.
-    const rate = await prometheus.query(queriesFor("handle", "src/handler.js", { window: "1m" }).requestRate);
-    const ours = rate.filter((r) => r.metric.service_name === "push-many");
+    // A rate needs two scrapes of the final numbers, which can come after the counts above were first seen.
+    const requestRate = queriesFor("handle", "src/handler.js", { window: "1m" }).requestRate;
+    let ours: Awaited<ReturnType<Prometheus["query"]>> = [];
+    for (const deadline = Date.now() + 20_000; ours.length === 0 && Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
+      ours = (await prometheus.query(requestRate)).filter((r) => r.metric.service_name === "push-many");
+    }
     expect(ours).to.have.length(1);
     expect(ours[0]!.metric.commit, JSON.stringify(ours[0]!.metric)).to.match(/^[0-9a-f]{40}$/);
     expect(Number(ours[0]!.value[1])).to.be.greaterThan(0);
