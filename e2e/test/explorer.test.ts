@@ -267,6 +267,15 @@ describe("e2e: the Explorer page of `autometrics start`, in Chromium, on the Nod
         .end(),
     );
     expect(status).to.equal(421);
+    // A form another page posts here names the right host, but comes from elsewhere.
+    const posted = await fetch(`${explorer}api/prometheus/api/v1/query`, {
+      method: "POST",
+      headers: { Origin: "http://attacker.example", "Content-Type": "application/x-www-form-urlencoded" },
+      body: "query=up",
+    });
+    expect(posted.status).to.equal(403);
+    const huge = await fetch(`${explorer}api/prometheus/api/v1/query`, { method: "POST", body: `query=${"x".repeat(100_000)}` });
+    expect(huge.status).to.equal(413);
     const admin = await fetch(`${explorer}api/prometheus/api/v1/admin/tsdb/delete_series?match[]=up`, { method: "POST" });
     expect(admin.status).to.equal(404);
     const ok = await fetch(`${explorer}api/prometheus/api/v1/query?query=up`);

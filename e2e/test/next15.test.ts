@@ -21,6 +21,13 @@ const APP = join(__dirname, "..", "hosts", "next15");
 const BABEL_APP = join(__dirname, "..", "hosts", "next15-babel");
 const NEXT = join(APP, "node_modules", "next", "dist", "bin", "next");
 const env = { NEXT_TELEMETRY_DISABLED: "1" };
+/** The route's calls: ten lookups before the tests, two in the first; a missing user is a 404 the handler returns. */
+const ROUTE_SERIES = [
+  "GET (app/api/users/[id]/route.js) <- : ok 12",
+  "findUser (lib/users.js) <- GET (app/api/users/[id]/route.js): ok 10",
+  "findUser (lib/users.js) <- GET (app/api/users/[id]/route.js): error 2",
+  "formatName (lib/users.js) <- findUser (lib/users.js): ok 10",
+];
 
 before(function () {
   this.timeout(600_000);
@@ -86,11 +93,7 @@ for (const bundler of ["webpack", "turbopack"]) {
     it("records the route handler, the module it calls, the page and the layout with the source's labels and callers", async () => {
       const series = recordedCalls(await (await fetch(`${base}/metrics`)).text());
       expect(series).to.include.members([
-        // Ten requests before, two in the test above; a missing user is a 404 the handler returns.
-        "GET (app/api/users/[id]/route.js) <- : ok 12",
-        "findUser (lib/users.js) <- GET (app/api/users/[id]/route.js): ok 10",
-        "findUser (lib/users.js) <- GET (app/api/users/[id]/route.js): error 2",
-        "formatName (lib/users.js) <- findUser (lib/users.js): ok 10",
+        ...ROUTE_SERIES,
         "Page (app/page.js) <- : ok 4",
         "greeting (app/page.js) <- Page (app/page.js): ok 4",
       ]);
@@ -119,13 +122,7 @@ describe("e2e: the same app on Next.js 15.1, which no Wasm build runs in, throug
     expect(await (await fetch(`${base}/api/users/3`)).json()).to.deep.equal({ id: 3, name: "user-3" });
     expect((await fetch(`${base}/api/users/20`)).status).to.equal(404);
     const series = recordedCalls(await (await fetch(`${base}/metrics`)).text());
-    expect(series).to.include.members([
-      "GET (app/api/users/[id]/route.js) <- : ok 12",
-      "findUser (lib/users.js) <- GET (app/api/users/[id]/route.js): ok 10",
-      "findUser (lib/users.js) <- GET (app/api/users/[id]/route.js): error 2",
-      "formatName (lib/users.js) <- findUser (lib/users.js): ok 10",
-      "greeting (app/page.js) <- Page (app/page.js): ok 3",
-    ]);
+    expect(series).to.include.members([...ROUTE_SERIES, "greeting (app/page.js) <- Page (app/page.js): ok 3"]);
     expect(series.some((s) => s.startsWith("Page (app/page.js) <- : ok"))).to.equal(true);
   });
 });

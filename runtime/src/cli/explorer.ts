@@ -12,6 +12,9 @@ const ASSETS: Record<string, [file: string, type: string]> = {
   "/explorer.css": ["explorer.css", "text/css; charset=utf-8"],
 };
 
+/** The page's longest query is a few hundred bytes: anything far larger is not from it. */
+const MAX_QUERY_BYTES = 64 * 1024;
+
 /** The read-only parts of Prometheus's HTTP API the page asks for; nothing that writes or deletes. */
 const PROXIED = /^\/api\/v1\/(query|query_range|targets)$/;
 
@@ -32,6 +35,11 @@ export function serveExplorer(manifest: Manifest, port: number, host = "127.0.0.
   let allows: (host: string) => boolean = () => false;
   const server = createServer((req, res) => {
     if (!allows(req.headers.host ?? "")) return send(res, 421, "text/plain", `autometrics explorer: unknown host ${req.headers.host}\n`);
+    // A page elsewhere can still post a form here (with this host's name): it says where it comes from.
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allows(origin.replace(/^https?:\/\//, ""))) {
+      return send(res, 403, "text/plain", `autometrics explorer: requests from ${origin} are refused\n`);
+    }
     const url = new URL(req.url ?? "/", "http://explorer");
     const asset = ASSETS[url.pathname];
     if (asset !== undefined && req.method === "GET") return sendFile(res, asset);
@@ -68,10 +76,14 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
   res.end(body);
 }
 
+/** Each file as first read: they do not change while `start` runs. */
+const read = new Map<string, Buffer>();
+
 function sendFile(res: ServerResponse, [file, type]: [string, string]): void {
-  let body: Buffer;
+  let body = read.get(file);
   try {
-    body = readFileSync(join(PAGE, file));
+    body ??= readFileSync(join(PAGE, file));
+    read.set(file, body);
   } catch {
     return send(res, 500, "text/plain", `autometrics explorer: ${file} is missing from ${PAGE} (was the package built?)\n`);
   }
@@ -81,7 +93,12 @@ function sendFile(res: ServerResponse, [file, type]: [string, string]): void {
 /** Forwards one query; when Prometheus cannot be reached, answers as Prometheus would with an error, saying why. */
 async function proxy(req: IncomingMessage, res: ServerResponse, target: URL): Promise<void> {
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_QUERY_BYTES) return send(res, 413, "text/plain", `autometrics explorer: a query of over ${MAX_QUERY_BYTES} bytes\n`);
+    chunks.push(chunk as Buffer);
+  }
   try {
     const answer = await fetch(target, {
       method: req.method,
