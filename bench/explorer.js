@@ -16,7 +16,7 @@ const { tmpdir } = require("node:os");
 const { join } = require("node:path");
 const { chromium } = require("playwright-core");
 
-const CLI = require.resolve("autometrics-runtime/package.json").replace(/package\.json$/, "dist/cli/main.js");
+const CLI = require.resolve("autometrics-cli/package.json").replace(/package\.json$/, "dist/main.js");
 const CALLERS = 7;
 const LOADS = 5;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

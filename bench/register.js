@@ -1,4 +1,4 @@
-// Start-up of an app run with no build step under `autometrics-runtime/register`,
+// Start-up of an app run with no build step under `autometrics-register`,
 // against the same app run plainly, on the machine's Node and Node 22, 24, 26.
 //
 // The app: lodash-es 4.17.21 (643 ECMAScript modules, 300-odd functions
@@ -53,7 +53,7 @@ function project() {
 
 function start(node, dir, env, hook, cwd = dir) {
   const began = process.hrtime.bigint();
-  execFileSync(node, [...(hook ? ["--import", "autometrics-runtime/register"] : []), "main.js"], {
+  execFileSync(node, [...(hook ? ["--import", "autometrics-register"] : []), "main.js"], {
     cwd,
     env: { ...process.env, AUTOMETRICS_INCLUDE: "lodash/**", ...env },
     stdio: ["ignore", "ignore", "inherit"],

@@ -75,7 +75,7 @@ const everything = (server) => ["src/**", ...server.packages.map((p) => `node_mo
 
 function autometrics(include, env = {}) {
   return {
-    flags: ["--require", "autometrics-runtime/register", "--require", "./metrics.js"],
+    flags: ["--require", "autometrics-register", "--require", "./metrics.js"],
     env: { AUTOMETRICS_OPTIONS: JSON.stringify({ include, exclude: [] }), AUTOMETRICS_COMPILER: "babel", ...env },
   };
 }

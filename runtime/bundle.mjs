@@ -3,11 +3,10 @@
 // Node's modules are replaced by the shims in src/edge/shims, and the build
 // fails if anything else from Node, or prom-client, would reach them. Then
 // writes the ESM entries (esm/*.mjs), which re-export each CommonJS build
-// under the names it has, so ESM and CommonJS importers share one state; and
-// the Explorer page (explorer/) into dist/explorer/. Run by the repository's
-// `npm run build`, after tsc.
+// under the names it has, so ESM and CommonJS importers share one state. Run
+// by the repository's `npm run build`, after tsc.
 import { build } from "esbuild";
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -56,26 +55,6 @@ export async function bundle(entry, options = {}) {
 }
 
 /**
- * The Explorer page `autometrics start` serves (explorer/): its script with
- * uPlot and its styles, bundled into dist/explorer/ so it works offline.
- */
-export async function bundleExplorer(options = {}) {
-  const out = join(here, "dist", "explorer");
-  await build({
-    entryPoints: { explorer: join(here, "explorer", "src", "main.ts") },
-    outdir: out,
-    bundle: true,
-    format: "iife",
-    platform: "browser",
-    target: "es2022",
-    minify: true,
-    logLevel: "warning",
-    ...options,
-  });
-  copyFileSync(join(here, "explorer", "index.html"), join(out, "index.html"));
-}
-
-/**
  * esm/NAME.mjs: the CommonJS build dist/NAME.js, re-exported by name. It reads
  * the exports from the namespace's `default` where that is the CommonJS
  * exports object (Node, webpack, esbuild), else from the namespace itself
@@ -97,6 +76,6 @@ function esmEntry(name) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await Promise.all([bundle("edge"), bundle("browser"), bundleExplorer()]);
+  await Promise.all([bundle("edge"), bundle("browser")]);
   for (const name of ["index", "edge", "browser"]) esmEntry(name);
 }

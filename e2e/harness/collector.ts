@@ -6,7 +6,7 @@ import { freePort } from "../../fixtures/harness/ports";
 import type { Processes } from "./processes";
 
 /** The collector configuration users copy. */
-export const SHIPPED_CONFIG = join(__dirname, "..", "..", "runtime", "collector", "collector.yaml");
+export const SHIPPED_CONFIG = join(__dirname, "..", "..", "cli", "collector", "collector.yaml");
 
 /** The collector binary, built from e2e/collector once per version of its sources (fails loudly without Go). */
 export function collectorBinary(): string {

@@ -7,7 +7,7 @@ export interface PanelQuery {
   expr: string;
 }
 
-const DIR = join(__dirname, "..", "..", "runtime", "conformance", "dashboards");
+const DIR = join(__dirname, "..", "..", "cli", "conformance", "dashboards");
 
 /** Every panel query of the autometrics dashboards, as shipped. */
 export function panelQueries(): PanelQuery[] {

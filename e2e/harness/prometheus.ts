@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Processes } from "./processes";
 
-export const RULES = join(__dirname, "..", "..", "runtime", "conformance", "autometrics.rules.yml");
+export const RULES = join(__dirname, "..", "..", "cli", "conformance", "autometrics.rules.yml");
 
 /** Fails loudly when a binary the e2e suite needs is not installed. */
 export function requireBinary(name: string, pkg: string): void {

@@ -14,7 +14,7 @@ import { type Collector, startCollector } from "../harness/collector";
 import { Processes } from "../harness/processes";
 
 const APP = join(__dirname, "..", "apps", "browser-page");
-const CLI = join(__dirname, "..", "..", "runtime", "dist", "cli", "main.js");
+const CLI = join(__dirname, "..", "..", "cli", "dist", "main.js");
 /** The server's name: the ingest forwards the pages' calls as its own, whatever name a page gives. */
 const SERVICE = "shop";
 /** The name the page gives its own `init()` (src/main.js). */

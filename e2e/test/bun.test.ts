@@ -1,7 +1,7 @@
 /**
  * Bun: a Bun.serve app instrumented as Bun loads it (bunfig.toml's preload of
- * `autometrics-runtime/register`, which installs a Bun plugin), the same app
- * bundled by `Bun.build` with `autometrics-runtime/bun`, and `bun test` over
+ * `autometrics-register`, which installs a Bun plugin), the same app
+ * bundled by `Bun.build` with `autometrics-register/bun`, and `bun test` over
  * instrumented code. Bun comes from the npm registry (fixtures/harness/bun).
  */
 import { expect } from "chai";
@@ -105,7 +105,7 @@ describe("e2e: Bun", function () {
       checkMetrics(await serve(`serve-${compiler}`, "src/server.ts", APP, { AUTOMETRICS_COMPILER: compiler }));
     });
 
-    it(`bundles the app with Bun.build and autometrics-runtime/bun (${compiler}), and runs the bundle with no preload`, async () => {
+    it(`bundles the app with Bun.build and autometrics-register/bun (${compiler}), and runs the bundle with no preload`, async () => {
       const out = `dist/${compiler}`;
       rmSync(join(APP, out), { recursive: true, force: true });
       const build = await run(bun, ["build.ts", out], { AUTOMETRICS_COMPILER: compiler, AUTOMETRICS_CACHE_DIR: cacheDir });
@@ -146,7 +146,7 @@ describe("e2e: Bun", function () {
     const noBuild = join(__dirname, "..", "apps", "no-build");
     const [port, metricsPort] = [await freePort(), await freePort()];
     const env = { PORT: String(port), METRICS_PORT: String(metricsPort), AUTOMETRICS_CACHE_DIR: cacheDir };
-    processes.start("no-build", bun, ["--preload", "autometrics-runtime/register", "server.js"], env, noBuild);
+    processes.start("no-build", bun, ["--preload", "autometrics-register", "server.js"], env, noBuild);
     const get = async (path: string, at = port) => (await fetch(`http://127.0.0.1:${at}${path}`)).text();
     await processes.waitFor("no-build", async () => (await get("/metrics", metricsPort)).includes("function_calls_total"));
     expect(JSON.parse(await get("/?quantity=2"))).to.deep.equal({ receipt: "2 × book: 24" });
@@ -180,8 +180,6 @@ describe("e2e: Bun", function () {
   it("stops at start-up on bad options, in the plugin's words, before the app runs", async () => {
     const result = await run(bun, ["src/server.ts"], { AUTOMETRICS_OPTIONS: JSON.stringify({ include: "src/{" }), PORT: "0" });
     expect(result.code).to.equal(1);
-    expect(result.output.trim()).to.equal(
-      'autometrics-runtime/register: autometrics: invalid option `include`: pattern "src/{" has an unclosed {',
-    );
+    expect(result.output.trim()).to.equal('autometrics-register: autometrics: invalid option `include`: pattern "src/{" has an unclosed {');
   });
 });

@@ -3,13 +3,13 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { listSource } from "autometrics-runtime/tooling";
+import { listSource } from "autometrics-cli/tooling";
 import { loadCases } from "../../fixtures/harness/corpus";
 import { freePort } from "../../fixtures/harness/ports";
 import { Processes } from "../harness/processes";
 import { RULES, requireBinary } from "../harness/prometheus";
 
-const CLI = require.resolve("autometrics-runtime/package.json").replace(/package\.json$/, "dist/cli/main.js");
+const CLI = require.resolve("autometrics-cli/package.json").replace(/package\.json$/, "dist/main.js");
 const APP = join(__dirname, "..", "apps", "node-service");
 const cli = (...args: string[]) => execFileSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
 
@@ -241,7 +241,7 @@ describe("autometrics CLI", () => {
       writeFileSync(join(project, "lib/pay.js"), "export function pay() {}\n");
       const [appPort, prometheusPort] = [await freePort(), await freePort()];
       const app = `
-        const am = require(${JSON.stringify(CLI.replace(/cli[\\/]main\.js$/, "index.js"))});
+        const am = require(${JSON.stringify(require.resolve("autometrics-runtime"))});
         am.init({ exporter: { type: "prometheus", hostname: "127.0.0.1", port: ${appPort} }, detectBuildInfo: false });
         const pay = am.instrument("pay", "lib/pay.js", { objective: { name: "checkout", successRate: "97" } });
         setInterval(() => pay.run(() => 1), 50);`;

@@ -17,7 +17,7 @@ const BUILD = join(__dirname, "..", ".build", "explorer");
 const LOGS = join(__dirname, "..", ".logs", "explorer");
 /** The README links these: `UPDATE_SCREENSHOTS=1` writes them there too. */
 const SCREENSHOTS = join(__dirname, "..", "..", "docs", "images");
-const CLI = join(__dirname, "..", "..", "runtime", "dist", "cli", "main.js");
+const CLI = join(__dirname, "..", "..", "cli", "dist", "main.js");
 const RULE_WINDOWS = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"];
 
 interface Listed {

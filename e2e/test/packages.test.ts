@@ -11,7 +11,7 @@ import { isolatedDir } from "../harness/isolated-dir";
 import { packWorkspace } from "../harness/pack";
 
 const ROOT = join(__dirname, "..", "..");
-const WORKSPACES = ["runtime", "babel-plugin", "swc-plugin-wasm", "typescript-plugin"];
+const WORKSPACES = ["runtime", "register", "cli", "babel-plugin", "swc-plugin-wasm", "typescript-plugin"];
 /** The compilers at the versions this repository is tested with. */
 const lockVersion = (name: string) =>
   JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")).packages[`node_modules/${name}`].version as string;
@@ -116,8 +116,8 @@ describe("the packages, packed and installed outside the repository", function (
     expect(buildAndRun(".swcrc", JSON.stringify(swcrc), "@swc/core")).to.deep.equal(["src/app.js:price <- total", "src/app.js:total <- "]);
   });
 
-  it("no build step: node --require autometrics-runtime/register", () => {
-    const result = spawnSync(process.execPath, ["--require", "autometrics-runtime/register", "src/app.js"], {
+  it("no build step: node --require autometrics-register", () => {
+    const result = spawnSync(process.execPath, ["--require", "autometrics-register", "src/app.js"], {
       cwd: project,
       encoding: "utf8",
       env: { ...process.env, AUTOMETRICS_INCLUDE: "src/**" },

@@ -104,7 +104,7 @@ async function settle(prometheus: Prometheus, service: string, expected: ReturnT
   }
 }
 
-describe("pushing to a real OpenTelemetry Collector (runtime/collector/collector.yaml), scraped by a real Prometheus", function () {
+describe("pushing to a real OpenTelemetry Collector (cli/collector/collector.yaml), scraped by a real Prometheus", function () {
   this.timeout(180_000);
   const processes = new Processes(LOGS);
   let collector: Collector;
@@ -254,7 +254,7 @@ describe("pushing to a real OpenTelemetry Collector (runtime/collector/collector
     const pristine = await preparePristine(pkg, join(__dirname, "..", ".run", "real"));
     const options = { include: pkg.include, exclude: [...pkg.exclude, "**/node_modules/**"] };
     const run = await runTests(pkg, pristine, true, undefined, false, {
-      nodeOptions: `--require autometrics-runtime/register --require ${join(__dirname, "..", "apps", "push-writer", "init-from-env.cjs")}`,
+      nodeOptions: `--require autometrics-register --require ${join(__dirname, "..", "apps", "push-writer", "init-from-env.cjs")}`,
       env: {
         AUTOMETRICS_OPTIONS: JSON.stringify(options),
         AUTOMETRICS_CACHE_DIR: mkdtempSync(join(tmpdir(), "am-push-qs-")),

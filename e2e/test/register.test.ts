@@ -1,5 +1,5 @@
 /**
- * `autometrics-runtime/register`: apps run with no build step, instrumented
+ * `autometrics-register`: apps run with no build step, instrumented
  * as Node loads them, by each compiler, on the Node lines users run.
  */
 import * as babel from "@babel/core";
@@ -62,7 +62,7 @@ function lineOf(file: string, text: string): number {
   );
 }
 
-describe("autometrics-runtime/register: no build step", function () {
+describe("autometrics-register: no build step", function () {
   this.timeout(120_000);
   const processes = new Processes(LOGS);
   afterEach(() => processes.stopAll());
@@ -71,7 +71,7 @@ describe("autometrics-runtime/register: no build step", function () {
   async function runNoBuild(node: string, compiler: string, cacheDir: string, name: string) {
     const [port, metricsPort] = [await freePort(), await freePort()];
     const env = { PORT: String(port), METRICS_PORT: String(metricsPort), AUTOMETRICS_COMPILER: compiler, AUTOMETRICS_CACHE_DIR: cacheDir };
-    processes.start(name, node, ["--import", "autometrics-runtime/register", "server.js"], env, NO_BUILD);
+    processes.start(name, node, ["--import", "autometrics-register", "server.js"], env, NO_BUILD);
     const get = async (path: string, at = port) => (await fetch(`http://127.0.0.1:${at}${path}`)).text();
     await processes.waitFor(name, async () => (await get("/metrics", metricsPort)).includes("function_calls_total"));
     const answers = [await get("/?quantity=2"), await get("/?quantity=0")].map((a) => JSON.parse(a));
@@ -146,7 +146,7 @@ describe("autometrics-runtime/register: no build step", function () {
       {
         PORT: String(port),
         METRICS_PORT: String(metricsPort),
-        NODE_OPTIONS: "--require autometrics-runtime/register",
+        NODE_OPTIONS: "--require autometrics-register",
         AUTOMETRICS_CACHE_DIR: cacheDir,
       },
       app,
@@ -178,7 +178,7 @@ describe("autometrics-runtime/register: no build step", function () {
       `const h = require(${runtime}).instrument("tick", "app.js");\nsetInterval(() => h.run(() => 1), 20);\n`,
     );
     const name = "preload-twice";
-    const register = require.resolve("autometrics-runtime/register");
+    const register = require.resolve("autometrics-register");
     processes.start(name, process.execPath, ["--require", register, "--require", "./metrics.js", "app.js"], {}, dir);
     const scrape = async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     await processes.waitFor(name, async () => /function_calls_total\{[^}]*function="tick"[^}]*\} [1-9]/.test(await scrape()));
@@ -234,7 +234,7 @@ describe("autometrics-runtime/register: no build step", function () {
         const cacheDir = mkdtempSync(join(tmpdir(), "am-register-cache-"));
         const options = { include: pkg.include, exclude: [...pkg.exclude, "**/node_modules/**"] };
         const env = { AUTOMETRICS_OPTIONS: JSON.stringify(options), AUTOMETRICS_COMPILER: compiler, AUTOMETRICS_CACHE_DIR: cacheDir };
-        const run = await runTests(pkg, pristine, true, undefined, false, { nodeOptions: "--require autometrics-runtime/register", env });
+        const run = await runTests(pkg, pristine, true, undefined, false, { nodeOptions: "--require autometrics-register", env });
         expect(run.code, run.output.slice(-3000)).to.equal(0);
         expect(summary(run.output)).to.deep.equal(summary(baseline.output));
         const functions = new Set(run.samples.map((s) => `${s.module}:${s.function}`));
@@ -249,7 +249,7 @@ describe("autometrics-runtime/register: no build step", function () {
 
   describe("fails at start-up, before the app runs, saying what is wrong", () => {
     const start = (env: Record<string, string>, cwd = NO_BUILD) =>
-      spawnSync(process.execPath, ["--import", "autometrics-runtime/register", "-e", "console.log('the app ran')"], {
+      spawnSync(process.execPath, ["--import", "autometrics-register", "-e", "console.log('the app ran')"], {
         cwd,
         env: { ...process.env, ...env },
         encoding: "utf8",
@@ -261,33 +261,37 @@ describe("autometrics-runtime/register: no build step", function () {
         expect(result.status).to.equal(1);
         expect(result.stdout).not.to.contain("the app ran");
         expect(result.stderr.trim()).to.equal(
-          'autometrics-runtime/register: autometrics: invalid option `include`: pattern "lib/{" has an unclosed {',
+          'autometrics-register: autometrics: invalid option `include`: pattern "lib/{" has an unclosed {',
         );
       });
     }
 
     it("an environment variable it cannot read, by name", () => {
       expect(start({ AUTOMETRICS_OPTIONS: "{include:" }).stderr).to.match(
-        /^autometrics-runtime\/register: AUTOMETRICS_OPTIONS is not JSON \(.*\): \{include:\n$/,
+        /^autometrics-register: AUTOMETRICS_OPTIONS is not JSON \(.*\): \{include:\n$/,
       );
       expect(start({ AUTOMETRICS_OPTIONS: '["lib/**"]' }).stderr).to.equal(
-        'autometrics-runtime/register: AUTOMETRICS_OPTIONS must be a JSON object of plugin options, got ["lib/**"]\n',
+        'autometrics-register: AUTOMETRICS_OPTIONS must be a JSON object of plugin options, got ["lib/**"]\n',
       );
       expect(start({ AUTOMETRICS_OPTIONS: '{"__proto__": {"include": ["**"]}}' }).stderr).to.equal(
-        'autometrics-runtime/register: AUTOMETRICS_OPTIONS: "__proto__" is not a plugin option\n',
+        'autometrics-register: AUTOMETRICS_OPTIONS: "__proto__" is not a plugin option\n',
       );
       expect(start({ AUTOMETRICS_COMPILER: "esbuild" }).stderr).to.equal(
-        'autometrics-runtime/register: AUTOMETRICS_COMPILER must be "babel" or "swc", got "esbuild"\n',
+        'autometrics-register: AUTOMETRICS_COMPILER must be "babel" or "swc", got "esbuild"\n',
       );
     });
 
     it("no compiler to instrument with, and what to install", () => {
-      // A project that resolves neither compiler: a copy of the runtime alone, where no node_modules is above it.
+      // A project that resolves neither compiler: copies of the load hook and the runtime alone, where no node_modules is above them.
       const dir = isolatedDir("am-register-bare-");
-      const runtime = join(__dirname, "..", "..", "runtime");
-      spawnSync("cp", ["-r", join(runtime, "dist"), join(runtime, "package.json"), dir]);
+      for (const workspace of ["register", "runtime"]) {
+        const from = join(__dirname, "..", "..", workspace);
+        const to = join(dir, "node_modules", `autometrics-${workspace}`);
+        mkdirSync(to, { recursive: true });
+        spawnSync("cp", ["-r", join(from, "dist"), join(from, "package.json"), to]);
+      }
       writeFileSync(join(dir, "main.js"), "console.log('the app ran')\n");
-      const result = spawnSync(process.execPath, ["--require", join(dir, "dist", "register", "index.js"), "main.js"], {
+      const result = spawnSync(process.execPath, ["--require", "autometrics-register", "main.js"], {
         cwd: dir,
         encoding: "utf8",
       });

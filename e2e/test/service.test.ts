@@ -12,7 +12,7 @@ import { prometheusLink, queriesFor } from "autometrics-runtime";
 const APP = join(__dirname, "..", "apps", "node-service");
 const BUILD = join(__dirname, "..", ".build");
 const LOGS = join(__dirname, "..", ".logs");
-const CLI = require.resolve("autometrics-runtime/package.json").replace(/package\.json$/, "dist/cli/main.js");
+const CLI = require.resolve("autometrics-cli/package.json").replace(/package\.json$/, "dist/main.js");
 
 /**
  * Builds the app as a user's build would: with Babel and its babel.config.js,

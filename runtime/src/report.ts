@@ -7,7 +7,6 @@ export const reported = {
 /**
  * Failures inside metrics code are reported once per kind and swallowed:
  * instrumentation must never change what the user's program does.
- * @internal
  */
 export function reportOnce(key: string, message: string, error?: unknown): void {
   if (reported.once.has(key)) return;

@@ -563,7 +563,7 @@ describe("@autometrics/autometrics compatibility", () => {
     });
 
     it("keeps the shared dashboards' build_info joins working: they join on instance and job and take version and commit only", () => {
-      const folder = join(__dirname, "..", "conformance", "dashboards");
+      const folder = join(__dirname, "..", "..", "cli", "conformance", "dashboards");
       let joins = 0;
       for (const name of readdirSync(folder)) {
         const text = readFileSync(join(folder, name), "utf8");
@@ -574,7 +574,7 @@ describe("@autometrics/autometrics compatibility", () => {
         joins += joined;
       }
       expect(joins).to.be.greaterThan(0);
-      expect(readFileSync(join(__dirname, "..", "conformance", "autometrics.rules.yml"), "utf8")).not.to.include("build_info");
+      expect(readFileSync(join(__dirname, "..", "..", "cli", "conformance", "autometrics.rules.yml"), "utf8")).not.to.include("build_info");
     });
 
     it("reads the version from AUTOMETRICS_VERSION, then PACKAGE_VERSION, then npm_package_version when detecting", () => {

@@ -18,8 +18,8 @@ import { RUN_DIR, WASM, WASM_AST14, WASM_AST17, WASM_AST27 } from "./swc";
 
 const PACKAGE = join(__dirname, "..");
 const HOST = join(PACKAGE, "compat", "host.js");
-/** The load hook's and the CLI's compilers (autometrics-runtime/register). */
-const COMPILERS = join(PACKAGE, "..", "runtime", "dist", "register", "compilers.js");
+/** The load hook's and the CLI's compilers (autometrics-register). */
+const COMPILERS = join(PACKAGE, "..", "register", "dist", "compilers.js");
 /** The AST 27 build's hosts. */
 const SWC_CORE = "1.15.47";
 const NEXT = "16.3.8";

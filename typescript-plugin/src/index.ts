@@ -1,6 +1,6 @@
 import { relative } from "node:path";
 import type * as ts from "typescript/lib/tsserverlibrary";
-import { type Listed, findPluginOptions, listSource, prometheusLink, queriesFor } from "autometrics-runtime/tooling";
+import { type Listed, findPluginOptions, listSource, prometheusLink, queriesFor } from "autometrics-cli/tooling";
 
 /** The plugin's own entry in tsconfig.json's `compilerOptions.plugins`. */
 interface PluginConfig {

@@ -2,10 +2,10 @@ import { readFileSync } from "node:fs";
 import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import type { Manifest } from "../manifest";
+import type { Manifest } from "autometrics-register/tooling";
 
-/** The page's files, built by runtime/bundle.mjs from runtime/explorer/. */
-const PAGE = join(__dirname, "..", "explorer");
+/** The page's files, built by bundle.mjs from explorer/. */
+const PAGE = join(__dirname, "explorer");
 const ASSETS: Record<string, [file: string, type: string]> = {
   "/": ["index.html", "text/html; charset=utf-8"],
   "/explorer.js": ["explorer.js", "text/javascript; charset=utf-8"],

@@ -1,5 +1,5 @@
 /**
- * The module hooks of `autometrics-runtime/register` on Node before 22.15,
+ * The module hooks of `autometrics-register` on Node before 22.15,
  * where `import`s are loaded through hooks in a thread of their own
  * (`module.register`); the same work as `registerHooks` does in one thread.
  */

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Explorer, serveExplorer } from "./explorer";
-import type { Listed } from "../manifest";
+import type { Listed } from "autometrics-register/tooling";
 
 /** Where to scrape: `:8080`, `host:8080`, or a URL with its path (`http://host:8080/api/metrics`). */
 export interface Target {

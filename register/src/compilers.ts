@@ -2,7 +2,7 @@ import { readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
-import type { Listed } from "../manifest";
+import type { Listed } from "./manifest";
 import { listedInOutput } from "./swc-output";
 
 /**

@@ -1,11 +1,9 @@
 #!/usr/bin/env node
 import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { queriesFor, prometheusLink } from "../queries";
-import { type ObjectiveKind, SHARED_PERCENTILES, generateRules } from "../rules";
-import { pluginOptionsFromJson } from "../register/settings";
-import { findPluginOptions } from "./config";
-import type { Listed } from "../manifest";
+import { queriesFor, prometheusLink } from "autometrics-runtime/queries";
+import { type ObjectiveKind, SHARED_PERCENTILES, generateRules } from "./rules";
+import { type Listed, findPluginOptions, pluginOptionsFromJson } from "autometrics-register/tooling";
 import { listFunctions, objectiveConflicts } from "./list";
 import { isPrometheusUrl, parseTarget, start } from "./start";
 
@@ -112,7 +110,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case "dashboards": {
       const out = resolve(flag(rest, "--out") ?? "autometrics-dashboards");
-      const from = join(__dirname, "..", "..", "conformance", "dashboards");
+      const from = join(__dirname, "..", "conformance", "dashboards");
       mkdirSync(out, { recursive: true });
       cpSync(from, out, { recursive: true });
       for (const f of readdirSync(from)) console.log(join(out, f));
@@ -135,7 +133,7 @@ async function main(argv: string[]): Promise<number> {
       if (port === undefined || explorerPort === undefined) return 2;
       const project = resolve(flag(rest, "--project") ?? ".");
       const functions = await functionsOf(project, rest);
-      const shared = join(__dirname, "..", "..", "conformance", "autometrics.rules.yml");
+      const shared = join(__dirname, "..", "conformance", "autometrics.rules.yml");
       const wanted = percentilesOf(functions, false);
       return start({
         targets,

@@ -2,8 +2,8 @@ import { expect } from "chai";
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DiskCache, defaultCacheDir } from "../src/register/cache";
-import { warnings } from "./helpers/runtime";
+import { DiskCache, defaultCacheDir } from "../src/cache";
+import { warnings } from "../../runtime/test/helpers/runtime";
 
 const SOURCE = "export function orders() { return 1; }";
 const INSTRUMENTED = "/* instrumented */ export function orders() { return 1; }";

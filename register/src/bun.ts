@@ -1,15 +1,15 @@
 /**
- * `autometrics-runtime/bun`: the load hook as a Bun plugin, for
+ * `autometrics-register/bun`: the load hook as a Bun plugin, for
  * `Bun.build({ plugins: [autometrics()] })` (and `Bun.plugin()` by hand; a
- * preload of `autometrics-runtime/register` does that for you). It
+ * preload of `autometrics-register` does that for you). It
  * instruments what the plugin options select, with the Babel plugin or the
- * SWC one as `autometrics-runtime/register` does, from the same configuration
+ * SWC one as `autometrics-register` does, from the same configuration
  * and cache.
  */
-import { type BunPlugin, bunPlugin } from "./register/bun";
-import { problemOf } from "./register/compilers";
-import { Instrumenter } from "./register/instrument";
-import { projectSetup } from "./register/settings";
+import { type BunPlugin, bunPlugin } from "./bun-plugin";
+import { problemOf } from "./compilers";
+import { Instrumenter } from "./instrument";
+import { projectSetup } from "./settings";
 
 export type { BunPlugin };
 
@@ -27,7 +27,7 @@ export function autometrics(options: Record<string, unknown> & { root?: string }
     instrumenter = new Instrumenter(projectSetup(root, options, true));
     instrumenter.check();
   } catch (error) {
-    throw new Error(`autometrics-runtime/bun: ${problemOf(error)}`);
+    throw new Error(`autometrics-register/bun: ${problemOf(error)}`);
   }
   return bunPlugin(instrumenter, root);
 }

@@ -1,4 +1,4 @@
-import type { Listed } from "../manifest";
+import type { Listed } from "./manifest";
 
 /**
  * What the SWC plugin instrumented in a file, read back from its output (with

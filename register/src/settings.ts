@@ -1,4 +1,4 @@
-import { findCompilerOptions } from "../cli/config";
+import { findCompilerOptions } from "./config";
 import { defaultCacheDir } from "./cache";
 import type { Setup } from "./instrument";
 

@@ -3,7 +3,6 @@
  * where a project's plugin options are, what the plugins would instrument in
  * a file, and the queries and links for a function.
  */
-export { findPluginOptions, type FoundConfig } from "./config";
+export { findPluginOptions, type FoundConfig, type Listed } from "autometrics-register/tooling";
 export { listSource } from "./list";
-export type { Listed } from "../manifest";
-export { queriesFor, prometheusLink } from "../queries";
+export { queriesFor, prometheusLink } from "autometrics-runtime/queries";

@@ -1,19 +1,19 @@
 /**
- * `node --import autometrics-runtime/register app.mjs` (or `--require`, or
+ * `node --import autometrics-register app.mjs` (or `--require`, or
  * through NODE_OPTIONS): instruments the files the plugin options select as
  * Node loads them, CommonJS and ECMAScript modules alike, with no build step.
  * Under Bun (bunfig.toml's `preload`), the same through a Bun plugin.
  */
 import Module from "node:module";
 import { pathToFileURL } from "node:url";
-import { type BunPlugin, bunPlugin } from "./bun";
+import { type BunPlugin, bunPlugin } from "./bun-plugin";
 import { problemOf } from "./compilers";
 import { Instrumenter, type Setup } from "./instrument";
 import { type LoadResult, instrumentLoaded } from "./load";
 import { projectSetup } from "./settings";
-import { inModuleHooksThread } from "../hooks-thread";
+import { inModuleHooksThread } from "autometrics-runtime/internal";
 
-const REGISTERED = Symbol.for("autometrics-runtime.register");
+const REGISTERED = Symbol.for("autometrics-register");
 
 type NextLoad = (url: string, context?: object) => LoadResult;
 interface SyncHooks {
@@ -28,7 +28,7 @@ function install(setup: Setup): void {
   if (instrumenter.compiler.name === "swc") process.setSourceMapsEnabled(true);
   const bun = (globalThis as { Bun?: { plugin(plugin: BunPlugin): unknown } }).Bun;
   if (bun !== undefined) {
-    // Bun (from bunfig.toml's `preload`): a Bun plugin, as `autometrics-runtime/bun` gives Bun.build.
+    // Bun (from bunfig.toml's `preload`): a Bun plugin, as `autometrics-register/bun` gives Bun.build.
     bun.plugin(bunPlugin(instrumenter, setup.root));
     return;
   }
@@ -57,7 +57,7 @@ function main(): void {
     install(projectSetup(process.cwd(), {}, process.versions.bun !== undefined));
   } catch (error) {
     // Before the app runs: say what is wrong and stop, as a build would.
-    console.error(`autometrics-runtime/register: ${problemOf(error)}`);
+    console.error(`autometrics-register: ${problemOf(error)}`);
     process.exit(1);
   }
 }

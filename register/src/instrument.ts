@@ -1,5 +1,5 @@
 import { extname, sep } from "node:path";
-import { reportOnce } from "../report";
+import { reportOnce } from "autometrics-runtime/internal";
 import { type Cached, DiskCache } from "./cache";
 import { type Compiler, type Format, chooseCompiler, problemOf } from "./compilers";
 

@@ -1,7 +1,6 @@
 import { readFileSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
-import type { Listed } from "../manifest";
-import { type Compiler, chooseCompiler, problemOf } from "../register/compilers";
+import { type Compiler, type Listed, chooseCompiler, problemOf } from "autometrics-register/tooling";
 
 /** What the CLI and the editor need a compiler for, in the error when there is none. */
 const READING = "reading the code";

@@ -3,7 +3,7 @@ import "./style.css";
 import { COLOURS, type ChartSpec, UNITS, align, renderChart } from "./charts";
 import { h, percent, rate } from "./dom";
 import { MAX_DRAWN, renderNeighbours, renderServiceGraph } from "./graph";
-import type { Manifest } from "../../src/manifest";
+import type { Manifest } from "autometrics-register/tooling";
 import { type Edge, type Fn, type Model, buildModel, edgesOf, keyOf } from "./model";
 import { renderObjective } from "./objectives";
 import * as prometheus from "./prometheus";

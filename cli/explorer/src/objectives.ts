@@ -1,6 +1,6 @@
 import { ALERTS, WINDOWS } from "../../src/rules";
 import { h, percent } from "./dom";
-import type { Listed } from "../../src/manifest";
+import type { Listed } from "autometrics-register/tooling";
 import type { Sample } from "./prometheus";
 
 export type Status = "ok" | "ticket" | "page" | "no-data";

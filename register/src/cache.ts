@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
-import { reportOnce } from "../report";
+import { reportOnce } from "autometrics-runtime/internal";
 
 /** What a cache entry holds for a file the plugin selected nothing in. */
 const UNTOUCHED = "";

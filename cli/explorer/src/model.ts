@@ -1,4 +1,4 @@
-import type { Listed, Manifest } from "../../src/manifest";
+import type { Listed, Manifest } from "autometrics-register/tooling";
 import type { Sample } from "./prometheus";
 
 /** A function on the page: from the code, from Prometheus, or both. */
