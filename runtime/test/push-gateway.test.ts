@@ -1,5 +1,7 @@
 import { expect } from "chai";
 import { execFile } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
 import { find, one, parseExposition } from "../../fixtures/harness/exposition";
 import { type Gateway, startPushGateway } from "./helpers/pushgateway";
@@ -48,6 +50,21 @@ describe("push gateway exporter, against Debian's prometheus-pushgateway", funct
     const { stderr } = await run(process.execPath, ["-e", job("prometheus", `http://127.0.0.1:${port}`, "lost")], { timeout: 15_000 });
     expect(Date.now() - started).to.be.lessThan(8_000);
     expect(stderr).to.contain(`pushing metrics to http://127.0.0.1:${port} failed`);
+  });
+
+  it("says what a gateway that refuses the push answered", async () => {
+    const refusing = createServer((req, res) => {
+      req.resume();
+      res.writeHead(400).end("pushed metrics are invalid");
+    });
+    await new Promise<void>((resolve) => refusing.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(refusing.address() as AddressInfo).port}`;
+    try {
+      const { stderr } = await run(process.execPath, ["-e", job("prometheus", url, "refused")], { timeout: 15_000 });
+      expect(stderr).to.contain(`pushing metrics to ${url} failed: push failed with status 400, pushed metrics are invalid`);
+    } finally {
+      refusing.close();
+    }
   });
 
   it("rejects a push gateway without a usable URL", async () => {

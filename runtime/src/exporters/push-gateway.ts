@@ -1,6 +1,4 @@
-import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
-import { Registry } from "prom-client";
+import { Pushgateway, Registry } from "prom-client";
 import { createMetrics } from "../prometheus/metrics";
 import { writeThrough } from "../prometheus/registry";
 import { reportThrottled } from "../report";
@@ -28,44 +26,26 @@ export interface RunningPush {
 
 /**
  * Pushes the metrics (Prometheus text, whichever tracker records them) to a
- * Prometheus push gateway with PUT, replacing the group's previous push. Only
- * the current state is ever sent, so an unreachable gateway costs no memory.
+ * Prometheus push gateway with PUT, through prom-client's client, replacing
+ * the group's previous push. Only the current state is ever sent, so an
+ * unreachable gateway costs no memory.
  * @internal
  */
 export function startPushGateway(options: PushGatewayOptions, serviceName: string): RunningPush {
   const registry = new Registry();
   for (const metric of createMetrics()) registry.registerMetric(metric as never);
   writeThrough(registry);
-  const groups = { job: options.jobName ?? serviceName, ...options.groupings };
-  const path = Object.entries(groups)
-    .map(([k, v]) => `/${encodeURIComponent(k)}/${encodeURIComponent(v)}`)
-    .join("");
-  const target = new URL(`${options.url.replace(/\/+$/, "")}/metrics${path}`);
-  const send = target.protocol === "https:" ? httpsRequest : httpRequest;
+  const { job, ...groupings } = { job: options.jobName ?? serviceName, ...options.groupings };
   const timeout = options.timeoutMs ?? 5000;
+  const gateway = new Pushgateway(options.url, { timeout, headers: { "Content-Type": registry.contentType } }, registry);
 
   let inFlight: Promise<void> | null = null;
   const push = (): Promise<void> =>
-    (inFlight ??= registry
-      .metrics()
+    (inFlight ??= gateway
+      .push({ jobName: job, groupings })
       .then(
-        (body) =>
-          new Promise<void>((resolve) => {
-            const req = send(target, { method: "PUT", timeout, headers: { "Content-Type": registry.contentType } }, (res) => {
-              res.resume();
-              if (res.statusCode !== undefined && res.statusCode >= 300) {
-                reportThrottled("push-gateway", `the push gateway at ${options.url} answered ${res.statusCode}`);
-              }
-              res.on("end", resolve);
-              res.on("error", () => resolve());
-            });
-            req.on("timeout", () => req.destroy(new Error(`no answer within ${timeout} ms`)));
-            req.on("error", (error) => {
-              reportThrottled("push-gateway", `pushing metrics to ${options.url} failed`, error);
-              resolve();
-            });
-            req.end(body);
-          }),
+        () => undefined,
+        (error: unknown) => reportThrottled("push-gateway", `pushing metrics to ${options.url} failed`, error),
       )
       .finally(() => {
         inFlight = null;
