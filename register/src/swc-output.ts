@@ -1,3 +1,4 @@
+import { GREATEST_LOWER_BOUND, LEAST_UPPER_BOUND, TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
 import type { Listed } from "./manifest";
 
 /**
@@ -137,51 +138,17 @@ function firstToken(code: string): number {
   return Buffer.byteLength(skipped?.[0] ?? "");
 }
 
-const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 /**
- * The source line (1-based) of a generated line and column (0-based), from a
- * source map's `mappings`: the last segment at or before the column, else the
- * line's first.
+ * The source line (1-based) of a generated line and column (0-based): the
+ * map's last segment at or before the column, else the line's first; 0 with
+ * no map or no segment on the line.
  */
 function originalLines(map: string | undefined): (line: number, column: number) => number {
-  const segments: [number, number][][] = [];
-  let sourceLine = 0;
-  for (const generated of (map === undefined ? "" : JSON.parse(map).mappings).split(";")) {
-    const line: [number, number][] = [];
-    let column = 0;
-    for (const segment of generated.split(",")) {
-      if (segment === "") continue;
-      const fields = vlq(segment);
-      column += fields[0]!;
-      if (fields.length >= 4) {
-        sourceLine += fields[2]!;
-        line.push([column, sourceLine + 1]);
-      }
-    }
-    segments.push(line);
-  }
+  if (map === undefined) return () => 0;
+  const traced = new TraceMap(map);
   return (line, column) => {
-    const on = segments[line] ?? [];
-    let best = on[0]?.[1] ?? 0;
-    for (const [c, source] of on) if (c <= column) best = source;
-    return best;
+    const at = (bias: typeof GREATEST_LOWER_BOUND | typeof LEAST_UPPER_BOUND) =>
+      originalPositionFor(traced, { line: line + 1, column, bias }).line;
+    return at(GREATEST_LOWER_BOUND) ?? at(LEAST_UPPER_BOUND) ?? 0;
   };
-}
-
-function vlq(segment: string): number[] {
-  const values: number[] = [];
-  let value = 0;
-  let shift = 0;
-  for (const char of segment) {
-    const digit = BASE64.indexOf(char);
-    value += (digit & 31) << shift;
-    if (digit & 32) shift += 5;
-    else {
-      values.push(value & 1 ? -(value >>> 1) : value >>> 1);
-      value = 0;
-      shift = 0;
-    }
-  }
-  return values;
 }
