@@ -183,6 +183,38 @@ describe("the packages, packed and installed outside the repository", function (
     }
   });
 
+  it("an app in production has only the runtime and prom-client: npm ls --prod names nothing of the tooling", () => {
+    const app = isolatedDir("autometrics-production-");
+    try {
+      const dependencies = {
+        "autometrics-runtime": `file:${tarballs.get("autometrics-runtime")}`,
+        "prom-client": lockVersion("prom-client"),
+      };
+      writeFileSync(join(app, "package.json"), JSON.stringify({ name: "production", private: true, dependencies }));
+      execFileSync("npm", ["install", "--omit=dev", "--no-audit", "--no-fund", "--prefer-offline"], { cwd: app, stdio: "pipe" });
+      const tree = JSON.parse(execFileSync("npm", ["ls", "--omit=dev", "--all", "--json"], { cwd: app, encoding: "utf8" }));
+      // Everything installed (npm ls also names optional peers that are not), less what prom-client itself brings.
+      type Tree = Record<string, { version?: string; dependencies?: Tree }>;
+      const names = (deps: Tree = {}, into = new Set<string>()): Set<string> => {
+        for (const [name, dep] of Object.entries(deps)) {
+          if (dep.version === undefined || into.has(name)) continue;
+          into.add(name);
+          names(dep.dependencies, into);
+        }
+        return into;
+      };
+      const ofPromClient = names(tree.dependencies["prom-client"].dependencies);
+      expect([...names(tree.dependencies)].filter((name) => !ofPromClient.has(name)).sort()).to.deep.equal([
+        "autometrics-runtime",
+        "prom-client",
+      ]);
+      const files = execFileSync("tar", ["tzf", tarballs.get("autometrics-runtime")!], { encoding: "utf8" });
+      expect(files).not.to.match(/explorer|conformance|collector|\/cli\/|\/register\/|compilers/);
+    } finally {
+      rmSync(app, { recursive: true, force: true });
+    }
+  });
+
   it("the editor plugin loads as tsserver loads it, and decorates a language service", () => {
     const check = `
       const ts = require("typescript");
