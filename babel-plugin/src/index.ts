@@ -47,7 +47,7 @@ function instrumentProgram(types: typeof t, program: NodePath<t.Program>, state:
   if (!byConfig && !mayHaveDirective(state.file.code)) return;
 
   const selectsByConfig = (label: string) => byConfig && (options.functions.empty || options.functions.matches(label));
-  const { selected, touched, declared, usesImportMeta } = walkProgram(types, program.node, moduleDirective, selectsByConfig);
+  const { selected, withDirective, declared, usesImportMeta } = walkProgram(types, program.node, moduleDirective, selectsByConfig);
 
   // Objectives the directives declare; a bad one fails the build, pointing at it.
   const placed: Placed[] = declared.map(({ source, label }) => ({ source, where: `in \`${label}\` (${moduleLabel})` }));
@@ -64,7 +64,7 @@ function instrumentProgram(types: typeof t, program: NodePath<t.Program>, state:
   }
 
   dropDirectives(program.node.directives);
-  for (const node of touched) dropDirectives(functionDirectives(node));
+  for (const node of withDirective) dropDirectives(functionDirectives(node));
   if (selected.length === 0) return;
 
   // Source order; a label used twice in the file gets #2, #3, … (docs/transform.md).

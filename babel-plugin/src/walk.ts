@@ -28,7 +28,7 @@ export interface Declared {
 export interface Walked {
   selected: Selected[];
   /** Functions with an autometrics directive of their own. */
-  touched: t.Function[];
+  withDirective: t.Function[];
   /** The directives with fields of functions, in source order. */
   declared: Declared[];
   usesImportMeta: boolean;
@@ -47,7 +47,7 @@ export function walkProgram(
   selectsByConfig: (label: string) => boolean,
 ): Walked {
   const keys = types.VISITOR_KEYS;
-  const out: Walked = { selected: [], touched: [], declared: [], usesImportMeta: false };
+  const out: Walked = { selected: [], withDirective: [], declared: [], usesImportMeta: false };
   // The nodes from the program down to the current one, and how each is held.
   const ancestors: t.Node[] = [];
   const holders: { key: string; index: number | null }[] = [];
@@ -80,7 +80,7 @@ export function walkProgram(
     functions.push({ facts, depth });
     const directive = directiveOf(functionDirectives(node));
     const source = directive?.source;
-    if (directive !== null) out.touched.push(node);
+    if (directive !== null) out.withDirective.push(node);
     if (source !== undefined) out.declared.push({ source, label: labelOf(ancestry(depth)) ?? "anonymous" });
     if (directive?.kind === "no" || node.generator || isInstrumented(node)) return;
     const label = labelOf(ancestry(depth));

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { defineSlots } from "./own";
+import { defineSlots } from "./array-slots";
 
 /**
  * Which instrumented function is running, for the caller labels.

@@ -16,7 +16,7 @@ import {
 } from "./context";
 import { isControlFlow } from "./control-flow";
 import { type Objective, type ResolvedObjective, resolveObjective } from "./objectives";
-import { append, defineSlots } from "./own";
+import { append, defineSlots } from "./array-slots";
 import { reportOnce } from "./report";
 import { DEFAULT_BUCKETS } from "./spec";
 import {

@@ -1,7 +1,7 @@
 import { FunctionHandle, type FunctionOptions } from "./function-handle";
 import { byKey, functions } from "./state";
 import { metricsRegistry } from "./prometheus/tracker";
-import { append } from "./own";
+import { append } from "./array-slots";
 import { reportOnce } from "./report";
 
 /**

@@ -182,7 +182,7 @@ impl Pass for Autometrics {
             _ => {}
         }
         if selected.is_empty() {
-            if walker.infos.iter().any(|i| i.touched) {
+            if walker.infos.iter().any(|i| i.has_directive) {
                 walker.rewrite(Vec::new());
                 program.visit_mut_with(&mut walker);
             }

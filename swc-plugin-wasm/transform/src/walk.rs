@@ -48,7 +48,7 @@ pub struct FnInfo {
     /// It awaits where no call can go: `for await`, `await using`.
     pub unpausable: bool,
     /// It has an autometrics directive of its own (`"use autometrics"` goes).
-    pub touched: bool,
+    pub has_directive: bool,
     /// Its own directive's fields, when it has some: an index into `Walker::declared`.
     pub source: Option<usize>,
 }
@@ -259,7 +259,7 @@ impl<'a> Walker<'a> {
         instrumented: bool,
         on_request: bool,
     ) -> FnInfo {
-        let mut info = FnInfo { start, touched: own.is_some(), ..FnInfo::default() };
+        let mut info = FnInfo { start, has_directive: own.is_some(), ..FnInfo::default() };
         let kind = own.as_ref().map(|d| d.kind);
         if let Some(source) = own.and_then(|d| d.source) {
             info.source = Some(self.declared.len());
@@ -357,8 +357,8 @@ impl<'a> Walker<'a> {
                 self.enclosing.pop();
             }
             Mode::Rewrite => {
-                let touched = self.infos.get(index).is_some_and(|i| i.touched);
-                if let (true, Some(b)) = (touched, body.as_mut()) {
+                let has_directive = self.infos.get(index).is_some_and(|i| i.has_directive);
+                if let (true, Some(b)) = (has_directive, body.as_mut()) {
                     drop_use(&mut b.stmts);
                 }
                 let params = head(self);
@@ -387,8 +387,8 @@ impl<'a> Walker<'a> {
                 self.collect_children(index, a);
             }
             Mode::Rewrite => {
-                let touched = self.infos.get(index).is_some_and(|i| i.touched);
-                if let (true, ArrowBlock(body)) = (touched, &mut *a.body) {
+                let has_directive = self.infos.get(index).is_some_and(|i| i.has_directive);
+                if let (true, ArrowBlock(body)) = (has_directive, &mut *a.body) {
                     drop_use(&mut body.stmts);
                 }
                 a.visit_mut_children_with(self);
