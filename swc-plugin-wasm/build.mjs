@@ -159,7 +159,7 @@ if (forced && forced !== "rustup" && forced !== "debian") fail(`unknown --toolch
 const testing = ownArgs.includes("--test");
 const linting = ownArgs.includes("--lint");
 
-/** The Rust sources (manifests, locks, crates) of both builds, hashed. */
+/** The Rust sources (manifests, locks, crates, embedded files) of every build, hashed. */
 function sourcesHash() {
   const hash = createHash("sha256");
   const add = (path) => {
@@ -180,6 +180,10 @@ function sourcesHash() {
     join(here, "ast27"),
     join(here, "ast17"),
     join(here, "ast14"),
+    // The facts the crates embed (include_str!).
+    join(here, "compat", "builds.json"),
+    join(here, "..", "runtime", "spec.json"),
+    join(here, "..", "babel-plugin", "src", "schedulers.json"),
   ])
     add(path);
   return hash.digest("hex");

@@ -1,28 +1,14 @@
 import type { types as t } from "@babel/core";
 import { bare } from "./labels";
+import schedulerNames from "./schedulers.json";
 
 /**
  * Callees that register a callback to run later (docs/transform.md, "Callers
  * across asynchronous boundaries"): promise reactions, timers, the microtask
- * and next-tick queues, event listeners, and the `Promise` constructor.
+ * and next-tick queues, event listeners, and the `Promise` constructor. The
+ * SWC plugin reads the same file.
  */
-const SCHEDULERS = new Set([
-  "then",
-  "catch",
-  "finally",
-  "setTimeout",
-  "setInterval",
-  "setImmediate",
-  "queueMicrotask",
-  "nextTick",
-  "on",
-  "once",
-  "addListener",
-  "prependListener",
-  "prependOnceListener",
-  "addEventListener",
-  "Promise",
-]);
+const SCHEDULERS = new Set<string>(schedulerNames);
 
 /**
  * Whether a call or `new` with this callee can register an asynchronous

@@ -11,52 +11,21 @@ const { join } = require("node:path");
 const PLUGIN = "swc-plugin-autometrics";
 const VERSION = require("../package.json").version;
 
-const HOST_NAMES = { "@swc/core": "@swc/core", next: "Next.js", "@rspack/core": "Rspack" };
-
 /**
- * The Wasm builds the package ships, newest first: the `swc_core` (and
- * `swc_ecma_ast`) each is built on, its module request (a package export,
- * which Turbopack and webpack resolve from the project) and file, and the
- * oldest release of each host it runs in. A build runs in later releases too,
- * as far as SWC keeps plugins portable (`swc_ast_unknown`), unless it has a
- * `last` release (a minor's, `x` for any patch): hosts before @swc/core 1.15
- * and Next 16.1 read a plugin's program only on their own AST, so a build for
- * them runs in that AST's releases alone. A host gets the newest build it can
- * run; a host no build lists (Rspack for the AST 17 and AST 14 builds, Next
- * for the AST 17 one) gets none of it.
+ * The Wasm builds the package ships, newest first (builds.json, which each
+ * build also embeds to name the others when a host cannot read its program):
+ * the `swc_core` (and `swc_ecma_ast`) each is built on, its module request (a
+ * package export, which Turbopack and webpack resolve from the project) and
+ * file, and the oldest release of each host it runs in. A build runs in later
+ * releases too, as far as SWC keeps plugins portable (`swc_ast_unknown`),
+ * unless it has a `last` release (a minor's, `x` for any patch): hosts before
+ * @swc/core 1.15 and Next 16.1 read a plugin's program only on their own AST,
+ * so a build for them runs in that AST's releases alone. A host gets the
+ * newest build it can run; a host no build lists (Rspack for the AST 17 and
+ * AST 14 builds, Next for the AST 17 one) gets none of it. `hosts` names
+ * each host in words.
  */
-const BUILDS = [
-  {
-    swcCore: "78",
-    ast: "29",
-    request: PLUGIN,
-    file: "swc_plugin_autometrics.wasm",
-    minimum: { "@swc/core": "1.16.0", next: "16.4.0", "@rspack/core": "2.2.0" },
-  },
-  {
-    swcCore: "75",
-    ast: "27",
-    request: `${PLUGIN}/ast27`,
-    file: "swc_plugin_autometrics_ast27.wasm",
-    minimum: { "@swc/core": "1.15.0", next: "16.1.0", "@rspack/core": "1.7.0" },
-  },
-  {
-    swcCore: "46",
-    ast: "17",
-    request: `${PLUGIN}/ast17`,
-    file: "swc_plugin_autometrics_ast17.wasm",
-    minimum: { "@swc/core": "1.14.0" },
-    last: { "@swc/core": "1.14.x" },
-  },
-  {
-    swcCore: "35",
-    ast: "14",
-    request: `${PLUGIN}/ast14`,
-    file: "swc_plugin_autometrics_ast14.wasm",
-    minimum: { "@swc/core": "1.12.0", next: "15.2.0" },
-    last: { "@swc/core": "1.13.x", next: "16.0.x" },
-  },
-];
+const { hosts: HOST_NAMES, builds: BUILDS } = require("./builds.json");
 
 function parse(version) {
   const m = /^(\d+)\.(\d+)\.(\d+)/.exec(String(version));

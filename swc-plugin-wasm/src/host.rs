@@ -5,6 +5,7 @@
 //! host", and since @swc/core 1.15 that is how a host outside a build's range
 //! fails (a `.swcrc` names its build by hand, so nothing checks it earlier).
 
+use serde_json::Value;
 use swc_core::{
     common::{
         errors::{DiagnosticBuilder, Emitter, Handler, HANDLER},
@@ -24,43 +25,55 @@ use swc_core::{
 };
 
 /// A build of the plugin: its module request, its `swc_ecma_ast`, and the
-/// hosts it runs in (compat/host.js's `BUILDS`, which picks one by version).
+/// hosts it runs in, in words.
 struct Build {
-    request: &'static str,
-    ast: &'static str,
-    runs_in: &'static str,
+    request: String,
+    ast: String,
+    runs_in: String,
 }
 
-const BUILDS: [Build; 4] = [
-    Build {
-        request: "swc-plugin-autometrics",
-        ast: "29",
-        runs_in: "@swc/core 1.16.0 and later, Next.js 16.4.0 and later and Rspack 2.2.0 and later",
-    },
-    Build {
-        request: "swc-plugin-autometrics/ast27",
-        ast: "27",
-        runs_in: "@swc/core 1.15.0 to 1.15.x, Next.js 16.1.0 to 16.3.x and Rspack 1.7.0 to 2.1.x",
-    },
-    Build { request: "swc-plugin-autometrics/ast17", ast: "17", runs_in: "@swc/core 1.14.0 to 1.14.x" },
-    Build {
-        request: "swc-plugin-autometrics/ast14",
-        ast: "14",
-        runs_in: "@swc/core 1.12.0 to 1.13.x and Next.js 15.2.0 to 16.0.x",
-    },
-];
+/// The builds, newest first: compat/builds.json, embedded, which compat/host.js
+/// reads to pick one by version. The hosts are worded as its `rangeOf` words them.
+fn builds() -> Vec<Build> {
+    let table: Value = serde_json::from_str(include_str!("../compat/builds.json")).expect("compat/builds.json");
+    let text = |v: &Value| v.as_str().expect("compat/builds.json: a string").to_string();
+    let builds = table["builds"].as_array().expect("compat/builds.json: builds");
+    builds
+        .iter()
+        .map(|b| {
+            let minimum = b["minimum"].as_object().expect("compat/builds.json: minimum");
+            let hosts: Vec<String> = minimum
+                .iter()
+                .map(|(host, first)| {
+                    let name = text(&table["hosts"][host]);
+                    match b.get("last").and_then(|l| l.get(host)) {
+                        Some(last) => format!("{name} {} to {}", text(first), text(last)),
+                        None => format!("{name} {} and later", text(first)),
+                    }
+                })
+                .collect();
+            let runs_in = match hosts.split_last() {
+                Some((last, [])) => last.clone(),
+                Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+                None => String::new(),
+            };
+            Build { request: text(&b["request"]), ast: text(&b["ast"]), runs_in }
+        })
+        .collect()
+}
 
 /// Why this build stops on a program it cannot read, and what to name instead.
 fn unreadable_program() -> String {
+    let builds = builds();
     let name = env!("CARGO_PKG_NAME");
-    let this = BUILDS.iter().position(|b| name.ends_with(&format!("_ast{}", b.ast))).unwrap_or(0);
+    let this = builds.iter().position(|b| name.ends_with(&format!("_ast{}", b.ast))).unwrap_or(0);
     // "For <hosts>, name "<build>" instead; for <hosts>, name "<build>"".
-    let others: Vec<String> = (0..BUILDS.len())
+    let others: Vec<String> = (0..builds.len())
         .filter(|&i| i != this)
         .enumerate()
         .map(|(n, i)| {
             let (first, instead) = if n == 0 { ("For", " instead") } else { ("for", "") };
-            format!("{first} {}, name \"{}\"{instead}", BUILDS[i].runs_in, BUILDS[i].request)
+            format!("{first} {}, name \"{}\"{instead}", builds[i].runs_in, builds[i].request)
         })
         .collect();
     let swc_core = swc_core::diagnostics::get_core_engine_diagnostics().package_semver;
@@ -70,9 +83,9 @@ fn unreadable_program() -> String {
          swc-plugin-autometrics/compat (withAutometrics in next.config), which picks the build for the installed \
          host and says what to install when none runs there.",
         env!("CARGO_PKG_VERSION"),
-        BUILDS[this].request,
-        BUILDS[this].ast,
-        BUILDS[this].runs_in,
+        builds[this].request,
+        builds[this].ast,
+        builds[this].runs_in,
         others.join("; "),
     )
 }

@@ -5,27 +5,22 @@
 //! constructor. A function whose own body makes one, or holds a nested
 //! function or class, is scoped.
 
+use std::sync::OnceLock;
+
 use swc_core::ecma::ast::*;
 
 use crate::labels::bare;
 
-const SCHEDULERS: [&str; 15] = [
-    "then",
-    "catch",
-    "finally",
-    "setTimeout",
-    "setInterval",
-    "setImmediate",
-    "queueMicrotask",
-    "nextTick",
-    "on",
-    "once",
-    "addListener",
-    "prependListener",
-    "prependOnceListener",
-    "addEventListener",
-    "Promise",
-];
+/// The callees: the Babel plugin's list, embedded, so that both plugins read one file.
+fn schedulers() -> &'static [String] {
+    static NAMES: OnceLock<Vec<String>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let list: serde_json::Value =
+            serde_json::from_str(include_str!("../../../babel-plugin/src/schedulers.json")).expect("schedulers.json");
+        let names = list.as_array().expect("schedulers.json: a list");
+        names.iter().map(|n| n.as_str().expect("schedulers.json: a name").to_string()).collect()
+    })
+}
 
 /// Whether a call or `new` with this callee can register a continuation:
 /// an identifier, or a member with a static name, from the list (looking
@@ -40,5 +35,5 @@ pub fn schedules(callee: &Expr) -> bool {
         },
         _ => return false,
     };
-    SCHEDULERS.iter().any(|s| name == *s)
+    schedulers().iter().any(|s| name == s.as_str())
 }

@@ -8,9 +8,13 @@ use swc_core::ecma::utils::number::ToJsString;
 
 use crate::glob::{GlobError, GlobSet};
 
-/// The specification's default histogram buckets, in seconds.
-pub const DEFAULT_BUCKETS: [f64; 14] =
-    [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0];
+/// The specification's default histogram buckets, in seconds: the runtime's
+/// `runtime/spec.json`, embedded, so that the runtime and both plugins read one list.
+pub fn default_buckets() -> Vec<f64> {
+    let spec: Value = serde_json::from_str(include_str!("../../../runtime/spec.json")).expect("runtime/spec.json");
+    let list = spec["defaultBuckets"].as_array().expect("runtime/spec.json: defaultBuckets");
+    list.iter().map(|v| v.as_f64().expect("runtime/spec.json: a bucket is a number")).collect()
+}
 
 pub const DEFAULT_RUNTIME: &str = "autometrics-runtime";
 
@@ -275,7 +279,7 @@ impl Options {
             }
         };
 
-        let mut buckets = DEFAULT_BUCKETS.to_vec();
+        let mut buckets = default_buckets();
         if let Some(b) = input.get("buckets") {
             let list = match b {
                 Value::Array(items) if !items.is_empty() => items,
