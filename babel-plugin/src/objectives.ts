@@ -1,5 +1,5 @@
-import { DECIMAL } from "autometrics-runtime/spec";
-import { type ObjectiveSpec, type Options, Problem, definedObjective, percentile, threshold } from "./options";
+import { DECIMAL, ObjectiveValueError, checkPercentile } from "autometrics-runtime/spec";
+import { type ObjectiveSpec, type Options, definedObjective, threshold } from "./options";
 import type { Fields, SourceDirective } from "./directives";
 
 /** A directive with fields, and where it is, as errors name it. */
@@ -33,21 +33,21 @@ function within<T>(field: string, check: () => T): T {
   try {
     return check();
   } catch (e) {
-    throw e instanceof Problem ? new Problem(`${field}: ${e.message}`) : e;
+    throw e instanceof ObjectiveValueError ? new ObjectiveValueError(`${field}: ${e.message}`) : e;
   }
 }
 
 function define(fields: Fields, buckets: readonly number[]): ObjectiveSpec {
   const spec: ObjectiveSpec = { name: fields.objective };
   const { successRate, latency } = fields;
-  if (successRate !== undefined) spec.successRate = within("successRate", () => percentile(successRate));
+  if (successRate !== undefined) spec.successRate = within("successRate", () => checkPercentile(successRate));
   if (latency !== undefined) {
     spec.latency = within("latency", (): [string, string] => {
       const at = latency.indexOf("@");
-      if (at < 0) throw new Problem(`expected <seconds>@<percentile> such as 0.25@99, got \`${latency}\``);
+      if (at < 0) throw new ObjectiveValueError(`expected <seconds>@<percentile> such as 0.25@99, got \`${latency}\``);
       const bound = latency.slice(0, at);
-      if (!DECIMAL.test(bound)) throw new Problem(`threshold \`${bound}\` is not a number of seconds`);
-      return [threshold(bound, buckets), percentile(latency.slice(at + 1))];
+      if (!DECIMAL.test(bound)) throw new ObjectiveValueError(`threshold \`${bound}\` is not a number of seconds`);
+      return [threshold(bound, buckets), checkPercentile(latency.slice(at + 1))];
     });
   }
   return spec;
@@ -75,7 +75,7 @@ export function sourceObjectives(options: Options, placed: readonly Placed[]): M
     try {
       spec = define(fields, options.buckets);
     } catch (e) {
-      throw e instanceof Problem ? fail(p, e.message) : e;
+      throw e instanceof ObjectiveValueError ? fail(p, e.message) : e;
     }
     const earlier = here.get(spec.name);
     const other = earlier ?? definedObjective(options, spec.name);

@@ -1,4 +1,4 @@
-import { BLANK, DECIMAL, DEFAULT_BUCKETS } from "autometrics-runtime/spec";
+import { BLANK, DEFAULT_BUCKETS, ObjectiveValueError, checkPercentile, checkThreshold } from "autometrics-runtime/spec";
 import { GlobError, GlobSet } from "./glob";
 
 export interface ObjectiveSpec {
@@ -61,38 +61,21 @@ function shortest(n: number): string {
   return String(n);
 }
 
-/** What is wrong with a value, before it is placed (an option path, or a directive). */
-export class Problem extends Error {}
-
 /** Runs `check`, naming `option` in the error it throws. */
 function at<T>(option: string, check: () => T): T {
   try {
     return check();
   } catch (e) {
-    if (e instanceof Problem) throw new OptionError(option, e.message);
+    if (e instanceof ObjectiveValueError) throw new OptionError(option, e.message);
     throw e;
   }
 }
 
-/** `"99.9"` (or 99.9): the percentile as written. */
-export function percentile(value: unknown): string {
-  const text = typeof value === "number" ? String(value) : value;
-  if (typeof text !== "string" || !DECIMAL.test(text)) {
-    throw new Problem(`expected a percentile such as "99.9", got ${JSON.stringify(value)}`);
-  }
-  const n = Number(text);
-  if (!(n > 0 && n < 100)) throw new Problem(`percentile ${text} is not between 0 and 100`);
-  return text;
-}
-
 /** A latency threshold in seconds (a number, or a decimal string such as "0.25") that is one of `buckets`, as the shortest decimal. */
 export function threshold(value: unknown, buckets: readonly number[]): string {
-  const bound = typeof value === "string" ? (DECIMAL.test(value) ? Number(value) : Number.NaN) : value;
-  if (typeof bound !== "number" || !Number.isFinite(bound) || bound <= 0) {
-    throw new Problem(`threshold ${JSON.stringify(value)} is not a positive number of seconds`);
-  }
+  const bound = checkThreshold(value);
   if (!buckets.includes(bound)) {
-    throw new Problem(`threshold ${shortest(bound)} is not a histogram bucket (buckets: ${buckets.map(shortest).join(", ")})`);
+    throw new ObjectiveValueError(`threshold ${shortest(bound)} is not a histogram bucket (buckets: ${buckets.map(shortest).join(", ")})`);
   }
   return shortest(bound);
 }
@@ -114,13 +97,13 @@ function objective(value: unknown, option: string, buckets: readonly number[]): 
     throw new OptionError(option, `objective "${entry.name}" has neither successRate nor latency`);
   }
   const spec: ObjectiveSpec = { name: entry.name };
-  if (entry.successRate !== undefined) spec.successRate = at(`${option}.successRate`, () => percentile(entry.successRate));
+  if (entry.successRate !== undefined) spec.successRate = at(`${option}.successRate`, () => checkPercentile(entry.successRate));
   if (entry.latency !== undefined) {
     const latency = entry.latency;
     if (!Array.isArray(latency) || latency.length !== 2) {
       throw new OptionError(`${option}.latency`, "expected [threshold in seconds, percentile]");
     }
-    spec.latency = at(`${option}.latency`, (): [string, string] => [threshold(latency[0], buckets), percentile(latency[1])]);
+    spec.latency = at(`${option}.latency`, (): [string, string] => [threshold(latency[0], buckets), checkPercentile(latency[1])]);
   }
   return {
     objective: spec,

@@ -1,6 +1,6 @@
 import { AutometricsConfigError } from "./errors";
 import { reportOnce } from "./report";
-import { BLANK, DECIMAL } from "./spec";
+import { BLANK, ObjectiveValueError, checkPercentile, checkThreshold } from "./spec";
 
 /** The percentiles the autometrics recording and alerting rules cover. */
 export enum ObjectivePercentile {
@@ -58,15 +58,9 @@ export function formatBound(bound: number): string {
   return String(bound);
 }
 
-function checkPercentile(value: unknown, option: string, objectiveName: string): string {
-  const text = typeof value === "number" ? String(value) : value;
-  if (typeof text !== "string" || !DECIMAL.test(text)) {
-    throw new AutometricsConfigError(option, `expected a percentile such as "99.9", got ${JSON.stringify(value)}`);
-  }
-  const number = Number(text);
-  if (!(number > 0 && number < 100)) {
-    throw new AutometricsConfigError(option, `percentile ${text} is not between 0 and 100`);
-  }
+/** `checkPercentile`, naming `option` in its error, and saying once when the shared rules do not cover it. */
+function percentileOf(value: unknown, option: string, objectiveName: string): string {
+  const text = within(option, () => checkPercentile(value));
   if (!SUPPORTED_PERCENTILES.has(text)) {
     reportOnce(
       `percentile:${text}`,
@@ -75,6 +69,15 @@ function checkPercentile(value: unknown, option: string, objectiveName: string):
     );
   }
   return text;
+}
+
+/** Runs `check`, naming `option` in the error it throws. */
+function within<T>(option: string, check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    throw e instanceof ObjectiveValueError ? new AutometricsConfigError(option, e.message) : e;
+  }
 }
 
 /**
@@ -110,7 +113,7 @@ export function resolveObjective(
     latencyThreshold: "",
   };
   if (objective.successRate !== undefined) {
-    resolved.successPercentile = checkPercentile(objective.successRate, `${option}.successRate`, name);
+    resolved.successPercentile = percentileOf(objective.successRate, `${option}.successRate`, name);
   }
   if (objective.latency !== undefined) {
     const latency = objective.latency;
@@ -118,10 +121,7 @@ export function resolveObjective(
       throw new AutometricsConfigError(`${option}.latency`, "expected [threshold in seconds, percentile]");
     }
     const [threshold, percentile] = latency;
-    const bound = typeof threshold === "string" ? (DECIMAL.test(threshold) ? Number(threshold) : Number.NaN) : threshold;
-    if (typeof bound !== "number" || !Number.isFinite(bound) || bound <= 0) {
-      throw new AutometricsConfigError(`${option}.latency`, `threshold ${JSON.stringify(threshold)} is not a positive number of seconds`);
-    }
+    const bound = within(`${option}.latency`, () => checkThreshold(threshold));
     if (buckets !== undefined && !buckets.includes(bound)) {
       throw new AutometricsConfigError(
         `${option}.latency`,
@@ -130,7 +130,7 @@ export function resolveObjective(
       );
     }
     resolved.latencyThreshold = formatBound(bound);
-    resolved.latencyPercentile = checkPercentile(percentile, `${option}.latency`, name);
+    resolved.latencyPercentile = percentileOf(percentile, `${option}.latency`, name);
   }
   return resolved;
 }
