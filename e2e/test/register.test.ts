@@ -216,7 +216,7 @@ describe("autometrics-register: no build step", function () {
         const linked = join(pristine, "node_modules", "@swc", "core");
         rmSync(linked, { recursive: true, force: true });
         if (swcCore) {
-          const { ensureHost } = (await import("../../swc-plugin-wasm/compat/hosts.mjs")) as {
+          const { ensureHost } = (await import("../../swc-plugin-wasm/matrix/hosts.mjs")) as {
             ensureHost: (h: string, v: string) => string;
           };
           mkdirSync(dirname(linked), { recursive: true });

@@ -1,7 +1,7 @@
 "use strict";
 // Which SWC hosts the plugin's Wasm build runs in, which build a host gets,
 // and a check that says so in words before a host fails on the first file with
-// its own error (or none). The ranges are the measured ones (compat/range.mjs,
+// its own error (or none). The ranges are the measured ones (matrix/range.mjs,
 // the README's table) for the `swc_core` of each build (Cargo.toml,
 // ast27/Cargo.toml, ast17/Cargo.toml and ast14/Cargo.toml); a plugin rebuilt
 // against another `swc_core` can set AUTOMETRICS_SKIP_HOST_CHECK=1.

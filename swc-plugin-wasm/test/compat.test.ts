@@ -1,13 +1,13 @@
 /**
  * The hosts on either side of the plugin's four builds, for real, from their
- * isolated installs (compat/hosts/, installed from the registry on first use):
+ * isolated installs (matrix/hosts/, installed from the registry on first use):
  * @swc/core 1.15.47 and Next 16.3.8, which cannot load the default build and
  * get the one on swc_ecma_ast 27; @swc/core 1.14.0, before CBOR, which gets
  * the one on swc_ecma_ast 17; @swc/core 1.13.21 and Next 15.5.29 and 16.0.11,
  * hosts before CBOR too, which get the one on swc_ecma_ast 14; @swc/core
  * 1.11.31 and Next 15.1.12, which none is for. What a host says by itself, and what the
  * package does and says through swc-plugin-autometrics/compat and
- * withAutometrics. The whole matrix of hosts is compat/range.mjs; a Next 15.5
+ * withAutometrics. The whole matrix of hosts is matrix/range.mjs; a Next 15.5
  * app built and served with the AST 14 build is e2e/test/next15.test.ts.
  */
 import { expect } from "chai";
@@ -67,12 +67,12 @@ function node(cwd: string, args: string[], env: Record<string, string> = {}) {
   return { out: `${r.stdout}\n${r.stderr}`, status: r.status };
 }
 
-/** The whole corpus through `wasm` in the @swc/core of `host` (compat/corpus-worker.ts): every case but `failures` exact. */
+/** The whole corpus through `wasm` in the @swc/core of `host` (matrix/corpus-worker.ts): every case but `failures` exact. */
 function expectCorpus(host: string, wasm: string, run: string, failures: string[]) {
   const runDir = join(RUN_DIR, run);
   rmSync(runDir, { recursive: true, force: true });
   mkdirSync(runDir, { recursive: true });
-  const worker = join(PACKAGE, "compat", "corpus-worker.ts");
+  const worker = join(PACKAGE, "matrix", "corpus-worker.ts");
   const { out } = node(runDir, ["-r", require.resolve("tsx/cjs"), worker, host, wasm, runDir]);
   const result = JSON.parse(
     out
@@ -95,7 +95,7 @@ describe("the plugin's four builds and the hosts each runs in", () => {
   before(async function () {
     // The first run installs the eight hosts from the registry.
     this.timeout(20 * 60_000);
-    const { ensureHost } = (await import("../compat/hosts.mjs")) as { ensureHost: (host: string, version: string) => string };
+    const { ensureHost } = (await import("../matrix/hosts.mjs")) as { ensureHost: (host: string, version: string) => string };
     for (const version of [SWC_CORE, AST17_SWC_CORE, PRE_CBOR_SWC_CORE, OLD_SWC_CORE])
       hosts[`@swc/core@${version}`] = ensureHost("@swc/core", version);
     for (const version of [NEXT, PRE_CBOR_NEXT, PRE_CBOR_NEXT_16, OLD_NEXT]) hosts[`next@${version}`] = ensureHost("next", version);

@@ -48,7 +48,7 @@ const FIRST_RELEASES = Object.keys(TABLE.hosts).map((host) =>
   TABLE.builds.flatMap((b) => (b.minimum[host] ? [new RegExp(`(?<![\\w.])${literal(b.minimum[host])}(?![\\w]|\\.\\d)`)] : [])),
 );
 
-const CHECKS = /(?:^|\/)tests?\/|\.test\.|^swc-plugin-wasm\/compat\/range\.mjs$/;
+const CHECKS = /(?:^|\/)tests?\/|\.test\.|^swc-plugin-wasm\/matrix\/range\.mjs$/;
 
 /** What in `text` (of the file `path`) copies one of the facts, in words; undefined when nothing does. */
 function copyIn(text: string, path = ""): string | undefined {
