@@ -7,7 +7,7 @@ import { type PrometheusExporterOptions, type RunningExporter, startPrometheusEx
 import { type PushGatewayOptions, type RunningPush, startPushGateway } from "./exporters/push-gateway";
 import { type OtlpExporterOptions, attachToMeterProvider, load, startOtelPipeline } from "./opentelemetry/pipeline";
 import { AutometricsMetricProducer } from "./opentelemetry/producer";
-import { type RecordingOptions, prepareRecording } from "./recording";
+import { RECORDING_OPTION_TYPES, type RecordingOptions, prepareRecording } from "./recording";
 import { afterEachRequest, flushesAfterRequest } from "./push/after-request";
 import { exporterFromEnv, resolvePush } from "./push/options";
 import { checkBuildInfo, checkExporter } from "./exporter-options";
@@ -73,9 +73,7 @@ const OPTION_TYPES: Record<keyof InitOptions, OptionType> = {
   meterProvider: "object",
   exporter: "object",
   cluster: "boolean",
-  buckets: "array",
-  trackConcurrency: "boolean",
-  trackCallers: { is: (v) => typeof v === "boolean" || v === "exact", expected: 'true, false or "exact"' },
+  ...RECORDING_OPTION_TYPES,
   exemplars: "boolean",
   serviceName: "string",
   buildInfo: "object",

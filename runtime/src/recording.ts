@@ -2,6 +2,7 @@ import { setAsyncCallers } from "./context";
 import { AutometricsConfigError } from "./errors";
 import { checkBuckets } from "./objectives";
 import { settings } from "./function-handle";
+import type { OptionType } from "./option-types";
 import { functions } from "./state";
 
 /** The `init()` options that decide how calls are recorded, the same on every platform. */
@@ -18,6 +19,13 @@ export interface RecordingOptions {
    */
   trackCallers?: boolean | "exact";
 }
+
+/** @internal The types of the recording options, for `init()`'s check on every platform. */
+export const RECORDING_OPTION_TYPES: Readonly<Record<keyof RecordingOptions, OptionType>> = {
+  buckets: "array",
+  trackConcurrency: "boolean",
+  trackCallers: { is: (v) => typeof v === "boolean" || v === "exact", expected: 'true, false or "exact"' },
+};
 
 /**
  * @internal Checks the buckets against every registered function's objective

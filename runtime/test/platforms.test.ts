@@ -106,7 +106,9 @@ describe("the runtime for browsers, edge and workers", () => {
       expect(h.count).to.equal(2);
       expect(() => runtime.metricsHandler()).to.throw(/from a Node process; here, push them/);
       expect(() => runtime.init({ exporter: { type: "prometheus" } })).to.throw(/`exporter.type`: "prometheus" needs a Node process/);
-      expect(() => runtime.init({ registry: {} })).to.throw(/`registry`: unknown option here/);
+      expect(() => runtime.init({ registry: {} })).to.throw(
+        /`registry`: unknown option \(known: exporter, serviceName, buildInfo, env, buckets, trackConcurrency, trackCallers\), here \((edge|browser)\)/,
+      );
       expect(() => runtime.init({ exporter: { type: "otlp", url: "ftp://x" } })).to.throw(/`exporter.url`: expected an http\(s\) URL/);
       // The same checks as Node's init(), field by field.
       expect(() => runtime.init({ exporter: { type: "otlp", url: "http://x/v1/metrics", intervalMs: "10s" } })).to.throw(

@@ -3,7 +3,8 @@ import { AutometricsConfigError } from "../errors";
 import { checkBuildInfo, checkExporter } from "../exporter-options";
 import { exporterFromEnv, resolvePush } from "../push/options";
 import type { OtlpPushOptions, Pusher } from "../push/pusher";
-import { type RecordingOptions, prepareRecording } from "../recording";
+import { type OptionType, checkOptionTypes } from "../option-types";
+import { RECORDING_OPTION_TYPES, type RecordingOptions, prepareRecording } from "../recording";
 import { reportOnce } from "../report";
 import { runtime } from "../state";
 
@@ -21,7 +22,13 @@ export interface PlatformInit extends RecordingOptions {
   env?: Env;
 }
 
-const OPTIONS = ["exporter", "serviceName", "buildInfo", "env", "buckets", "trackConcurrency", "trackCallers"];
+const OPTION_TYPES: Record<keyof PlatformInit, OptionType> = {
+  exporter: "object",
+  serviceName: "string",
+  buildInfo: "object",
+  env: "object",
+  ...RECORDING_OPTION_TYPES,
+};
 
 /** @internal `init()` of the edge and browser entries; `start` starts their push. */
 export function initOn(
@@ -32,13 +39,8 @@ export function initOn(
   start: (spec: OtlpPushOptions, env: Env, info: () => ResolvedBuildInfo) => Pusher,
 ): { flush(): Promise<void>; shutdown(): Promise<void> } {
   if (typeof options !== "object" || options === null) throw new AutometricsConfigError("init", "expected an options object");
-  for (const key of Object.keys(options)) {
-    if (!OPTIONS.includes(key)) throw new AutometricsConfigError(key, `unknown option here (${where}: known are ${OPTIONS.join(", ")})`);
-  }
+  checkOptionTypes(options, OPTION_TYPES, (option, problem) => new AutometricsConfigError(option, `${problem}, here (${where})`));
   checkBuildInfo(options.buildInfo);
-  if (options.serviceName !== undefined && typeof options.serviceName !== "string") {
-    throw new AutometricsConfigError("serviceName", `expected a string, got ${typeof options.serviceName}`);
-  }
   const env: Env = options.env ?? (globalThis as { process?: { env?: Env } }).process?.env ?? {};
   let spec: OtlpPushOptions | undefined = options.exporter;
   if (spec !== undefined) {
