@@ -13,6 +13,7 @@ import { nodeVersions } from "../../fixtures/harness/isolated-install.mjs";
 import { REAL_PACKAGES, callerPairs, instrumentedCopy, preparePristine, runTests, summary } from "../../fixtures/harness/real-packages";
 import { freePort } from "../../fixtures/harness/ports";
 import { isolatedDir } from "../harness/isolated-dir";
+import { installPacked } from "../harness/pack";
 import { Processes } from "../harness/processes";
 
 const APPS = join(__dirname, "..", "apps");
@@ -282,14 +283,9 @@ describe("autometrics-register: no build step", function () {
     });
 
     it("no compiler to instrument with, and what to install", () => {
-      // A project that resolves neither compiler: copies of the load hook and the runtime alone, where no node_modules is above them.
+      // A project that resolves neither compiler: the load hook and the runtime alone, as npm installs them, where no node_modules is above them.
       const dir = isolatedDir("am-register-bare-");
-      for (const workspace of ["register", "runtime"]) {
-        const from = join(__dirname, "..", "..", workspace);
-        const to = join(dir, "node_modules", `autometrics-${workspace}`);
-        mkdirSync(to, { recursive: true });
-        spawnSync("cp", ["-r", join(from, "dist"), join(from, "package.json"), to]);
-      }
+      for (const workspace of ["register", "runtime"]) installPacked(dir, workspace);
       writeFileSync(join(dir, "main.js"), "console.log('the app ran')\n");
       const result = spawnSync(process.execPath, ["--require", "autometrics-register", "main.js"], {
         cwd: dir,

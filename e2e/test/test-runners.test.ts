@@ -16,6 +16,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writ
 import { dirname, join } from "node:path";
 import { ensureInstalled, nodeVersions } from "../../fixtures/harness/isolated-install.mjs";
 import { preparePristine } from "../../fixtures/harness/real-packages";
+import { installPacked } from "../harness/pack";
 
 const ROOT = join(__dirname, "..", "..");
 const HOSTS = join(__dirname, "..", "hosts", "test-runners");
@@ -28,6 +29,8 @@ const REAL_PACKAGES = join(HOSTS, ".real-packages");
 interface Project {
   dir: string;
   runner: "jest" | "vitest";
+  /** The project's code and tests: JavaScript, or TypeScript. */
+  language: "js" | "ts";
   how: string;
   /** The config file that names the plugin. */
   config: string;
@@ -39,11 +42,18 @@ interface Project {
 const JSX_TEST = ["a JSX element's method call in a test file loads"];
 
 const PROJECTS: Project[] = [
-  { dir: "jest-babel", runner: "jest", how: "babel-jest, plugin in babel.config.js", config: "babel.config.js" },
-  { dir: "jest-swc", runner: "jest", how: "@swc/jest, plugin in its options in jest.config.js (TypeScript)", config: "jest.config.js" },
+  { dir: "jest-babel", runner: "jest", language: "js", how: "babel-jest, plugin in babel.config.js", config: "babel.config.js" },
+  {
+    dir: "jest-swc",
+    runner: "jest",
+    language: "ts",
+    how: "@swc/jest, plugin in its options in jest.config.js (TypeScript)",
+    config: "jest.config.js",
+  },
   {
     dir: "vitest-babel",
     runner: "vitest",
+    language: "js",
     how: "@rolldown/plugin-babel in vitest.config.js",
     config: "vitest.config.js",
     extra: JSX_TEST,
@@ -51,20 +61,23 @@ const PROJECTS: Project[] = [
   {
     dir: "vitest-babel-config",
     runner: "vitest",
+    language: "js",
     how: "vite-plugin-babel, plugin in babel.config.json",
     config: "babel.config.json",
     extra: JSX_TEST,
   },
-  { dir: "vitest-swc", runner: "vitest", how: "unplugin-swc, plugin in .swcrc (TypeScript)", config: ".swcrc" },
+  { dir: "vitest-swc", runner: "vitest", language: "ts", how: "unplugin-swc, plugin in .swcrc (TypeScript)", config: ".swcrc" },
   {
     dir: "vitest-swc-options",
     runner: "vitest",
+    language: "ts",
     how: "unplugin-swc, plugin in its options in vitest.config.ts (TypeScript)",
     config: "vitest.config.ts",
   },
   {
     dir: "vitest-react-swc",
     runner: "vitest",
+    language: "ts",
     how: "@vitejs/plugin-react-swc's plugins in vitest.config.ts (TypeScript)",
     config: "vitest.config.ts",
   },
@@ -89,15 +102,13 @@ const RESET = {
 };
 
 /**
- * Our packages, from this repository: the runtime copied as npm unpacks it (a
- * real folder under node_modules: Jest resolves links to their real path, and
+ * Our packages, from this repository: the runtime packed and unpacked as npm
+ * would (a real folder under node_modules: Jest resolves links to their real path, and
  * babel-jest would then compile a linked runtime as project code), the
  * plugins and prom-client linked.
  */
 function linkWorkspacePackages(): void {
-  const runtime = join(MODULES, "autometrics-runtime");
-  rmSync(runtime, { recursive: true, force: true });
-  for (const entry of ["package.json", "dist", "esm"]) cpSync(join(ROOT, "runtime", entry), join(runtime, entry), { recursive: true });
+  installPacked(HOSTS, "runtime");
   for (const [name, target] of [
     ["babel-plugin-autometrics", "babel-plugin"],
     ["swc-plugin-autometrics", "swc-plugin-wasm"],
@@ -105,6 +116,22 @@ function linkWorkspacePackages(): void {
   ] as const) {
     rmSync(join(MODULES, name), { recursive: true, force: true });
     symlinkSync(join(ROOT, target), join(MODULES, name), "dir");
+  }
+}
+
+/**
+ * Writes the code and tests every project shares (shared/js or shared/ts)
+ * into its src/: the Jest projects import the test globals from
+ * @jest/globals, and keep an isolation test of their own.
+ */
+function placeSharedFiles(project: Project): void {
+  const from = join(HOSTS, "shared", project.language);
+  mkdirSync(join(HOSTS, project.dir, "src"), { recursive: true });
+  for (const file of readdirSync(from)) {
+    if (project.runner === "jest" && (file.startsWith("isolation.") || file.startsWith("render."))) continue;
+    const text = readFileSync(join(from, file), "utf8");
+    const source = project.runner === "jest" ? text.replace('from "vitest";', 'from "@jest/globals";') : text;
+    writeFileSync(join(HOSTS, project.dir, "src", file), source);
   }
 }
 
@@ -170,6 +197,7 @@ describe("e2e: instrumented code under the test runners (e2e/hosts/test-runners)
     const node24 = nodeVersions().find((v: { major: number }) => v.major === 24)!.node;
     ensureInstalled(HOSTS, "Jest, Vitest and their Babel and SWC plugins");
     linkWorkspacePackages();
+    for (const project of PROJECTS) placeSharedFiles(project);
     nodes = { jest: process.execPath, vitest: node24 };
     rmSync(WITHOUT_PLUGIN, { recursive: true, force: true });
     mkdirSync(REPORTS, { recursive: true });

@@ -1,11 +1,11 @@
-import { join } from "node:path";
 import { register } from "prom-client";
+import { beforeEach, describe, expect, it } from "vitest";
 import { checkout, placeOrder, priceOrder, readReceipt } from "./orders";
 
-const MODULE = "src/orders.js";
+const MODULE = "src/orders.ts";
 
 /** The calls the runtime counted, summed over the series whose labels include `labels`. */
-async function calls(labels) {
+async function calls(labels: Record<string, string>): Promise<number> {
   const counter = register.getSingleMetric("function_calls_total");
   if (counter === undefined) throw new Error("function_calls_total is not on prom-client's registry: nothing was instrumented");
   const { values } = await counter.get();
@@ -32,7 +32,7 @@ describe("orders", () => {
   });
 
   it("passes Node's own rejection through", async () => {
-    await expect(readReceipt(join(__dirname, "missing.txt"))).rejects.toMatchObject({ code: "ENOENT" });
+    await expect(readReceipt("missing.txt")).rejects.toMatchObject({ code: "ENOENT" });
   });
 });
 
@@ -61,7 +61,7 @@ describe("orders metrics", () => {
   });
 
   it("counts a rejected promise as an error", async () => {
-    await readReceipt(join(__dirname, "missing.txt")).catch(() => {});
+    await readReceipt("missing.txt").catch(() => {});
     expect(await calls({ function: "readReceipt", module: MODULE, result: "error" })).toBe(1);
   });
 });

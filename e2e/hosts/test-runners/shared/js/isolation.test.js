@@ -1,6 +1,6 @@
 import { register } from "prom-client";
 import { describe, expect, it, vi } from "vitest";
-import { priceOrder } from "./orders.js";
+import { priceOrder } from "./orders";
 
 /** The calls counted on function_calls_total for `fn`. */
 async function calls(fn) {
@@ -21,7 +21,7 @@ describe("orders metrics, per test file", () => {
 
   it("counts a module imported again after vi.resetModules in the same runtime", async () => {
     vi.resetModules();
-    const again = await import("./orders.js");
+    const again = await import("./orders");
     expect(again.priceOrder).not.toBe(priceOrder);
     again.priceOrder([{ price: 1, quantity: 1 }]);
     expect(await calls("priceOrder")).toBe(2);
