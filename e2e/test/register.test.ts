@@ -283,7 +283,7 @@ describe("autometrics-register: no build step", function () {
     });
 
     it("no compiler to instrument with, and what to install", () => {
-      // A project that resolves neither compiler: the load hook and the runtime alone, as npm installs them, where no node_modules is above them.
+      // A project that resolves neither compiler: the load hook and the runtime alone, unpacked as npm would, where no node_modules is above them.
       const dir = isolatedDir("am-register-bare-");
       for (const workspace of ["register", "runtime"]) installPacked(dir, workspace);
       writeFileSync(join(dir, "main.js"), "console.log('the app ran')\n");

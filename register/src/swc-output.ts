@@ -1,4 +1,4 @@
-import { GREATEST_LOWER_BOUND, LEAST_UPPER_BOUND, TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
+import type * as TraceMapping from "@jridgewell/trace-mapping";
 import type { Listed } from "./manifest";
 
 /**
@@ -145,9 +145,12 @@ function firstToken(code: string): number {
  */
 function originalLines(map: string | undefined): (line: number, column: number) => number {
   if (map === undefined) return () => 0;
+  // Loaded here: only listing reads maps, so the load hook's start-up never pays for it.
+  const { GREATEST_LOWER_BOUND, LEAST_UPPER_BOUND, TraceMap, originalPositionFor } =
+    require("@jridgewell/trace-mapping") as typeof TraceMapping;
   const traced = new TraceMap(map);
   return (line, column) => {
-    const at = (bias: typeof GREATEST_LOWER_BOUND | typeof LEAST_UPPER_BOUND) =>
+    const at = (bias: typeof TraceMapping.GREATEST_LOWER_BOUND | typeof TraceMapping.LEAST_UPPER_BOUND) =>
       originalPositionFor(traced, { line: line + 1, column, bias }).line;
     return at(GREATEST_LOWER_BOUND) ?? at(LEAST_UPPER_BOUND) ?? 0;
   };
