@@ -210,6 +210,8 @@ describe("the packages, packed and installed outside the repository", function (
       ]);
       const files = execFileSync("tar", ["tzf", tarballs.get("autometrics-runtime")!], { encoding: "utf8" });
       expect(files).not.to.match(/explorer|conformance|collector|\/cli\/|\/register\/|compilers/);
+      // Nothing for a bundler to load but JavaScript (Rollup, say, needs a plugin for JSON).
+      expect(files.split("\n").filter((f) => f.endsWith(".json") && f !== "package/package.json")).to.deep.equal([]);
     } finally {
       rmSync(app, { recursive: true, force: true });
     }

@@ -1,11 +1,10 @@
+import { SPEC_DATA } from "./spec-data";
+
 /** The specification version this runtime implements (`autometrics_version`). */
 export const AUTOMETRICS_SPEC_VERSION = "1.0.0";
 
-// The specification's facts the SWC plugin reads too (it embeds the file when built).
-const spec: { defaultBuckets: number[] } = require("../spec.json");
-
-/** The specification's default buckets for `function_calls_duration_seconds`. */
-export const DEFAULT_BUCKETS: readonly number[] = Object.freeze([...spec.defaultBuckets]);
+/** The specification's default buckets for `function_calls_duration_seconds` (spec.json, which the SWC plugin reads too). */
+export const DEFAULT_BUCKETS: readonly number[] = Object.freeze([...SPEC_DATA.defaultBuckets]);
 
 /**
  * How objectives are written, for the plugins and the runtime alike: a
