@@ -67,6 +67,27 @@ describe("push gateway exporter, against Debian's prometheus-pushgateway", funct
     }
   });
 
+  it("bounds a push by timeoutMs when the gateway answers without end, and says so", async () => {
+    const endless = createServer((req, res) => {
+      req.resume();
+      res.writeHead(200);
+      const drip = setInterval(() => res.write("x".repeat(1024)), 50);
+      res.on("close", () => clearInterval(drip));
+    });
+    await new Promise<void>((resolve) => endless.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(endless.address() as AddressInfo).port}`;
+    const script = job("prometheus", url, "endless").replace("intervalMs: 60000", "intervalMs: 60000, timeoutMs: 1000");
+    try {
+      const started = Date.now();
+      const { stderr } = await run(process.execPath, ["-e", script], { timeout: 15_000 });
+      expect(Date.now() - started).to.be.lessThan(8_000);
+      expect(stderr).to.contain(`pushing metrics to ${url} failed`);
+    } finally {
+      endless.closeAllConnections();
+      endless.close();
+    }
+  });
+
   it("rejects a push gateway without a usable URL", async () => {
     const { stdout } = await run(process.execPath, [
       "-e",

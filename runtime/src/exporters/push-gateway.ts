@@ -37,11 +37,13 @@ export function startPushGateway(options: PushGatewayOptions, serviceName: strin
   writeThrough(registry);
   const { job, ...groupings } = { job: options.jobName ?? serviceName, ...options.groupings };
   const timeout = options.timeoutMs ?? 5000;
-  const gateway = new Pushgateway(options.url, { timeout, headers: { "Content-Type": registry.contentType } }, registry);
+  const headers = { "Content-Type": registry.contentType };
 
   let inFlight: Promise<void> | null = null;
+  // A deadline for the whole push, not only between packets: a gateway that
+  // answers slowly, or never stops answering, costs one push and no more memory.
   const push = (): Promise<void> =>
-    (inFlight ??= gateway
+    (inFlight ??= new Pushgateway(options.url, { timeout, signal: AbortSignal.timeout(timeout), headers }, registry)
       .push({ jobName: job, groupings })
       .then(
         () => undefined,
